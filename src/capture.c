@@ -1,0 +1,421 @@
+/* capture.c: pcap and pcapng readers written against the formats, not through libpcap's
+   reader, because libpcap refuses files tshark reads (pcapng interfaces of different link
+   types), drops records tshark numbers as frames (pcapng custom blocks), and hides the byte
+   offsets a diagnostic needs. File data is never trusted: every length is checked against
+   what is left, and a clean end of file differs from a record cut short. */
+#include "capture.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BUF_INIT (4u << 20)
+#define MAX_IFACES 4096
+
+typedef enum { FMT_PCAP, FMT_PCAPNG } fmt_kind;
+
+typedef struct iface {
+  int linktype;
+  uint32_t snaplen;
+  uint64_t units;        /* timestamp units per second */
+  int64_t tsoffset;      /* seconds added to every timestamp */
+} iface;
+
+struct pf_reader {
+  int fd;
+  fmt_kind kind;
+  int swap;              /* file byte order differs from ours */
+  int nsec;              /* pcap: nanosecond timestamps */
+  int lengths_swapped;   /* pcap < 2.3: caplen and len swapped; 2: maybe (2.3) */
+  int modified;          /* pcap: Alexey Kuznetsov's modified format, 8 more header bytes */
+  int linktype;          /* pcap: the file's; pcapng: first interface's */
+  uint32_t snaplen;
+  iface *ifs;
+  int nifs, capifs;
+  pf_time last_ts;       /* pcapng custom blocks carry the previous record's time, as tshark shows */
+  uint8_t *buf;
+  size_t cap, pos, end;  /* buf[pos..end) holds unread bytes */
+  uint64_t base;         /* file offset of buf[0] */
+  uint64_t size;
+  uint64_t records;      /* records returned so far */
+  int eof, failed;
+  char err[256];
+  char fmtname[32];
+};
+
+static uint16_t rd16(const pf_reader *r, const uint8_t *p) {
+  uint16_t v = (uint16_t)(p[0] | p[1] << 8);
+  return r->swap ? (uint16_t)(v >> 8 | v << 8) : v;
+}
+
+static uint32_t rd32(const pf_reader *r, const uint8_t *p) {
+  uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+  if (r->swap) v = (v >> 24) | ((v >> 8) & 0xff00) | ((v << 8) & 0xff0000) | (v << 24);
+  return v;
+}
+
+static int fail(pf_reader *r, uint64_t offset, const char *fmt, ...) {
+  va_list ap;
+  int n = snprintf(r->err, sizeof r->err, "packet %llu at offset %llu: ",
+                   (unsigned long long)(r->records + 1), (unsigned long long)offset);
+  if (n < 0 || (size_t)n >= sizeof r->err) n = 0;
+  va_start(ap, fmt);
+  vsnprintf(r->err + n, sizeof r->err - (size_t)n, fmt, ap);
+  va_end(ap);
+  r->failed = 1;
+  return -1;
+}
+
+/* Makes at least want bytes available at buf+pos; returns how many are (less only at EOF). */
+static size_t fill(pf_reader *r, size_t want) {
+  if (r->end - r->pos >= want || r->eof) return r->end - r->pos;
+  if (r->pos > 0) {
+    memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+    r->base += r->pos;
+    r->end -= r->pos;
+    r->pos = 0;
+  }
+  if (want > r->cap) {
+    size_t ncap = r->cap;
+    while (ncap < want) ncap *= 2;
+    uint8_t *nb = realloc(r->buf, ncap);
+    if (nb == NULL) return r->end - r->pos;
+    r->buf = nb;
+    r->cap = ncap;
+  }
+  while (r->end < want) {
+    ssize_t got = read(r->fd, r->buf + r->end, r->cap - r->end);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      r->eof = 1;
+      break;
+    }
+    if (got == 0) { r->eof = 1; break; }
+    r->end += (size_t)got;
+  }
+  return r->end - r->pos;
+}
+
+uint32_t pf_max_snaplen(int linktype) {
+  switch (linktype) {
+    case 189: case 220: case 231: return 128u << 20;   /* USB, D-Bus: tshark allows more */
+    default: return 262144;
+  }
+}
+
+static const char *linktype_fmt(const pf_reader *r) { return r->swap ? "be" : "le"; }
+
+static int open_pcap(pf_reader *r, const uint8_t *h, uint32_t magic, char *err, size_t errlen) {
+  r->kind = FMT_PCAP;
+  r->nsec = (magic == 0xa1b23c4d);
+  r->modified = (magic == 0xa1b2cd34);
+  uint16_t major = rd16(r, h + 4), minor = rd16(r, h + 6);
+  if (major < 2) {
+    snprintf(err, errlen, "pcap version %u.%u is not supported", major, minor);
+    return -1;
+  }
+  r->lengths_swapped = (major == 2 && minor < 3) ? 1 : (major == 2 && minor == 3) ? 2 : 0;
+  r->snaplen = rd32(r, h + 16);
+  /* upper bits carry FCS-length flags; the link type is the low 26 */
+  r->linktype = (int)(rd32(r, h + 20) & 0x03FFFFFF);
+  snprintf(r->fmtname, sizeof r->fmtname, "pcap-%s-%s%s", linktype_fmt(r),
+           r->nsec ? "nsec" : "usec", r->modified ? "-modified" : "");
+  r->pos = 24;
+  return 0;
+}
+
+static int add_iface(pf_reader *r, int linktype, uint32_t snaplen) {
+  if (r->nifs == r->capifs) {
+    int ncap = r->capifs ? r->capifs * 2 : 8;
+    iface *n = realloc(r->ifs, sizeof(iface) * (size_t)ncap);
+    if (n == NULL) return -1;
+    r->ifs = n;
+    r->capifs = ncap;
+  }
+  iface *f = &r->ifs[r->nifs++];
+  f->linktype = linktype;
+  f->snaplen = snaplen;
+  f->units = 1000000;
+  f->tsoffset = 0;
+  if (r->linktype < 0) r->linktype = linktype;
+  return 0;
+}
+
+pf_reader *pf_reader_open(const char *path, char *err, size_t errlen) {
+  pf_reader *r = calloc(1, sizeof *r);
+  if (r == NULL) { snprintf(err, errlen, "out of memory"); return NULL; }
+  r->linktype = -1;
+  r->fd = open(path, O_RDONLY);
+  if (r->fd < 0) {
+    snprintf(err, errlen, "%s", strerror(errno));
+    free(r);
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(r->fd, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      snprintf(err, errlen, "is a directory");
+      close(r->fd);
+      free(r);
+      return NULL;
+    }
+    if (S_ISREG(st.st_mode)) r->size = (uint64_t)st.st_size;
+  }
+  r->cap = BUF_INIT;
+  r->buf = malloc(r->cap);
+  if (r->buf == NULL) {
+    snprintf(err, errlen, "out of memory");
+    pf_reader_close(r);
+    return NULL;
+  }
+  size_t have = fill(r, 28);
+  if (have < 4) goto notcap;
+  const uint8_t *h = r->buf;
+  uint32_t le = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+  uint32_t be = (uint32_t)h[3] | (uint32_t)h[2] << 8 | (uint32_t)h[1] << 16 | (uint32_t)h[0] << 24;
+  if (le == 0xa1b2c3d4 || le == 0xa1b23c4d || le == 0xa1b2cd34 ||
+      be == 0xa1b2c3d4 || be == 0xa1b23c4d || be == 0xa1b2cd34) {
+    r->swap = !(le == 0xa1b2c3d4 || le == 0xa1b23c4d || le == 0xa1b2cd34);
+    if (have < 24) {
+      snprintf(err, errlen, "truncated pcap file header (%zu of 24 bytes)", have);
+      pf_reader_close(r);
+      return NULL;
+    }
+    if (open_pcap(r, h, r->swap ? be : le, err, errlen) < 0) {
+      pf_reader_close(r);
+      return NULL;
+    }
+    return r;
+  }
+  if (le == 0x0a0d0d0a) {
+    r->kind = FMT_PCAPNG;
+    if (have < 12) {
+      snprintf(err, errlen, "truncated pcapng section header");
+      pf_reader_close(r);
+      return NULL;
+    }
+    uint32_t bom = (uint32_t)h[8] | (uint32_t)h[9] << 8 | (uint32_t)h[10] << 16 | (uint32_t)h[11] << 24;
+    if (bom != 0x1a2b3c4d && bom != 0x4d3c2b1a) goto notcap;
+    r->swap = (bom == 0x4d3c2b1a);
+    snprintf(r->fmtname, sizeof r->fmtname, "pcapng-%s", linktype_fmt(r));
+    /* the section header is read as an ordinary block by pf_reader_next */
+    return r;
+  }
+notcap:
+  snprintf(err, errlen, "not a pcap or pcapng capture file");
+  pf_reader_close(r);
+  return NULL;
+}
+
+static int next_pcap(pf_reader *r, pf_pkt *p) {
+  size_t hlen = r->modified ? 24 : 16;
+  uint64_t off = r->base + r->pos;
+  size_t have = fill(r, hlen);
+  if (have == 0) return 0;
+  if (have < hlen)
+    return fail(r, off, "truncated record header (%zu of %zu bytes); the file was cut short", have, hlen);
+  const uint8_t *h = r->buf + r->pos;
+  uint32_t sec = rd32(r, h), frac = rd32(r, h + 4);
+  uint32_t caplen = rd32(r, h + 8), len = rd32(r, h + 12);
+  if (r->lengths_swapped == 1 || (r->lengths_swapped == 2 && caplen > len)) {
+    uint32_t t = caplen; caplen = len; len = t;
+  }
+  if (caplen > pf_max_snaplen(r->linktype))
+    return fail(r, off, "record claims %u captured bytes, more than the maximum of %u; the file is damaged",
+                caplen, pf_max_snaplen(r->linktype));
+  have = fill(r, hlen + caplen);
+  if (have < hlen + caplen)
+    return fail(r, off, "truncated record (%zu of %u bytes of packet data); the file was cut short",
+                have - hlen, caplen);
+  h = r->buf + r->pos;
+  p->ts.secs = (int64_t)sec;
+  /* the raw fraction, even when >= 1 s: tshark prints it that way */
+  p->ts.nsecs = (int32_t)(r->nsec ? frac : frac * 1000u);
+  p->has_ts = 1;
+  p->is_packet = 1;
+  p->caplen = caplen;
+  p->len = len;
+  p->linktype = r->linktype;
+  p->data = h + hlen;
+  p->offset = off;
+  r->pos += hlen + caplen;
+  r->records++;
+  return 1;
+}
+
+/* Options of an interface description block: if_tsresol (9) and if_tsoffset (14). */
+static void idb_options(pf_reader *r, iface *f, const uint8_t *o, size_t n) {
+  while (n >= 4) {
+    uint16_t code = rd16(r, o), olen = rd16(r, o + 2);
+    size_t padded = ((size_t)olen + 3) & ~(size_t)3;
+    if (code == 0 || 4 + padded > n) break;
+    if (code == 9 && olen >= 1) {
+      uint8_t v = o[4];
+      uint64_t units = 1;
+      if (v & 0x80) {
+        int e = v & 0x7f;
+        units = e < 64 ? (uint64_t)1 << e : 0;
+      } else {
+        for (int i = 0; i < v && units; i++)
+          units = units > UINT64_MAX / 10 ? 0 : units * 10;
+      }
+      if (units) f->units = units;
+    } else if (code == 14 && olen >= 8) {
+      uint32_t a = rd32(r, o + 4), b = rd32(r, o + 8);
+      uint64_t v = r->swap ? ((uint64_t)a << 32 | b) : ((uint64_t)b << 32 | a);
+      f->tsoffset = (int64_t)v;
+    }
+    o += 4 + padded;
+    n -= 4 + padded;
+  }
+}
+
+static pf_time ng_time(const iface *f, uint32_t hi, uint32_t lo) {
+  uint64_t ts = (uint64_t)hi << 32 | lo;
+  pf_time t;
+  t.secs = (int64_t)(ts / f->units) + f->tsoffset;
+  uint64_t rem = ts % f->units;
+  /* rem < units; scale without overflow for units up to 2^64 */
+  if (f->units <= UINT64_MAX / 1000000000u)
+    t.nsecs = (int32_t)(rem * 1000000000u / f->units);
+  else
+    t.nsecs = (int32_t)((double)rem * 1e9 / (double)f->units);
+  return t;
+}
+
+static int next_pcapng(pf_reader *r, pf_pkt *p) {
+  for (;;) {
+    uint64_t off = r->base + r->pos;
+    size_t have = fill(r, 12);
+    if (have == 0) return 0;
+    if (have < 12)
+      return fail(r, off, "truncated block header (%zu of 12 bytes); the file was cut short", have);
+    const uint8_t *b = r->buf + r->pos;
+    uint32_t type = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    if (type == 0x0a0d0d0a) {
+      /* a section header may switch byte order; read it from the magic */
+      uint32_t bom = (uint32_t)b[8] | (uint32_t)b[9] << 8 | (uint32_t)b[10] << 16 | (uint32_t)b[11] << 24;
+      if (bom == 0x1a2b3c4d) r->swap = 0;
+      else if (bom == 0x4d3c2b1a) r->swap = 1;
+      else return fail(r, off, "section header with a bad byte-order magic");
+    } else {
+      type = rd32(r, b);
+    }
+    uint32_t blen = rd32(r, b + 4);
+    if (blen < 12 || (blen & 3))
+      return fail(r, off, "block of type 0x%08x with invalid length %u", type, blen);
+    if (blen > (256u << 20))
+      return fail(r, off, "block of type 0x%08x claims %u bytes, more than any packet; the file is damaged",
+                  type, blen);
+    have = fill(r, blen);
+    if (have < blen)
+      return fail(r, off, "truncated block (%zu of %u bytes); the file was cut short", have, blen);
+    b = r->buf + r->pos;
+    const uint8_t *body = b + 8;
+    size_t blen_body = blen - 12;
+    if (rd32(r, b + blen - 4) != blen)
+      return fail(r, off, "block of type 0x%08x: trailing length does not match %u", type, blen);
+    int got = 0;
+    switch (type) {
+      case 0x0a0d0d0a: {   /* section header: new interfaces */
+        if (blen_body < 16) return fail(r, off, "section header too short");
+        uint16_t major = rd16(r, body + 4), minor = rd16(r, body + 6);
+        if (major != 1)
+          return fail(r, off, "unsupported pcapng section version %u.%u", major, minor);
+        r->nifs = 0;
+        break;
+      }
+      case 1: {            /* interface description */
+        if (blen_body < 8) return fail(r, off, "interface description block too short");
+        if (r->nifs >= MAX_IFACES) return fail(r, off, "more than %d interfaces", MAX_IFACES);
+        if (add_iface(r, rd16(r, body), rd32(r, body + 4)) < 0) return fail(r, off, "out of memory");
+        idb_options(r, &r->ifs[r->nifs - 1], body + 8, blen_body - 8);
+        break;
+      }
+      case 6: case 2: {    /* enhanced packet, obsolete packet */
+        if (blen_body < 20) return fail(r, off, "packet block too short");
+        uint32_t ifid = type == 6 ? rd32(r, body) : rd16(r, body);
+        if (ifid >= (uint32_t)r->nifs)
+          return fail(r, off, "packet for interface %u, but only %d interfaces are described", ifid, r->nifs);
+        const iface *f = &r->ifs[ifid];
+        uint32_t caplen = rd32(r, body + 12), len = rd32(r, body + 16);
+        if (caplen > blen_body - 20)
+          return fail(r, off, "packet claims %u captured bytes in a block of %u", caplen, blen);
+        if (caplen > pf_max_snaplen(f->linktype))
+          return fail(r, off, "record claims %u captured bytes, more than the maximum of %u; the file is damaged",
+                      caplen, pf_max_snaplen(f->linktype));
+        p->ts = ng_time(f, rd32(r, body + 4), rd32(r, body + 8));
+        p->has_ts = 1;
+        p->is_packet = 1;
+        p->caplen = caplen;
+        p->len = len;
+        p->linktype = f->linktype;
+        p->data = body + 20;
+        got = 1;
+        break;
+      }
+      case 3: {            /* simple packet: no timestamp, interface 0 */
+        if (blen_body < 4) return fail(r, off, "simple packet block too short");
+        if (r->nifs < 1) return fail(r, off, "simple packet block before any interface description");
+        const iface *f = &r->ifs[0];
+        uint32_t len = rd32(r, body), caplen = len;
+        if (f->snaplen && caplen > f->snaplen) caplen = f->snaplen;
+        if (caplen > blen_body - 4) caplen = (uint32_t)(blen_body - 4);
+        p->ts.secs = 0;
+        p->ts.nsecs = 0;
+        p->has_ts = 0;
+        p->is_packet = 1;
+        p->caplen = caplen;
+        p->len = len;
+        p->linktype = f->linktype;
+        p->data = body + 4;
+        got = 1;
+        break;
+      }
+      case 0x00000bad: case 0x40000bad: {   /* custom blocks: tshark 4.0 shows them as frames */
+        if (blen_body < 4) return fail(r, off, "custom block too short");
+        p->ts = r->last_ts;
+        p->has_ts = 0;
+        p->is_packet = 0;
+        p->caplen = p->len = (uint32_t)(blen_body - 4);
+        p->linktype = -1;
+        p->data = body + 4;
+        got = 1;
+        break;
+      }
+      default:             /* name resolution, statistics, unknown: not frames */
+        break;
+    }
+    r->pos += blen;
+    if (got) {
+      p->offset = off;
+      r->last_ts = p->ts;
+      r->records++;
+      return 1;
+    }
+  }
+}
+
+int pf_reader_next(pf_reader *r, pf_pkt *p) {
+  if (r->failed) return -1;
+  return r->kind == FMT_PCAP ? next_pcap(r, p) : next_pcapng(r, p);
+}
+
+const char *pf_reader_error(const pf_reader *r) { return r->err; }
+const char *pf_reader_format(const pf_reader *r) { return r->fmtname; }
+int pf_reader_linktype(const pf_reader *r) { return r->linktype; }
+uint64_t pf_reader_offset(const pf_reader *r) { return r->base + r->pos; }
+uint64_t pf_reader_size(const pf_reader *r) { return r->size; }
+
+void pf_reader_close(pf_reader *r) {
+  if (r == NULL) return;
+  if (r->fd >= 0) close(r->fd);
+  free(r->buf);
+  free(r->ifs);
+  free(r);
+}

@@ -1,0 +1,32 @@
+/* capture.h: reading pcap and pcapng files record by record, with tshark's frame numbering. */
+#ifndef PF_CAPTURE_H
+#define PF_CAPTURE_H
+
+#include "pf.h"
+
+typedef struct pf_reader pf_reader;
+
+/* Opens path and reads its file header. On failure returns NULL and writes a
+   one-line reason (without the file name) to err. */
+pf_reader *pf_reader_open(const char *path, char *err, size_t errlen);
+
+/* Reads the next record into p: data, lengths, time, link type, offset
+   (p->num is the caller's). p->data stays valid until the next call.
+   Returns 1 for a record, 0 at a clean end of file, -1 on a damaged or
+   truncated file: pf_reader_error() then says what and where, and no further
+   record can be read. */
+int pf_reader_next(pf_reader *r, pf_pkt *p);
+
+const char *pf_reader_error(const pf_reader *r);
+/* "pcap", "pcap-nsec", "pcapng", with byte order: for capinfos-style reports. */
+const char *pf_reader_format(const pf_reader *r);
+/* Link type of the file (pcap) or of the first interface (pcapng); -1 unknown. */
+int pf_reader_linktype(const pf_reader *r);
+uint64_t pf_reader_offset(const pf_reader *r);   /* bytes consumed so far */
+uint64_t pf_reader_size(const pf_reader *r);     /* file size, 0 when unknown */
+void pf_reader_close(pf_reader *r);
+
+/* The most bytes of one record tshark accepts for this link type. */
+uint32_t pf_max_snaplen(int linktype);
+
+#endif

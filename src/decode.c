@@ -1,0 +1,160 @@
+/* decode.c: the per-record driver: frame fields, time references, dispatch to the link layer. */
+#include "decode.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dissect.h"
+
+struct pf_decoder {
+  uint8_t want[PF_NFIELDS];
+  int depth;
+  pf_conv *conv;
+  struct pf_reasm *reasm;
+  int have_ref;
+  pf_time ref, prev;
+};
+
+pf_decoder *pf_decoder_new(const int *fids, int nfids) {
+  pf_decoder *d = calloc(1, sizeof *d);
+  if (d == NULL) return NULL;
+  d->depth = PF_LY_FRAME;
+  for (int i = 0; i < nfids; i++) {
+    if (fids[i] < 0 || fids[i] >= PF_NFIELDS) continue;
+    d->want[fids[i]] = 1;
+    if ((int)pf_fields[fids[i]].layer > d->depth) d->depth = (int)pf_fields[fids[i]].layer;
+  }
+  if (d->depth >= PF_LY_STATE) {
+    d->conv = pf_conv_new();
+    if (d->conv == NULL) { free(d); return NULL; }
+  }
+  if (d->depth >= PF_LY_TRANS) {
+    d->reasm = pf_reasm_new();
+    if (d->reasm == NULL) { pf_decoder_free(d); return NULL; }
+  }
+  return d;
+}
+
+void pf_decoder_free(pf_decoder *d) {
+  if (d == NULL) return;
+  pf_conv_free(d->conv);
+  pf_reasm_free(d->reasm);
+  free(d);
+}
+
+void pf_pkt_init(pf_pkt *p) {
+  p->nvals = 0;
+  p->scratch_used = 0;
+  for (int i = 0; i < PF_NFIELDS; i++) p->first[i] = -1;
+}
+
+static void reset_vals(pf_pkt *p) {
+  for (int i = 0; i < p->nvals; i++) p->first[p->vals[i].fid] = -1;
+  p->nvals = 0;
+  p->scratch_used = 0;
+}
+
+int pf_decode(pf_decoder *d, pf_pkt *p) {
+  reset_vals(p);
+  pf_dctx c = { p, d->want, d->depth, d->conv, d->reasm, 0, 0, 0 };
+  /* tshark's first-frame reference and previous-frame time come from every
+     record, even one without a time stamp of its own (it then carries 0 or
+     the previous record's time: see capture.c) */
+  if (!d->have_ref) { d->ref = p->ts; d->prev = p->ts; d->have_ref = 1; }
+  pf_emit_u(&c, PF_F_FRAME_NUMBER, p->num);
+  if (p->has_ts) {
+    pf_emit_t(&c, PF_F_FRAME_TIME_EPOCH, p->ts);
+    pf_emit_t(&c, PF_F_FRAME_TIME_RELATIVE, pf_time_delta(p->ts, d->ref));
+    pf_emit_t(&c, PF_F_FRAME_TIME_DELTA, pf_time_delta(p->ts, d->prev));
+  }
+  d->prev = p->ts;
+  pf_emit_u(&c, PF_F_FRAME_LEN, p->len);
+  pf_emit_u(&c, PF_F_FRAME_CAP_LEN, p->caplen);
+  if (d->depth >= PF_LY_LINK && p->is_packet) {
+    uint32_t rlen = p->len > p->caplen ? p->len : p->caplen;
+    pf_dissect_link(&c, p->linktype, p->data, p->caplen, rlen);
+  }
+  return c.oom ? -1 : 0;
+}
+
+static int fmt_hex_bytes(const uint8_t *s, uint32_t n, char *buf, size_t cap) {
+  static const char hex[] = "0123456789abcdef";
+  size_t need = (size_t)n * 2;
+  if (need + 1 <= cap) {
+    for (uint32_t i = 0; i < n; i++) {
+      buf[2 * i] = hex[s[i] >> 4];
+      buf[2 * i + 1] = hex[s[i] & 15];
+    }
+    buf[need] = 0;
+  } else if (cap) {
+    buf[0] = 0;
+  }
+  return (int)need;
+}
+
+static int fmt_ipv6(const uint8_t *a, char *buf, size_t n) {
+  /* RFC 5952: longest run (>= 2) of zero groups becomes "::", first on ties;
+     an IPv4-mapped or -compatible tail is not special-cased by tshark's -T fields */
+  uint16_t g[8];
+  for (int i = 0; i < 8; i++) g[i] = (uint16_t)(a[2 * i] << 8 | a[2 * i + 1]);
+  int best = -1, bestlen = 0;
+  for (int i = 0; i < 8;) {
+    if (g[i] == 0) {
+      int j = i;
+      while (j < 8 && g[j] == 0) j++;
+      if (j - i > bestlen) { best = i; bestlen = j - i; }
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  if (bestlen < 2) best = -1;
+  char tmp[64];
+  size_t o = 0;
+  for (int i = 0; i < 8; i++) {
+    if (i == best) {
+      tmp[o++] = ':';
+      if (i == 0) tmp[o++] = ':';
+      i += bestlen - 1;
+      continue;
+    }
+    o += (size_t)snprintf(tmp + o, sizeof tmp - o, "%x", g[i]);
+    if (i < 7) tmp[o++] = ':';
+  }
+  tmp[o] = 0;
+  return snprintf(buf, n, "%s", tmp);
+}
+
+int pf_val_format(int fid, const pf_val *v, char *buf, size_t n) {
+  const pf_field_info *f = &pf_fields[fid];
+  switch (f->type) {
+    case PF_FT_NONE: return snprintf(buf, n, "1");
+    case PF_FT_BOOL: return snprintf(buf, n, "%d", v->v.u ? 1 : 0);
+    case PF_FT_UINT:
+      if (f->base > 0) return snprintf(buf, n, "0x%0*llx", f->base, (unsigned long long)v->v.u);
+      return snprintf(buf, n, "%llu", (unsigned long long)v->v.u);
+    case PF_FT_FRAMENUM: return snprintf(buf, n, "%llu", (unsigned long long)v->v.u);
+    case PF_FT_INT: return snprintf(buf, n, "%lld", (long long)v->v.i);
+    case PF_FT_IPV4:
+      return snprintf(buf, n, "%u.%u.%u.%u", v->v.a[0], v->v.a[1], v->v.a[2], v->v.a[3]);
+    case PF_FT_IPV6: return fmt_ipv6(v->v.a, buf, n);
+    case PF_FT_ETHER:
+      return snprintf(buf, n, "%02x:%02x:%02x:%02x:%02x:%02x", v->v.a[0], v->v.a[1], v->v.a[2],
+                      v->v.a[3], v->v.a[4], v->v.a[5]);
+    case PF_FT_ABSTIME: return pf_time_fmt_abs(buf, n, v->v.t);
+    case PF_FT_RELTIME: return pf_time_fmt_rel(buf, n, v->v.t);
+    case PF_FT_STRING:
+      if ((size_t)v->v.s.len + 1 <= n) {
+        memcpy(buf, v->v.s.p, v->v.s.len);
+        buf[v->v.s.len] = 0;
+      } else if (n) {
+        buf[0] = 0;
+      }
+      return (int)v->v.s.len;
+    case PF_FT_BYTES: return fmt_hex_bytes(v->v.s.p, v->v.s.len, buf, n);
+    case PF_FT_DOUBLE: return snprintf(buf, n, "%.17g", v->v.d);
+    case PF_FT_COUNT_: break;
+  }
+  if (n) buf[0] = 0;
+  return 0;
+}

@@ -1,0 +1,29 @@
+/* decode.h: turning a record into the values of the requested fields. */
+#ifndef PF_DECODE_H
+#define PF_DECODE_H
+
+#include "pf.h"
+
+typedef struct pf_decoder pf_decoder;
+
+/* A decoder for the given field ids: it decodes only as deep as they need.
+   State (streams, first frame time) spans every record given to it, so one
+   decoder serves a multi-file read. NULL when out of memory. */
+pf_decoder *pf_decoder_new(const int *fids, int nfids);
+void pf_decoder_free(pf_decoder *d);
+
+/* Resets p's values (call once per pf_pkt before its first use). */
+void pf_pkt_init(pf_pkt *p);
+
+/* Decodes p (as filled by the reader, with p->num set) into p->vals.
+   Malformed packet data never fails: fields it could not decode are absent.
+   Returns 0, or -1 when out of memory. */
+int pf_decode(pf_decoder *d, pf_pkt *p);
+
+/* Occurrence iteration: for (i = p->first[f]; i >= 0; i = p->vals[i].next) */
+
+/* Appends the tshark text of value v of field fid to buf; returns the length
+   (at most n - 1 bytes written, NUL-terminated), or the length needed. */
+int pf_val_format(int fid, const pf_val *v, char *buf, size_t n);
+
+#endif

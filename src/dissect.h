@@ -1,0 +1,84 @@
+/* dissect.h: what the protocol dissectors share: the decoding context and value emitters. */
+#ifndef PF_DISSECT_H
+#define PF_DISSECT_H
+
+#include <string.h>
+
+#include "conv.h"
+#include "pf.h"
+
+typedef struct pf_dctx {
+  pf_pkt *p;
+  const uint8_t *want;    /* want[fid]: store values of this field */
+  int depth;              /* deepest pf_layer the requested fields need */
+  pf_conv *conv;          /* NULL unless depth >= PF_LY_STATE */
+  struct pf_reasm *reasm; /* IP fragments waiting for the rest of their datagram */
+  int in_error;           /* inside the quote of an ICMP error: 4 or 6 (which ICMP) */
+  int no_fcs;             /* Ethernet known to carry no FCS (inside FabricPath) */
+  int oom;
+} pf_dctx;
+
+/* IP reassembly (reasm.c). Adds one fragment; when it completes its datagram,
+   returns 1 and points *out and *outlen at the whole payload (valid until the next
+   call). 0: still incomplete; -1: out of memory. */
+struct pf_reasm *pf_reasm_new(void);
+void pf_reasm_free(struct pf_reasm *r);
+int pf_reasm_add(struct pf_reasm *r, int af, const uint8_t *src, const uint8_t *dst, uint32_t id,
+                 int proto, uint32_t offset, int more, const uint8_t *d, uint32_t len,
+                 const uint8_t **out, uint32_t *outlen);
+
+static inline uint16_t pf_get16(const uint8_t *b) { return (uint16_t)(b[0] << 8 | b[1]); }
+static inline uint32_t pf_get32(const uint8_t *b) {
+  return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* A slot for one more value of fid, chained after its earlier occurrences,
+   or NULL when the field was not asked for (or the packet is full). */
+static inline pf_val *pf_emit(pf_dctx *c, int fid) {
+  pf_pkt *p = c->p;
+  if (!c->want[fid] || p->nvals >= PF_MAX_VALS) return NULL;
+  int i = p->nvals++;
+  pf_val *v = &p->vals[i];
+  v->fid = (uint16_t)fid;
+  v->next = -1;
+  if (p->first[fid] < 0) p->first[fid] = (int16_t)i;
+  else p->vals[p->last[fid]].next = (int16_t)i;
+  p->last[fid] = (int16_t)i;
+  return v;
+}
+
+static inline void pf_emit_u(pf_dctx *c, int fid, uint64_t u) {
+  pf_val *v = pf_emit(c, fid);
+  if (v) v->v.u = u;
+}
+static inline void pf_emit_i(pf_dctx *c, int fid, int64_t i) {
+  pf_val *v = pf_emit(c, fid);
+  if (v) v->v.i = i;
+}
+static inline void pf_emit_t(pf_dctx *c, int fid, pf_time t) {
+  pf_val *v = pf_emit(c, fid);
+  if (v) v->v.t = t;
+}
+static inline void pf_emit_a(pf_dctx *c, int fid, const uint8_t *a, size_t n) {
+  pf_val *v = pf_emit(c, fid);
+  if (v) { memset(v->v.a, 0, sizeof v->v.a); memcpy(v->v.a, a, n); }
+}
+static inline void pf_emit_s(pf_dctx *c, int fid, const uint8_t *s, uint32_t n) {
+  pf_val *v = pf_emit(c, fid);
+  if (v) { v->v.s.p = s; v->v.s.len = n; }
+}
+static inline int pf_wants(const pf_dctx *c, int fid) { return c->want[fid]; }
+
+/* Protocol entry points: data/len is what was captured from this layer on;
+   rlen is the reported length (what the wire had), >= len. */
+void pf_dissect_link(pf_dctx *c, int linktype, const uint8_t *d, uint32_t len, uint32_t rlen);
+void pf_dissect_ethertype(pf_dctx *c, uint16_t type, const uint8_t *d, uint32_t len, uint32_t rlen,
+                          uint32_t *consumed);
+void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed);
+void pf_dissect_ipv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed);
+void pf_dissect_arp(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed);
+/* Transport over IP: af 4 or 6; src/dst addresses for conversations. */
+void pf_dissect_ipproto(pf_dctx *c, int proto, int af, const uint8_t *src, const uint8_t *dst,
+                        const uint8_t *d, uint32_t len, uint32_t rlen);
+
+#endif

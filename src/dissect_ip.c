@@ -1,0 +1,129 @@
+/* dissect_ip.c: IPv4 (with fragments), IPv6 (extension headers, fragments) and ARP. */
+#include "dissect.h"
+
+/* The payload of an IP datagram: reassembled when it is a fragment whose bytes
+   were all captured, as tshark does with its default defragment preferences. */
+static void ip_payload(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst, int proto,
+                       int fragmented, uint32_t id, uint32_t frag_off, int more,
+                       const uint8_t *d, uint32_t len, uint32_t rlen) {
+  if (c->depth < PF_LY_TRANS) return;
+  if (fragmented) {
+    if (len == rlen && !c->in_error && c->reasm) {
+      const uint8_t *whole;
+      uint32_t wlen;
+      int done = pf_reasm_add(c->reasm, af, src, dst, id, proto, frag_off, more, d, len, &whole, &wlen);
+      if (done < 0) { c->oom = 1; return; }
+      if (done == 0) return;
+      pf_dissect_ipproto(c, proto, af, src, dst, whole, wlen, wlen);
+      return;
+    }
+    if (frag_off != 0) return;   /* a later fragment alone holds no transport header */
+  }
+  pf_dissect_ipproto(c, proto, af, src, dst, d, len, rlen);
+}
+
+void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed) {
+  if (len < 1) return;
+  int version = d[0] >> 4;
+  uint32_t hlen = (uint32_t)(d[0] & 15) * 4;
+  pf_emit_u(c, PF_F_IP_VERSION, (uint64_t)version);
+  if (version != 4) return;
+  pf_emit_u(c, PF_F_IP_HDR_LEN, hlen);
+  if (hlen < 20 || len < 20) return;
+  uint32_t tot = pf_get16(d + 2);
+  pf_emit_u(c, PF_F_IP_DSFIELD, d[1]);
+  pf_emit_u(c, PF_F_IP_LEN, tot);
+  if (tot < hlen) return;
+  uint16_t off = pf_get16(d + 6);
+  uint32_t id = pf_get16(d + 4);
+  pf_emit_u(c, PF_F_IP_ID, id);
+  pf_emit_u(c, PF_F_IP_FLAGS, (uint64_t)(off >> 13));
+  pf_emit_u(c, PF_F_IP_FLAGS_DF, (off >> 14) & 1);
+  pf_emit_u(c, PF_F_IP_FLAGS_MF, (off >> 13) & 1);
+  pf_emit_u(c, PF_F_IP_FRAG_OFFSET, off & 0x1fff);
+  pf_emit_u(c, PF_F_IP_TTL, d[8]);
+  pf_emit_u(c, PF_F_IP_PROTO, d[9]);
+  pf_emit_u(c, PF_F_IP_CHECKSUM, pf_get16(d + 10));
+  pf_emit_a(c, PF_F_IP_SRC, d + 12, 4);
+  pf_emit_a(c, PF_F_IP_DST, d + 16, 4);
+  if (hlen > len) return;
+  /* the datagram claims tot bytes; what follows in the frame is a trailer */
+  if (tot < rlen) {
+    *consumed = tot;
+    rlen = tot;
+    if (len > tot) len = tot;
+  }
+  int fragmented = (off & 0x3fff) != 0;
+  ip_payload(c, 4, d + 12, d + 16, d[9], fragmented, id, (uint32_t)(off & 0x1fff) * 8,
+             (off >> 13) & 1, d + hlen, len - hlen, rlen - hlen);
+}
+
+void pf_dissect_ipv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed) {
+  if (len < 40 || (d[0] >> 4) != 6) return;
+  uint32_t plen = pf_get16(d + 4);
+  pf_emit_u(c, PF_F_IP_VERSION, 6);   /* tshark's IPv6 header reuses ip.version */
+  pf_emit_u(c, PF_F_IPV6_FLOW, pf_get32(d) & 0xfffff);
+  pf_emit_u(c, PF_F_IPV6_PLEN, plen);
+  pf_emit_u(c, PF_F_IPV6_NXT, d[6]);
+  pf_emit_u(c, PF_F_IPV6_HLIM, d[7]);
+  pf_emit_a(c, PF_F_IPV6_SRC, d + 8, 16);
+  pf_emit_a(c, PF_F_IPV6_DST, d + 24, 16);
+  if (plen != 0 && plen + 40 < rlen) {
+    *consumed = plen + 40;
+    rlen = plen + 40;
+    if (len > rlen) len = rlen;
+  }
+  if (c->depth < PF_LY_TRANS) return;
+  const uint8_t *src = d + 8, *dst = d + 24;
+  int nxt = d[6];
+  uint32_t o = 40;
+  /* extension headers; a bounded count stops header loops in hostile packets */
+  for (int hops = 0; hops < 64; hops++) {
+    switch (nxt) {
+      case 0: case 43: case 60: case 135: case 139: case 140: {
+        if (o + 8 > len) return;
+        uint32_t hl = ((uint32_t)d[o + 1] + 1) * 8;
+        nxt = d[o];
+        o += hl;
+        if (o > len) return;
+        continue;
+      }
+      case 51: {   /* AH: length in 4-byte units, minus 2 */
+        if (o + 8 > len) return;
+        uint32_t hl = ((uint32_t)d[o + 1] + 2) * 4;
+        nxt = d[o];
+        o += hl;
+        if (o > len) return;
+        continue;
+      }
+      case 44: {
+        if (o + 8 > len) return;
+        uint16_t fo = pf_get16(d + o + 2);
+        uint32_t id = pf_get32(d + o + 4);
+        int fnxt = d[o];
+        o += 8;
+        ip_payload(c, 6, src, dst, fnxt, 1, id, (uint32_t)(fo & 0xfff8), fo & 1, d + o, len - o, rlen - o);
+        return;
+      }
+      default:
+        ip_payload(c, 6, src, dst, nxt, 0, 0, 0, 0, d + o, len - o, rlen - o);
+        return;
+    }
+  }
+}
+
+void pf_dissect_arp(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed) {
+  if (len < 8) return;
+  uint16_t pro = pf_get16(d + 2);
+  uint32_t hln = d[4], pln = d[5];
+  uint32_t total = 8 + 2 * (hln + pln);
+  pf_emit_u(c, PF_F_ARP_OPCODE, pf_get16(d + 6));
+  if (total < rlen) *consumed = total;
+  if (total > len) return;
+  const uint8_t *sha = d + 8, *spa = sha + hln, *tha = spa + pln, *tpa = tha + hln;
+  int ip4 = (pro == 0x0800 && pln == 4);
+  if (hln == 6) pf_emit_a(c, PF_F_ARP_SRC_HW_MAC, sha, 6);
+  if (ip4) pf_emit_a(c, PF_F_ARP_SRC_PROTO_IPV4, spa, 4);
+  if (hln == 6) pf_emit_a(c, PF_F_ARP_DST_HW_MAC, tha, 6);
+  if (ip4) pf_emit_a(c, PF_F_ARP_DST_PROTO_IPV4, tpa, 4);
+}

@@ -1,0 +1,63 @@
+/* fields.c: the field registry (names, types, docs) and name look-up with suggestions. */
+#include "pf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PF_FIELD(id, name, type, base, layer, doc) { name, type, base, layer, doc },
+const pf_field_info pf_fields[PF_NFIELDS] = {
+#include "fields.def"
+};
+#undef PF_FIELD
+
+static const char *const ftype_names[PF_FT_COUNT_] = {
+  "none", "bool", "uint", "int", "framenum", "ipv4", "ipv6", "ether",
+  "abstime", "reltime", "string", "bytes", "double"
+};
+
+const char *pf_ftype_name(pf_ftype t) {
+  return (unsigned)t < PF_FT_COUNT_ ? ftype_names[t] : "?";
+}
+
+int pf_field_lookup(const char *name) {
+  /* linear: called once per requested field, never per packet */
+  for (int i = 0; i < PF_NFIELDS; i++)
+    if (strcmp(pf_fields[i].name, name) == 0) return i;
+  return -1;
+}
+
+/* Levenshtein distance, capped: names are short. */
+static int edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 63 || lb > 63) return 99;
+  int prev[64], cur[64];
+  for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
+  for (size_t i = 1; i <= la; i++) {
+    cur[0] = (int)i;
+    for (size_t j = 1; j <= lb; j++) {
+      int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+      int del = prev[j] + 1, ins = cur[j - 1] + 1;
+      int m = sub < del ? sub : del;
+      cur[j] = m < ins ? m : ins;
+    }
+    memcpy(prev, cur, sizeof(int) * (lb + 1));
+  }
+  return prev[lb];
+}
+
+int pf_field_suggest(const char *name, const char **out, int max) {
+  int best[PF_NFIELDS];
+  int n = 0;
+  for (int i = 0; i < PF_NFIELDS; i++) {
+    int d = edit_distance(name, pf_fields[i].name);
+    /* a prefix or substring match is as good as one typo */
+    if (d > 1 && *name && strstr(pf_fields[i].name, name)) d = 2;
+    best[i] = d;
+  }
+  int limit = (int)strlen(name) / 3 + 1;
+  if (limit > 4) limit = 4;
+  for (int d = 0; d <= limit && n < max; d++)
+    for (int i = 0; i < PF_NFIELDS && n < max; i++)
+      if (best[i] == d) out[n++] = pf_fields[i].name;
+  return n;
+}

@@ -1,0 +1,111 @@
+/* fieldsout.c: rows of field values as tshark -T fields prints them. */
+#include "fieldsout.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+
+#define OUTBUF (1u << 20)
+
+struct pf_fields_out {
+  FILE *out;
+  int *fids;
+  int nfids;
+  pf_fields_opts o;
+  char *buf;
+  size_t used;
+  int failed;
+  int header_done;
+};
+
+static void flush(pf_fields_out *w) {
+  if (w->used && fwrite(w->buf, 1, w->used, w->out) != w->used) w->failed = 1;
+  w->used = 0;
+}
+
+static void put(pf_fields_out *w, const char *s, size_t n) {
+  if (w->used + n > OUTBUF) flush(w);
+  if (n > OUTBUF) {
+    if (fwrite(s, 1, n, w->out) != n) w->failed = 1;
+    return;
+  }
+  memcpy(w->buf + w->used, s, n);
+  w->used += n;
+}
+
+pf_fields_out *pf_fields_out_new(FILE *out, const int *fids, int nfids, const pf_fields_opts *o) {
+  pf_fields_out *w = calloc(1, sizeof *w);
+  if (w == NULL) return NULL;
+  w->buf = malloc(OUTBUF);
+  w->fids = malloc(sizeof(int) * (size_t)(nfids ? nfids : 1));
+  if (w->buf == NULL || w->fids == NULL) { pf_fields_out_free(w); return NULL; }
+  memcpy(w->fids, fids, sizeof(int) * (size_t)nfids);
+  w->nfids = nfids;
+  w->out = out;
+  w->o = *o;
+  return w;
+}
+
+static void put_value(pf_fields_out *w, int fid, const pf_val *v) {
+  char small[256];
+  int n = pf_val_format(fid, v, small, sizeof small);
+  if (n < (int)sizeof small) {
+    put(w, small, (size_t)n);
+    return;
+  }
+  char *big = malloc((size_t)n + 1);   /* long payload hex: rare */
+  if (big == NULL) { w->failed = 1; return; }
+  pf_val_format(fid, v, big, (size_t)n + 1);
+  put(w, big, (size_t)n);
+  free(big);
+}
+
+static void header(pf_fields_out *w) {
+  if (w->o.header && !w->header_done) {
+    for (int i = 0; i < w->nfids; i++) {
+      if (i) put(w, &w->o.separator, 1);
+      const char *name = pf_fields[w->fids[i]].name;
+      put(w, name, strlen(name));
+    }
+    put(w, "\n", 1);
+  }
+  w->header_done = 1;
+}
+
+int pf_fields_out_row(void *self, const pf_pkt *p) {
+  pf_fields_out *w = self;
+  if (!w->header_done) header(w);
+  for (int i = 0; i < w->nfids; i++) {
+    if (i) put(w, &w->o.separator, 1);
+    int fid = w->fids[i];
+    int k = p->first[fid];
+    if (k < 0) continue;
+    if (w->o.occurrence == 'f') {
+      put_value(w, fid, &p->vals[k]);
+    } else if (w->o.occurrence == 'l') {
+      put_value(w, fid, &p->vals[p->last[fid]]);
+    } else {
+      for (int first = 1; k >= 0; k = p->vals[k].next, first = 0) {
+        if (!first) put(w, &w->o.aggregator, 1);
+        put_value(w, fid, &p->vals[k]);
+      }
+    }
+  }
+  put(w, "\n", 1);
+  return w->failed;
+}
+
+int pf_fields_out_finish(pf_fields_out *w) {
+  header(w);   /* no packets: tshark still prints the header */
+  flush(w);
+  if (fflush(w->out) != 0) w->failed = 1;
+  return w->failed;
+}
+
+void pf_fields_out_free(pf_fields_out *w) {
+  if (w == NULL) return;
+  free(w->buf);
+  free(w->fids);
+  free(w);
+}

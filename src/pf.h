@@ -1,0 +1,119 @@
+/* pf.h: the shared vocabulary of the pure C core: times, field ids, decoded values, packets. */
+#ifndef PF_H
+#define PF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PF_VERSION "0.1.0"
+
+/* Time as Wireshark's nstime_t: seconds and nanoseconds with the same sign.
+   int64 nanoseconds cannot hold every timestamp tshark prints (pcapng lets
+   an interface count microseconds up to 2^64, about 1.8e13 s), and a file
+   may carry a raw nanosecond part >= 1e9 that tshark prints verbatim. */
+typedef struct pf_time {
+  int64_t secs;
+  int32_t nsecs;
+} pf_time;
+
+pf_time pf_time_delta(pf_time b, pf_time a);          /* b - a, as nstime_delta */
+int pf_time_cmp(pf_time a, pf_time b);
+double pf_time_to_double(pf_time t);
+/* Formats as tshark prints a relative time: "-1.000200000"; returns length. */
+int pf_time_fmt_rel(char *buf, size_t n, pf_time t);
+/* Formats as tshark prints frame.time_epoch: "%lld.%09d" of the raw parts. */
+int pf_time_fmt_abs(char *buf, size_t n, pf_time t);
+
+/* Field value types (how a value is stored and printed). */
+typedef enum pf_ftype {
+  PF_FT_NONE,      /* presence only (analysis flags); prints "1" */
+  PF_FT_BOOL,      /* prints 0 or 1 */
+  PF_FT_UINT,      /* unsigned; base decides the text */
+  PF_FT_INT,       /* signed decimal */
+  PF_FT_FRAMENUM,  /* a frame number, decimal */
+  PF_FT_IPV4,      /* 4 bytes, network order, in v.a */
+  PF_FT_IPV6,      /* 16 bytes in v.a */
+  PF_FT_ETHER,     /* 6 bytes in v.a */
+  PF_FT_ABSTIME,   /* pf_time since the epoch */
+  PF_FT_RELTIME,   /* pf_time difference */
+  PF_FT_STRING,    /* v.s.p / v.s.len: text (points into packet or scratch) */
+  PF_FT_BYTES,     /* v.s.p / v.s.len: raw bytes, printed as hex */
+  PF_FT_DOUBLE,    /* v.d */
+  PF_FT_COUNT_
+} pf_ftype;
+
+/* The layer a field needs decoded, so a read decodes no deeper than its fields ask. */
+typedef enum pf_layer {
+  PF_LY_FRAME = 0,  /* record header only */
+  PF_LY_LINK,       /* link layer (Ethernet, VLAN, SLL, ...) */
+  PF_LY_NET,        /* IPv4, IPv6, ARP */
+  PF_LY_TRANS,      /* TCP, UDP, ICMP headers */
+  PF_LY_STATE,      /* conversation tracking (streams, relative seq, RTT) */
+  PF_LY_APP         /* application payloads */
+} pf_layer;
+
+/* Field ids, generated from fields.def (one line per field). */
+#define PF_FIELD(id, name, type, base, layer, doc) PF_F_##id,
+typedef enum pf_fid {
+#include "fields.def"
+  PF_NFIELDS
+} pf_fid;
+#undef PF_FIELD
+
+typedef struct pf_field_info {
+  const char *name;
+  pf_ftype type;
+  int base;          /* PF_FT_UINT: 0 decimal, N > 0: "0x" and N hex digits */
+  pf_layer layer;
+  const char *doc;
+} pf_field_info;
+
+extern const pf_field_info pf_fields[PF_NFIELDS];
+const char *pf_ftype_name(pf_ftype t);
+/* Field id by exact name, or -1. */
+int pf_field_lookup(const char *name);
+/* Up to max names closest to name (edit distance), for "did you mean"; returns count. */
+int pf_field_suggest(const char *name, const char **out, int max);
+
+/* One decoded value of one field in one packet. */
+typedef struct pf_val {
+  uint16_t fid;
+  int16_t next;     /* next occurrence of the same field in this packet, or -1 */
+  uint32_t pad_;
+  union {
+    uint64_t u;
+    int64_t i;
+    double d;
+    pf_time t;
+    uint8_t a[16];
+    struct { const uint8_t *p; uint32_t len; } s;
+  } v;
+} pf_val;
+
+#define PF_MAX_VALS 1024
+#define PF_SCRATCH 8192
+
+/* One packet as read and decoded. The decoder fills vals[]; occurrences of a
+   field chain from first[fid] through vals[i].next in packet order.
+   Nothing in it is allocated per packet. */
+typedef struct pf_pkt {
+  /* from the reader */
+  uint64_t num;          /* frame number, 1-based, tshark's numbering */
+  pf_time ts;
+  int has_ts;            /* 0 for pcapng blocks without a timestamp */
+  int is_packet;         /* 0 for pcapng custom blocks tshark shows as frames */
+  uint32_t caplen, len;
+  int linktype;          /* DLT/LINKTYPE number, -1 for non-packet records */
+  const uint8_t *data;
+  uint32_t file_index;   /* which file of a multi-file read */
+  uint64_t offset;       /* byte offset of the record in its file */
+  /* from the decoder */
+  int nvals;
+  int16_t first[PF_NFIELDS];
+  int16_t last[PF_NFIELDS];
+  pf_val vals[PF_MAX_VALS];
+  size_t scratch_used;
+  uint8_t scratch[PF_SCRATCH];   /* decoded text that is not in the packet (DNS names) */
+} pf_pkt;
+
+#endif

@@ -1,0 +1,123 @@
+-- difftest.lua: pktframe fields against tshark, cell by cell, on every capture of a folder.
+-- usage: lua5.4 tests/difftest.lua PKTFRAME CAPTURE_DIR FIELDS_FILE [CAPTURE...]
+-- Prints each mismatch (capture, frame, field, both values), then
+-- "difftest: N passed, M failed" with one test per capture file.
+local pktframe, capdir, fieldsfile = arg[1], arg[2], arg[3]
+if not (pktframe and capdir and fieldsfile) then
+  io.stderr:write("usage: lua5.4 tests/difftest.lua PKTFRAME CAPTURE_DIR FIELDS_FILE [CAPTURE...]\n")
+  os.exit(2)
+end
+
+local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+
+local function exists(path)
+  local f = io.open(path, "rb")
+  if f then f:close() return true end
+  return false
+end
+
+local function skip(why)
+  print("difftest: skipped: " .. why)
+  print("difftest: 0 passed, 0 failed")
+  os.exit(0)
+end
+
+if not exists(capdir .. "/MANIFEST.tsv") then skip(capdir .. " is absent") end
+if not os.execute("command -v tshark >/dev/null 2>&1") then skip("tshark is not installed") end
+
+local fields = {}
+for line in io.lines(fieldsfile) do
+  if line ~= "" and not line:match("^#") then fields[#fields + 1] = line end
+end
+local eargs = {}
+for _, f in ipairs(fields) do eargs[#eargs + 1] = "-e " .. quote(f) end
+eargs = table.concat(eargs, " ")
+
+local captures = {}
+if #arg > 3 then
+  for i = 4, #arg do captures[#captures + 1] = arg[i] end
+else
+  for line in io.lines(capdir .. "/MANIFEST.tsv") do
+    local name = line:match("^([^\t]+)\t")
+    if name and name ~= "file" then captures[#captures + 1] = name end
+  end
+end
+
+local tmp = os.tmpname()
+local cfgdir = os.tmpname()
+os.remove(cfgdir)
+os.execute("mkdir -p " .. quote(cfgdir))
+
+local function lines_of(cmd)
+  -- runs cmd (our own quoted strings only), returns its stdout lines and exit status
+  local ok = os.execute(cmd .. " > " .. quote(tmp) .. " 2>/dev/null")
+  local out = {}
+  for l in io.lines(tmp) do out[#out + 1] = l end
+  return out, ok
+end
+
+local function split(line)
+  local cells = {}
+  for c in (line .. "\t"):gmatch("([^\t]*)\t") do cells[#cells + 1] = c end
+  return cells
+end
+
+local passed, failed, cells_total, cells_bad = 0, 0, 0, 0
+local per_field_bad = {}
+local MAX_SHOWN = 5
+for _, name in ipairs(captures) do
+  local path = capdir .. "/" .. name
+  local opts = " -T fields -E header=y -E separator=/t -E occurrence=a -E aggregator=, "
+  local want = lines_of("WIRESHARK_CONFIG_DIR=" .. quote(cfgdir) .. " tshark -n -r " .. quote(path) .. opts .. eargs)
+  if #want == 0 then
+    -- tshark does not read it: pktframe must refuse it too, printing no rows
+    local got, ok = lines_of(quote(pktframe) .. " fields -q " .. quote(path) .. " " .. eargs)
+    if not ok and #got <= 1 then
+      passed = passed + 1
+      print(string.format("ok   %-34s tshark and pktframe both reject it", name))
+    else
+      failed = failed + 1
+      print(string.format("FAIL %-34s tshark rejects it, pktframe printed %d lines", name, #got))
+    end
+  else
+    local got = lines_of(quote(pktframe) .. " fields -q " .. quote(path) .. " " .. eargs)
+    local bad, shown = 0, 0
+    if #got ~= #want then
+      bad = bad + 1
+      print(string.format("FAIL %s: %d rows from tshark, %d from pktframe", name, #want - 1, #got - 1))
+    end
+    for i = 2, math.min(#got, #want) do
+      local w, g = split(want[i]), split(got[i])
+      for j, f in ipairs(fields) do
+        cells_total = cells_total + 1
+        if (w[j] or "") ~= (g[j] or "") then
+          bad = bad + 1
+          cells_bad = cells_bad + 1
+          per_field_bad[f] = (per_field_bad[f] or 0) + 1
+          if shown < MAX_SHOWN then
+            shown = shown + 1
+            print(string.format("  %s frame %s %s: tshark '%s' pktframe '%s'", name, w[1] or "?", f,
+              w[j] or "", g[j] or ""))
+          end
+        end
+      end
+    end
+    if bad == 0 then
+      passed = passed + 1
+      print(string.format("ok   %-34s %5d rows x %d fields equal", name, #want - 1, #fields))
+    else
+      failed = failed + 1
+      print(string.format("FAIL %-34s %d differences", name, bad))
+    end
+  end
+end
+os.remove(tmp)
+os.execute("rm -rf " .. quote(cfgdir))
+local names = {}
+for f in pairs(per_field_bad) do names[#names + 1] = f end
+table.sort(names, function(a, b) return per_field_bad[a] > per_field_bad[b] end)
+for _, f in ipairs(names) do print(string.format("  field %-32s %d cells differ", f, per_field_bad[f])) end
+print(string.format("difftest: cells equal %d of %d (%.4f%%)", cells_total - cells_bad, cells_total,
+  cells_total > 0 and 100 * (cells_total - cells_bad) / cells_total or 100))
+print(string.format("difftest: %d passed, %d failed", passed, failed))
+os.exit(failed == 0 and 0 or 1)
