@@ -34,6 +34,10 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
   uint16_t flags = (uint16_t)((d[12] & 0x0f) << 8 | d[13]);
   uint16_t win = pf_get16(d + 14);
   uint32_t plen = rlen >= hlen ? rlen - hlen : 0;
+  /* "short segment": the IP payload is shorter than the TCP header says, so
+     tshark knows no segment length and, as in an ICMP quote, shows raw
+     numbers and skips sequence analysis */
+  int seglen_known = !c->in_error && rlen >= hlen;
   pf_tcpseg s;
   int have_state = 0;
   if (c->depth >= PF_LY_STATE && c->conv && hlen >= 20) {
@@ -48,8 +52,8 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
     s.flags = flags;
     s.win = win;
     s.len = plen;
-    s.wscale = hlen > 20 && len >= hlen ? tcp_wscale(d + 20, hlen - 20) : -1;
-    s.in_error = c->in_error;
+    s.wscale = hlen > 20 && len >= hlen && seglen_known ? tcp_wscale(d + 20, hlen - 20) : -1;
+    s.in_error = !seglen_known;
     s.full_header = 1;
     s.frame = c->p->num;
     s.ts = c->p->ts;
@@ -61,10 +65,10 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
     pf_emit_u(c, PF_F_TCP_HDR_LEN, hlen);
     return;
   }
-  if (!c->in_error) pf_emit_u(c, PF_F_TCP_LEN, plen);
+  if (seglen_known) pf_emit_u(c, PF_F_TCP_LEN, plen);
   if (have_state) pf_emit_u(c, PF_F_TCP_SEQ, s.rel_seq);
   pf_emit_u(c, PF_F_TCP_SEQ_RAW, seq);
-  if (have_state && !c->in_error) pf_emit_u(c, PF_F_TCP_NXTSEQ, s.nxtseq);
+  if (have_state && seglen_known) pf_emit_u(c, PF_F_TCP_NXTSEQ, s.nxtseq);
   if (have_state && s.has_ack) pf_emit_u(c, PF_F_TCP_ACK, s.rel_ack);
   pf_emit_u(c, PF_F_TCP_ACK_RAW, ack);
   pf_emit_u(c, PF_F_TCP_HDR_LEN, hlen);
@@ -81,10 +85,9 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
   }
   pf_emit_u(c, PF_F_TCP_CHECKSUM, pf_get16(d + 16));
   pf_emit_u(c, PF_F_TCP_URGENT_POINTER, pf_get16(d + 18));
-  if (have_state && s.has_rtt) {
-    pf_emit_u(c, PF_F_TCP_ANALYSIS_ACKS_FRAME, s.acks_frame);
-    pf_emit_t(c, PF_F_TCP_ANALYSIS_ACK_RTT, s.rtt);
-  }
+  /* tshark prints the acked frame even when the RTT is zero and not shown */
+  if (have_state && s.acks_frame) pf_emit_u(c, PF_F_TCP_ANALYSIS_ACKS_FRAME, s.acks_frame);
+  if (have_state && s.has_rtt) pf_emit_t(c, PF_F_TCP_ANALYSIS_ACK_RTT, s.rtt);
 }
 
 static void dissect_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
