@@ -1,17 +1,29 @@
-# pktframe: plain Makefile. `make` builds build/pktframe (the command) and build/lib/pktframe/core.so (the Lua module).
+# pktframe: plain Makefile.
+#   make            build/pktframe (the command) and build/lib/pktframe/core.so (the Lua module)
+#   make deps       install missing Debian packages (apt-get, non-interactive; sudo when not root)
+#   make test       C unit tests, busted specs, CLI tests and the differential test against tshark
+#   make demo       build, generate a capture, run a shipped analysis on it
+#   make SANITIZE=1 test    the same suite built with AddressSanitizer and UBSan (in build-san/)
+#   make install PREFIX=... the command, the Lua modules and the C module
 PREFIX   ?= /usr/local
-LUADIR    = $(PREFIX)/share/pktframe/lua
+LUA_SHARE = $(PREFIX)/share/lua/5.4
+LUA_LIB   = $(PREFIX)/lib/lua/5.4
+SHARED   ?= ../shared
 CC       ?= cc
 CWARNS    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Wundef
 LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 OPT      ?= -O2
-CFLAGS   += -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g $(OPT) $(CWARNS) -fPIC $(LUA_CFLAGS) -Isrc
+CFLAGS   += -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g $(CWARNS) -fPIC $(LUA_CFLAGS) -Isrc
 LDLIBS    = -lpcap -lm
 ifeq ($(SANITIZE),1)
 BUILD    ?= build-san
 CFLAGS   += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
+# stock lua5.4 and busted load the instrumented module: the runtimes must come first
+SAN_ENV   = LD_PRELOAD=$$($(CC) -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0
+else
+CFLAGS   += $(OPT)
 endif
 ifeq ($(WERROR),1)
 CFLAGS   += -Werror
@@ -25,6 +37,10 @@ LUA_SRC   = src/table_lua.c src/column_lua.c src/pktframe_lua.c
 CORE_OBJ  = $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o)
 LUA_OBJ   = $(LUA_SRC:src/%.c=$(BUILD)/obj/%.o)
 HDRS      = $(wildcard src/*.h) src/fields.def
+UNIT_SRC  = $(wildcard tests/test_*.c)
+UNIT_BIN  = $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
+
+DEPS_PKGS = gcc make pkg-config lua5.4 liblua5.4-dev libpcap-dev lua-lpeg lua-busted tshark
 
 all: $(BUILD)/pktframe $(BUILD)/lib/pktframe/core.so
 
@@ -38,11 +54,53 @@ $(BUILD)/lib/pktframe/core.so: $(CORE_OBJ) $(LUA_OBJ)
 
 $(BUILD)/obj/main.o: src/main.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DPF_LUADIR='"$(LUADIR)"' -c -o $@ $<
+	$(CC) $(CFLAGS) -DPF_LUADIR='"$(LUA_SHARE)"' -c -o $@ $<
 
 $(BUILD)/pktframe: $(BUILD)/obj/main.o $(CORE_OBJ) $(LUA_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LUA_LIBS) $(LDLIBS)
 
-.PHONY: all clean
+$(BUILD)/tests/%: tests/%.c tests/check.h $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
+# ---- set-up ----
+deps:
+	@missing=""; for p in $(DEPS_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "make deps: all packages present"; exit 0; fi; \
+	echo "make deps: installing$$missing"; \
+	SUDO=""; if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
+
+# ---- tests ----
+UNIT_SUITES = $(foreach t,$(UNIT_BIN),'$(notdir $(t)) $(t)')
+test: deps all $(UNIT_BIN)
+	@sh tests/run.sh \
+	  $(UNIT_SUITES) \
+	  "specs $(SAN_ENV) PKTFRAME_SHARED=$(SHARED) busted -o plainTerminal --cpath='$(BUILD)/lib/?.so'" \
+	  "cli sh tests/cli_test.sh $(BUILD)/pktframe $(SHARED)" \
+	  "difftest lua5.4 tests/difftest.lua $(BUILD)/pktframe $(SHARED)/captures $(SHARED)/fields-core.txt"
+
+# ---- demo ----
+demo: deps all
+	@mkdir -p $(BUILD)/demo
+	$(BUILD)/pktframe run examples/make_demo_capture.lua $(BUILD)/demo/office.pcap
+	$(BUILD)/pktframe run examples/first_look.lua $(BUILD)/demo/office.pcap
+	@echo "demo capture: $(BUILD)/demo/office.pcap"
+
+# ---- install ----
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LUA_SHARE)/pktframe $(DESTDIR)$(LUA_LIB)/pktframe
+	install -m 755 $(BUILD)/pktframe $(DESTDIR)$(PREFIX)/bin/pktframe
+	install -m 644 lua/pktframe/*.lua $(DESTDIR)$(LUA_SHARE)/pktframe/
+	install -m 755 $(BUILD)/lib/pktframe/core.so $(DESTDIR)$(LUA_LIB)/pktframe/core.so
+
+bench: all
+	sh bench/fields.sh
+
 clean:
 	rm -rf build build-san
+
+.PHONY: all deps test demo install bench clean

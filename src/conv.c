@@ -35,6 +35,21 @@
    changes which ACKs get an RTT, so the cap is part of the behaviour. */
 #define MAX_UNACKED 10000
 
+/* How far tshark gets through a TCP header, passed in pf_tcpseg.full_header
+   (conv.h documents only 0 and 1 so far):
+   HDR_NONE  fewer than 16 bytes: it stops before finding the conversation;
+   HDR_FULL  the header and its options were all there;
+   HDR_CUT   the captured bytes end after the window field but before the end of
+             the options: it stops there (an exception), after the window and the
+             handshake bookkeeping but before the ACK analysis output and the
+             SYN window-scale check; wscale is the option if read before the cut;
+   HDR_SHORT the data offset field says fewer than 20 bytes: it stops right
+             after tcp.seq (the sequence analysis has already run). */
+#define HDR_NONE 0
+#define HDR_FULL 1
+#define HDR_CUT 2
+#define HDR_SHORT 3
+
 /* Window scale: -1 unknown, -2 known not to be used. */
 #define WS_UNKNOWN (-1)
 #define WS_NONE (-2)
@@ -117,16 +132,15 @@ typedef struct conv_key {
   uint8_t addr[2][16];
 } conv_key;
 
-/* Open-addressing slot. For TCP, c[o] is the latest conversation created with
-   orientation o (0: created by a packet from the lower endpoint). tshark keys
-   conversations by ordered (src, dst) and looks up (src, dst) before (dst, src),
-   which matters only when a port reuse is started from the other side. */
+/* Open-addressing slot. tshark 4.0 keys conversations by ordered (src, dst)
+   but its exact lookup tries both orders and keeps the newer conversation, so
+   one slot per unordered pair holding the latest conversation is equivalent. */
 typedef struct slot {
   uint32_t hash;
   uint32_t used;
   conv_key key;
   union {
-    tcp_conv *c[2];
+    tcp_conv *c;
     uint32_t udp_stream;
   } v;
 } slot;
@@ -325,12 +339,6 @@ static slot *table_get(table *t, const conv_key *k, int *created) {
   t->count++;
   *created = 1;
   return s;
-}
-
-/* tshark's exact conversation lookup: ordered (src, dst) first, then (dst, src). */
-static tcp_conv *slot_lookup(const slot *s, int side) {
-  if (s->v.c[side] != NULL) return s->v.c[side];
-  return s->v.c[side ^ 1];
 }
 
 /* ---------- sequence analysis ---------- */
@@ -554,17 +562,6 @@ static void verify_window_scaling(int is_synack, flow *fwd, flow *rev) {
 
 /* ---------- public entry points ---------- */
 
-/* The conversation a packet from side `side` of slot s belongs to, created
-   (in the packet's orientation) when there is none. NULL out of memory. */
-static tcp_conv *find_or_create(pf_conv *c, slot *s, int side, pf_time ts) {
-  tcp_conv *t = slot_lookup(s, side);
-  if (t != NULL) return t;
-  t = tcp_conv_new(c, ts);
-  if (t == NULL) return NULL;
-  s->v.c[side] = t;
-  return t;
-}
-
 int pf_conv_tcp(pf_conv *c, pf_tcpseg *seg) {
   conv_key key;
   slot *s;
@@ -590,13 +587,16 @@ int pf_conv_tcp(pf_conv *c, pf_tcpseg *seg) {
 
   /* tshark finds the conversation only after reading the window field; a
      shorter header (an 8-byte ICMP quote) ends the dissection before that. */
-  if (!seg->full_header) return 0;
+  if (seg->full_header == HDR_NONE) return 0;
 
   side = make_key(&key, seg->af, seg->src, seg->dst, seg->sport, seg->dport);
   s = table_get(&c->tcp, &key, &created);
   if (s == NULL) return -1;
-  tc = find_or_create(c, s, side, seg->ts);
-  if (tc == NULL) return -1;
+  if (s->v.c == NULL) {
+    s->v.c = tcp_conv_new(c, seg->ts);
+    if (s->v.c == NULL) return -1;
+  }
+  tc = s->v.c;
   fwd = &tc->fl[side];
   rev = &tc->fl[side ^ 1];
   memset(&r, 0, sizeof r);
@@ -607,7 +607,7 @@ int pf_conv_tcp(pf_conv *c, pf_tcpseg *seg) {
     if (seg->seq != fwd->base_seq) {
       tc = tcp_conv_new(c, seg->ts);
       if (tc == NULL) return -1;
-      s->v.c[side] = tc;
+      s->v.c = tc;
       fwd = &tc->fl[side];
       rev = &tc->fl[side ^ 1];
     } else {
@@ -615,17 +615,12 @@ int pf_conv_tcp(pf_conv *c, pf_tcpseg *seg) {
     }
     r.flags |= TA_REUSED_PORTS;
   }
-  /* A SYN/ACK with a new ISN stays in the conversation found from the other
-     side and rebases this direction. */
+  /* A SYN/ACK with a new ISN stays in its conversation (tshark looks it up
+     again from the other side, which finds the same latest one) and rebases
+     this direction. */
   if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) && fwd->base_set &&
       seg->seq != fwd->base_seq) {
-    tcp_conv *other = slot_lookup(s, side ^ 1);
-    if (other != NULL) {
-      tc = other;
-      fwd = &tc->fl[side];
-      rev = &tc->fl[side ^ 1];
-      fwd->base_seq = seg->seq;
-    }
+    fwd->base_seq = seg->seq;
     r.flags |= TA_REUSED_PORTS;
   }
 
@@ -643,6 +638,9 @@ int pf_conv_tcp(pf_conv *c, pf_tcpseg *seg) {
     if (!(flags & TH_SYN) && fwd->win_scale >= 0)
       seg->win_size = (int64_t)((uint32_t)seg->win << fwd->win_scale);
   }
+  /* A header length field below 20 ends tshark's dissection here: no ack,
+     window or analysis output, and none of the state changes below. */
+  if (seg->full_header == HDR_SHORT) return 0;
   seg->has_ack = 1;
 
   if (!(flags & TH_SYN)) {
@@ -660,12 +658,13 @@ int pf_conv_tcp(pf_conv *c, pf_tcpseg *seg) {
     fwd->is_first_ack = 0;
   }
 
-  /* The window scale option is stored in whatever conversation a fresh
-     lookup finds, from any segment, after this segment's window was scaled. */
-  if (seg->wscale >= 0) {
-    tcp_conv *o = slot_lookup(s, side);
-    o->fl[side].win_scale = seg->wscale > 14 ? 14 : seg->wscale;
-  }
+  /* The window scale option counts from any segment, after this segment's
+     own window was scaled; shifts above 14 mean 14 (RFC 7323). */
+  if (seg->wscale >= 0) fwd->win_scale = seg->wscale > 14 ? 14 : seg->wscale;
+
+  /* A header cut short in the capture ends tshark's dissection in the
+     options, before the analysis output and the SYN window-scale check. */
+  if (seg->full_header == HDR_CUT) return 0;
 
   if (r.frame_acked != 0) {
     seg->acks_frame = r.frame_acked;

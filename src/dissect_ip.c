@@ -6,7 +6,8 @@
 static void ip_payload(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst, int proto,
                        int fragmented, uint32_t id, uint32_t frag_off, int more,
                        const uint8_t *d, uint32_t len, uint32_t rlen) {
-  if (c->depth < PF_LY_TRANS) return;
+  /* tunnelled IP headers and those quoted by ICMP errors are network layer too */
+  if (c->depth < PF_LY_TRANS && proto != 4 && proto != 41 && proto != 1 && proto != 58) return;
   if (fragmented) {
     if (len == rlen && !c->in_error && c->reasm) {
       const uint8_t *whole;
@@ -73,7 +74,6 @@ void pf_dissect_ipv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, 
     rlen = plen + 40;
     if (len > rlen) len = rlen;
   }
-  if (c->depth < PF_LY_TRANS) return;
   const uint8_t *src = d + 8, *dst = d + 24;
   int nxt = d[6];
   uint32_t o = 40;

@@ -146,8 +146,8 @@ void pf_dissect_ipproto(pf_dctx *c, int proto, int af, const uint8_t *src, const
      ICMPv4 error (RFC 792's "64 bits of data"), even when more were quoted */
   if (c->in_error == 4 && len > 8) len = rlen = 8;
   switch (proto) {
-    case 6: dissect_tcp(c, af, src, dst, d, len, rlen); break;
-    case 17: dissect_udp(c, af, src, dst, d, len); break;
+    case 6: if (c->depth >= PF_LY_TRANS) dissect_tcp(c, af, src, dst, d, len, rlen); break;
+    case 17: if (c->depth >= PF_LY_TRANS) dissect_udp(c, af, src, dst, d, len); break;
     case 1: if (af == 4) dissect_icmp(c, d, len, rlen); break;
     case 58: dissect_icmpv6(c, d, len, rlen); break;
     case 4: pf_dissect_ipv4(c, d, len, rlen, &k); break;

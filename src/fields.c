@@ -26,23 +26,26 @@ int pf_field_lookup(const char *name) {
   return -1;
 }
 
-/* Levenshtein distance, capped: names are short. */
+/* Edit distance with adjacent transpositions (optimal string alignment), so
+   the commonest typo, two swapped letters, costs 1. Names are short. */
 static int edit_distance(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
   if (la > 63 || lb > 63) return 99;
-  int prev[64], cur[64];
-  for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
+  int d[64][64];
+  for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
+  for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
   for (size_t i = 1; i <= la; i++) {
-    cur[0] = (int)i;
     for (size_t j = 1; j <= lb; j++) {
-      int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-      int del = prev[j] + 1, ins = cur[j - 1] + 1;
+      int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
       int m = sub < del ? sub : del;
-      cur[j] = m < ins ? m : ins;
+      if (ins < m) m = ins;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < m)
+        m = d[i - 2][j - 2] + 1;
+      d[i][j] = m;
     }
-    memcpy(prev, cur, sizeof(int) * (lb + 1));
   }
-  return prev[lb];
+  return d[la][lb];
 }
 
 int pf_field_suggest(const char *name, const char **out, int max) {
@@ -56,7 +59,8 @@ int pf_field_suggest(const char *name, const char **out, int max) {
   }
   int limit = (int)strlen(name) / 3 + 1;
   if (limit > 4) limit = 4;
-  for (int d = 0; d <= limit && n < max; d++)
+  /* only the closest names: one good guess beats a list of poor ones */
+  for (int d = 0; d <= limit && n == 0; d++)
     for (int i = 0; i < PF_NFIELDS && n < max; i++)
       if (best[i] == d) out[n++] = pf_fields[i].name;
   return n;

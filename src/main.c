@@ -16,8 +16,10 @@
 
 #include "fieldsout.h"
 #include "pf.h"
-#include "pktframe_lua.h"
 #include "scan.h"
+
+/* the C half of the Lua module (src/pktframe_lua.c), linked in */
+int luaopen_pktframe_core(lua_State *L);
 
 #ifndef PF_LUADIR
 #define PF_LUADIR "/usr/local/share/pktframe/lua"

@@ -1,0 +1,22 @@
+-- pktframe: packet captures as columnar tables; the Lua face of the C core pktframe.core.
+local core = require "pktframe.core"
+
+local M = {}
+
+-- The columns pf.read gives when its options name no fields: the core list, kept in this
+-- one place. pf.read reads it at each call (core.default_fields is this same table).
+M.default_fields = {
+  "frame.number", "frame.time_epoch", "frame.len",
+  "eth.src", "eth.dst",
+  "ip.src", "ip.dst", "ip.proto",
+  "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport",
+  "tcp.stream", "tcp.len",
+}
+core.default_fields = M.default_fields
+
+-- Re-exported as they are, so that argument errors name 'read' and 'fields'.
+M.read = core.read
+M.fields = core.fields
+M.version = core.version
+
+return M

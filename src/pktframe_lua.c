@@ -1,0 +1,273 @@
+/* pktframe_lua.c: luaopen_pktframe_core: pf.read (captures into tables), pf.fields, pf.version. */
+#include <stdio.h>
+#include <string.h>
+
+#include "lauxlib.h"
+#include "lua.h"
+#include "pf.h"
+#include "pktframe_lua.h"
+#include "scan.h"
+#include "table.h"
+
+volatile sig_atomic_t pf_lua_interrupted = 0;
+
+/* "unknown field 'ip.scr'; did you mean 'ip.src'?" on the stack; returns it. */
+static const char *unknown_field(lua_State *L, const char *name) {
+  const char *sugg[3];
+  int n = pf_field_suggest(name, sugg, 3);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  lua_pushfstring(L, "unknown field '%s'", name);
+  luaL_addvalue(&b);
+  for (int i = 0; i < n; i++) {
+    lua_pushfstring(L, "%s'%s'", i == 0 ? "; did you mean " : i == n - 1 ? " or " : ", ", sugg[i]);
+    luaL_addvalue(&b);
+  }
+  if (n > 0) luaL_addchar(&b, '?');
+  luaL_pushresult(&b);
+  return lua_tostring(L, -1);
+}
+
+/* Field ids of the list at index idx (argument arg names it in errors), in a
+   new userdata left on the stack. [-0, +1, e] */
+static int *checkfields(lua_State *L, int idx, int arg, int *nfids) {
+  idx = lua_absindex(L, idx);
+  lua_Integer n = luaL_len(L, idx);
+  if (n < 1) luaL_argerror(L, arg, "no fields requested");
+  if (n > 4096) luaL_argerror(L, arg, "too many fields");
+  int *fids = (int *)lua_newuserdatauv(L, sizeof(int) * (size_t)n, 0);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_geti(L, idx, i);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, arg, lua_pushfstring(L, "fields[%I]: string expected, got %s", i, luaL_typename(L, -1)));
+    const char *name = lua_tostring(L, -1);
+    int fid = pf_field_lookup(name);
+    if (fid < 0) luaL_argerror(L, arg, unknown_field(L, name));
+    for (lua_Integer j = 1; j < i; j++)
+      if (fids[j - 1] == fid) luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' requested twice", name));
+    fids[i - 1] = fid;
+    lua_pop(L, 1);
+  }
+  *nfids = (int)n;
+  return fids;
+}
+
+/* Paths of argument 1 (a string or a list of strings) in a new userdata,
+   their strings anchored in a new table below it. [-0, +2, e] */
+static const char **checkpaths(lua_State *L, int *npaths) {
+  lua_Integer n = 1;
+  if (lua_type(L, 1) == LUA_TTABLE) {
+    n = luaL_len(L, 1);
+    luaL_argcheck(L, n >= 1, 1, "empty list of paths");
+    luaL_argcheck(L, n <= 0xffffff, 1, "too many paths");
+  } else if (lua_type(L, 1) != LUA_TSTRING) {
+    luaL_typeerror(L, 1, "string or table");
+  }
+  lua_createtable(L, (int)n, 0);
+  int anchor = lua_gettop(L);
+  const char **paths = (const char **)lua_newuserdatauv(L, sizeof(char *) * (size_t)n, 0);
+  if (lua_type(L, 1) == LUA_TSTRING) {
+    paths[0] = lua_tostring(L, 1);
+  } else {
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_geti(L, 1, i);
+      if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_argerror(L, 1, lua_pushfstring(L, "paths[%I]: string expected, got %s", i, luaL_typename(L, -1)));
+      paths[i - 1] = lua_tostring(L, -1);
+      lua_rawseti(L, anchor, i);
+    }
+  }
+  *npaths = (int)n;
+  return paths;
+}
+
+/* Checks the options table (argument 2) for keys we do not know. */
+static void checkoptkeys(lua_State *L) {
+  lua_pushnil(L);
+  while (lua_next(L, 2) != 0) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      const char *k = lua_tostring(L, -1);
+      if (strcmp(k, "fields") && strcmp(k, "bpf") && strcmp(k, "strict"))
+        luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", k));
+    } else if (lua_isinteger(L, -1)) {
+      /* pf.read(p, {"ip.src"}): the fields list passed where the options go */
+      luaL_argerror(L, 2, "fields go in {fields = {...}}");
+    } else {
+      luaL_argerror(L, 2, lua_pushfstring(L, "unknown option of type %s", luaL_typename(L, -1)));
+    }
+  }
+}
+
+typedef struct readctx {
+  pf_table *t;
+  int strict;
+  int oom;
+  uint64_t oom_num;
+  uint32_t oom_file;
+} readctx;
+
+/* pf_sink_fn: one row per packet kept. Never raises: it runs inside pf_scan. */
+static int read_sink(void *ud, const pf_pkt *p) {
+  readctx *rc = (readctx *)ud;
+  if (rc->strict && !pf_table_has_all(rc->t, p)) return 0;
+  if (pf_table_append(rc->t, p) != PF_TABLE_OK) {
+    rc->oom = 1;
+    rc->oom_num = p->num;
+    rc->oom_file = p->file_index;
+    return 1;
+  }
+  return 0;
+}
+
+static int nosink(void *ud, const pf_pkt *p) {
+  (void)ud;
+  (void)p;
+  return 0;
+}
+
+static int fail(lua_State *L, const char *msg) {
+  luaL_pushfail(L);
+  lua_pushstring(L, msg);
+  return 2;
+}
+
+/* pf.read(path | {paths}, [{fields = {...}, bpf = "...", strict = bool}]):
+   a pktframe.Table, or nil and "path: message" when a file cannot be read.
+   Upvalue 1 is the module table, whose default_fields serve when no fields are given. */
+static int pf_read(lua_State *L) {
+  int npaths, nfids, strict = 0;
+  const char *bpf = NULL;
+  const char **paths = checkpaths(L, &npaths);
+  if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
+  int *fids = NULL;
+  if (lua_istable(L, 2)) {
+    checkoptkeys(L);
+    if (lua_getfield(L, 2, "strict") != LUA_TNIL) {
+      if (!lua_isboolean(L, -1))
+        luaL_argerror(L, 2, lua_pushfstring(L, "strict: boolean expected, got %s", luaL_typename(L, -1)));
+      strict = lua_toboolean(L, -1);
+    }
+    if (lua_getfield(L, 2, "bpf") != LUA_TNIL) {
+      if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_argerror(L, 2, lua_pushfstring(L, "bpf: string expected, got %s", luaL_typename(L, -1)));
+      bpf = lua_tostring(L, -1);   /* anchored in the options table */
+    }
+    int ft = lua_getfield(L, 2, "fields");
+    if (ft != LUA_TNIL) {
+      if (ft != LUA_TTABLE)
+        luaL_argerror(L, 2, lua_pushfstring(L, "fields: table expected, got %s", luaL_typename(L, -1)));
+      fids = checkfields(L, -1, 2, &nfids);
+    }
+  }
+  if (fids == NULL) {
+    if (lua_getfield(L, lua_upvalueindex(1), "default_fields") != LUA_TTABLE)
+      luaL_argerror(L, 2, "no fields given and no default_fields (require \"pktframe\")");
+    fids = checkfields(L, -1, 2, &nfids);
+  }
+  char err[512];
+  pf_scan_opts opts = { bpf, &pf_lua_interrupted, NULL, NULL };
+  if (bpf && *bpf) {
+    /* pf_scan compiles the filter before it opens any file, so a scan of no
+       files tells a bad filter (the caller's mistake) from a bad file */
+    pf_diag none;
+    pf_diag_init(&none);
+    int rc = pf_scan(NULL, 0, fids, nfids, &opts, nosink, NULL, &none, err, sizeof err);
+    pf_diag_free(&none);
+    if (rc == PF_SCAN_ERROR) {
+      if (strcmp(err, "out of memory") == 0) return fail(L, err);
+      luaL_argerror(L, 2, lua_pushstring(L, err));
+    }
+  }
+  LTable *lt = pf_lua_newtable(L);
+  lt->t = pf_table_new(fids, nfids, NULL, NULL);
+  if (lt->t == NULL) return fail(L, "out of memory");
+  readctx ctx = { lt->t, strict, 0, 0, 0 };
+  int rc = pf_scan(paths, npaths, fids, nfids, &opts, read_sink, &ctx, pf_table_diag(lt->t), err, sizeof err);
+  if (rc == PF_SCAN_OK) return 1;
+  pf_table_free(lt->t);   /* now, not at the next collection: it may be large */
+  lt->t = NULL;
+  if (rc == PF_SCAN_INTERRUPTED) {
+    pf_lua_interrupted = 0;
+    return luaL_error(L, "interrupted");
+  }
+  if (rc == PF_SCAN_STOPPED && ctx.oom) {
+    lua_pushfstring(L, "%s: packet %I: out of memory", paths[ctx.oom_file], (lua_Integer)ctx.oom_num);
+    return fail(L, lua_tostring(L, -1));
+  }
+  return fail(L, err);
+}
+
+/* The message inside "bad argument #2 to 'find' (MESSAGE)", or all of msg. */
+static void push_inner_message(lua_State *L, const char *msg) {
+  const char *open = strstr(msg, "' (");
+  size_t len = strlen(msg);
+  if (strncmp(msg, "bad argument", 12) == 0 && open != NULL && len > 0 && msg[len - 1] == ')') {
+    open += 3;
+    lua_pushlstring(L, open, (size_t)(msg + len - 1 - open));
+  } else {
+    lua_pushstring(L, msg);
+  }
+}
+
+/* string.find(s, pattern) under pcall: 1 match, 0 no match; raises an
+   argument error naming argument 1 for a bad pattern. Stack: [find, pattern]
+   at find, find + 1. */
+static int matches(lua_State *L, int find, const char *s) {
+  lua_pushvalue(L, find);
+  lua_pushstring(L, s);
+  lua_pushvalue(L, find + 1);
+  if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+    push_inner_message(L, lua_tostring(L, -1));
+    luaL_argerror(L, 1, lua_tostring(L, -1));
+  }
+  int m = !lua_isnil(L, -1);
+  lua_pop(L, 1);
+  return m;
+}
+
+/* pf.fields([pattern]): {{name =, type =, doc =}, ...} of every field, or of
+   those whose name or doc matches the Lua pattern. */
+static int pf_fields_fn(lua_State *L) {
+  int haspat = !lua_isnoneornil(L, 1);
+  if (haspat) luaL_checkstring(L, 1);
+  lua_settop(L, 1);
+  int find = 0;
+  if (haspat) {
+    lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    if (lua_getfield(L, -1, "string") != LUA_TTABLE || lua_getfield(L, -1, "find") != LUA_TFUNCTION)
+      return luaL_error(L, "pf.fields needs the string library");
+    find = lua_gettop(L);
+    lua_pushvalue(L, 1);          /* [find, pattern] */
+    matches(L, find, "");         /* a malformed pattern fails even with no field to match */
+  }
+  lua_newtable(L);
+  lua_Integer n = 0;
+  for (int i = 0; i < PF_NFIELDS; i++) {
+    const pf_field_info *f = &pf_fields[i];
+    if (haspat && !matches(L, find, f->name) && !matches(L, find, f->doc)) continue;
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, f->name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, pf_ftype_name(f->type));
+    lua_setfield(L, -2, "type");
+    lua_pushstring(L, f->doc);
+    lua_setfield(L, -2, "doc");
+    lua_rawseti(L, -2, ++n);
+  }
+  return 1;
+}
+
+int luaopen_pktframe_core(lua_State *L) {
+  pf_lua_open_table(L);
+  pf_lua_open_column(L);
+  lua_newtable(L);
+  lua_pushvalue(L, -1);
+  lua_pushcclosure(L, pf_read, 1);
+  lua_setfield(L, -2, "read");
+  lua_pushcfunction(L, pf_fields_fn);
+  lua_setfield(L, -2, "fields");
+  lua_pushliteral(L, PF_VERSION);
+  lua_setfield(L, -2, "version");
+  return 1;
+}
