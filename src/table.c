@@ -546,7 +546,7 @@ int pf_table_render(const pf_table *t, const pf_render_opts *opts, pf_write_fn w
     else if (row == (size_t)-1) sb_aligned(&line, "...", 3, idxw, 0);
     else {
       int l = snprintf(label, sizeof label, "%zu", row + 1);
-      sb_aligned(&line, label, (size_t)l, idxw, 1);
+      sb_aligned(&line, label, (size_t)l, idxw, 0);   /* pandas left-aligns the index */
     }
     for (int j = 0; j < t->ncols; j++) {
       if (!shown[j]) {
