@@ -48,10 +48,10 @@ pf_fields_out *pf_fields_out_new(FILE *out, const int *fids, int nfids, const pf
 }
 
 static void put_value(pf_fields_out *w, int fid, const pf_val *v) {
-  char small[256];
-  int n = pf_val_format(fid, v, small, sizeof small);
-  if (n < (int)sizeof small) {
-    put(w, small, (size_t)n);
+  if (OUTBUF - w->used < 4096) flush(w);
+  int n = pf_val_format(fid, v, w->buf + w->used, OUTBUF - w->used);
+  if (n < (int)(OUTBUF - w->used)) {   /* formatted in place */
+    w->used += (size_t)n;
     return;
   }
   char *big = malloc((size_t)n + 1);   /* long payload hex: rare */
