@@ -312,6 +312,10 @@ static int next_pcapng(pf_reader *r, pf_pkt *p) {
     if (blen > (256u << 20))
       return fail(r, off, "block of type 0x%08x claims %u bytes, more than any packet; the file is damaged",
                   type, blen);
+    /* a damaged length must not make us allocate far past the end of the file */
+    if (r->size && off + blen > r->size)
+      return fail(r, off, "truncated block (%llu of %u bytes); the file was cut short",
+                  (unsigned long long)(r->size - off), blen);
     have = fill(r, blen);
     if (have < blen)
       return fail(r, off, "truncated block (%zu of %u bytes); the file was cut short", have, blen);

@@ -47,6 +47,8 @@ void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, 
   pf_emit_u(c, PF_F_IP_CHECKSUM, pf_get16(d + 10));
   pf_emit_a(c, PF_F_IP_SRC, d + 12, 4);
   pf_emit_a(c, PF_F_IP_DST, d + 16, 4);
+  pf_emit_a(c, PF_F_IP_ADDR, d + 12, 4);
+  pf_emit_a(c, PF_F_IP_ADDR, d + 16, 4);
   if (hlen > len) return;
   /* the datagram claims tot bytes; what follows in the frame is a trailer */
   if (tot < rlen) {
@@ -69,6 +71,8 @@ void pf_dissect_ipv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, 
   pf_emit_u(c, PF_F_IPV6_HLIM, d[7]);
   pf_emit_a(c, PF_F_IPV6_SRC, d + 8, 16);
   pf_emit_a(c, PF_F_IPV6_DST, d + 24, 16);
+  pf_emit_a(c, PF_F_IPV6_ADDR, d + 8, 16);
+  pf_emit_a(c, PF_F_IPV6_ADDR, d + 24, 16);
   if (plen != 0 && plen + 40 < rlen) {
     *consumed = plen + 40;
     rlen = plen + 40;

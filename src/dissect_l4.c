@@ -23,6 +23,8 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
   uint16_t sport = pf_get16(d), dport = pf_get16(d + 2);
   pf_emit_u(c, PF_F_TCP_SRCPORT, sport);
   pf_emit_u(c, PF_F_TCP_DSTPORT, dport);
+  pf_emit_u(c, PF_F_TCP_PORT, sport);
+  pf_emit_u(c, PF_F_TCP_PORT, dport);
   int full = len >= 20;
   if (c->in_error && !full) {
     if (len >= 8) pf_emit_u(c, PF_F_TCP_SEQ, pf_get32(d + 4));   /* raw, as tshark shows a quote */
@@ -96,12 +98,16 @@ static void dissect_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
     if (len >= 4) {
       pf_emit_u(c, PF_F_UDP_SRCPORT, pf_get16(d));
       pf_emit_u(c, PF_F_UDP_DSTPORT, pf_get16(d + 2));
+      pf_emit_u(c, PF_F_UDP_PORT, pf_get16(d));
+      pf_emit_u(c, PF_F_UDP_PORT, pf_get16(d + 2));
     }
     return;
   }
   uint16_t sport = pf_get16(d), dport = pf_get16(d + 2);
   pf_emit_u(c, PF_F_UDP_SRCPORT, sport);
   pf_emit_u(c, PF_F_UDP_DSTPORT, dport);
+  pf_emit_u(c, PF_F_UDP_PORT, sport);
+  pf_emit_u(c, PF_F_UDP_PORT, dport);
   pf_emit_u(c, PF_F_UDP_LENGTH, pf_get16(d + 4));
   pf_emit_u(c, PF_F_UDP_CHECKSUM, pf_get16(d + 6));
   if (c->depth >= PF_LY_STATE && c->conv && pf_wants(c, PF_F_UDP_STREAM)) {

@@ -52,8 +52,8 @@ static void dissect_vlan(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rl
   if (len < 4) return;
   uint16_t tci = pf_get16(d), type = pf_get16(d + 2);
   pf_emit_u(c, ad ? PF_F_IEEE8021AD_ID : PF_F_VLAN_ID, tci & 0x0fff);
-  if (!ad) pf_emit_u(c, PF_F_VLAN_ETYPE, type);
   if (type <= 1500) return;   /* 802.3 length inside a tag: LLC, not decoded */
+  if (!ad) pf_emit_u(c, PF_F_VLAN_ETYPE, type);
   ethertype_with_trailer(c, type, d + 4, len - 4, rlen - 4, ad ? PF_F_ETH_TRAILER : PF_F_VLAN_TRAILER, rlen);
 }
 
@@ -84,6 +84,8 @@ static void dissect_eth(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rle
   }
   pf_emit_a(c, PF_F_ETH_DST, d, 6);
   pf_emit_a(c, PF_F_ETH_SRC, d + 6, 6);
+  pf_emit_a(c, PF_F_ETH_ADDR, d, 6);
+  pf_emit_a(c, PF_F_ETH_ADDR, d + 6, 6);
   if (type <= 1500) return;   /* 802.3 with LLC: addresses only */
   pf_emit_u(c, PF_F_ETH_TYPE, type);
   ethertype_with_trailer(c, type, d + 14, len - 14, rlen - 14, PF_F_ETH_TRAILER, rlen);

@@ -1,5 +1,6 @@
 -- difftest.lua: pktframe fields against tshark, cell by cell, on every capture of a folder.
 -- usage: lua5.4 tests/difftest.lua PKTFRAME CAPTURE_DIR FIELDS_FILE [CAPTURE...]
+-- Compares every field of pktframe's registry; FIELDS_FILE lists fields that must be in it.
 -- Prints each mismatch (capture, frame, field, both values), then
 -- "difftest: N passed, M failed" with one test per capture file.
 local pktframe, capdir, fieldsfile = arg[1], arg[2], arg[3]
@@ -25,9 +26,18 @@ end
 if not exists(capdir .. "/MANIFEST.tsv") then skip(capdir .. " is absent") end
 if not os.execute("command -v tshark >/dev/null 2>&1") then skip("tshark is not installed") end
 
-local fields = {}
+-- Every field pktframe supports is compared (its registry, from --list); the
+-- field list files name the fields that must be among them.
+local fields, known = {}, {}
+local reg = io.popen(quote(pktframe) .. " fields --list")
+for line in reg:lines() do
+  local name = line:match("^(%S+)")
+  if name then fields[#fields + 1] = name; known[name] = true end
+end
+reg:close()
+local missing = {}
 for line in io.lines(fieldsfile) do
-  if line ~= "" and not line:match("^#") then fields[#fields + 1] = line end
+  if line ~= "" and not line:match("^#") and not known[line] then missing[#missing + 1] = line end
 end
 local eargs = {}
 for _, f in ipairs(fields) do eargs[#eargs + 1] = "-e " .. quote(f) end
@@ -136,5 +146,9 @@ table.sort(names, function(a, b) return per_field_bad[a] > per_field_bad[b] end)
 for _, f in ipairs(names) do print(string.format("  field %-32s %d cells differ", f, per_field_bad[f])) end
 print(string.format("difftest: cells equal %d of %d (%.4f%%)", cells_total - cells_bad, cells_total,
   cells_total > 0 and 100 * (cells_total - cells_bad) / cells_total or 100))
+if #missing > 0 then
+  failed = failed + 1
+  print("FAIL fields listed in " .. fieldsfile .. " but not supported: " .. table.concat(missing, " "))
+end
 print(string.format("difftest: %d passed, %d failed", passed, failed))
 os.exit(failed == 0 and 0 or 1)
