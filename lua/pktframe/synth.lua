@@ -41,23 +41,45 @@
 --
 -- Sessions
 --   synth.tcp_session{client = {mac, ip, port}, server = {mac, ip, port}, t0, rtt = 0.02,
---       mss = 1460, wscale = 7, request = "", response = "", isn_client, isn_server,
---       rate = 12.5e6 (bytes/s of the server's data), think = 0.002, ip_id_client, ip_id_server}
---   returns a list of {ts, frame_bytes}: handshake with options, request, the response in
---   MSS-sized segments with a client ACK every second segment, FIN/ACK teardown started by
---   the client. The capture point is at the client. IPv6 is used when the addresses are IPv6.
+--       mss = 1460, wscale = 7 (false: no window scaling), request = "", response = "",
+--       exchanges = {{request =, response =, delay = 0}, ...} (instead of request/response: a
+--       keep-alive connection), isn_client, isn_server, ip_id_client, ip_id_server,
+--       rate = 12.5e6 (bytes/s each side sends at), think = 0.002 (server time per request)}
+--   returns a list of {ts, frame_bytes} in time order: the handshake with MSS/SACK/WS options,
+--   each request and response in MSS-sized segments, the receiver ACKing every second segment
+--   and the last, and a FIN/ACK teardown started by the client. Sequence numbers, ACKs and
+--   windows are consistent, so tshark sets no tcp.analysis flags. The capture point is at the
+--   client (the SYN/ACK comes one rtt after the SYN); frames are zero-padded to 60 bytes;
+--   IPv6 is used when the addresses are IPv6. {mac, ip, port} may also be given positionally.
+--
+-- Helpers: synth.parse_mac/parse_ipv4/parse_ipv6(text) -> packed bytes or nil;
+-- synth.checksum(s, ...) -> the Internet checksum of the concatenation; synth.is_segment(v).
+--
+-- Errors: bad arguments raise "synth.<builder>: <what>" at the caller (e.g.
+-- "synth.ipv4: bad address '10.0.0.300'"); only synth.writer's open failure returns nil, err.
 local M = {}
 
 local spack, sunpack, srep, sbyte, schar, sformat = string.pack, string.unpack, string.rep,
   string.byte, string.char, string.format
-local concat = table.concat
-local floor, tointeger = math.floor, math.tointeger
+local concat, sort = table.concat, table.sort
+local getinfo = debug.getinfo
+local floor, max, tointeger = math.floor, math.max, math.tointeger
 
 ---------------------------------------------------------------------------
--- argument checks (all raise at the caller of the public function: level 3 from here)
+-- argument checks
 
+local SOURCE = getinfo(1, "S").source
+
+-- raise "fname: msg" at the first caller outside this file, however deep the check sits
+-- (the same as error(msg, 2) in the public function itself)
 local function fail(fname, msg)
-  error(fname .. ": " .. msg, 3)
+  local level = 2
+  while true do
+    local info = getinfo(level, "S")
+    if info == nil or info.source ~= SOURCE then break end
+    level = level + 1
+  end
+  error(fname .. ": " .. msg, level)
 end
 
 local function check_table(fname, t)
@@ -769,6 +791,29 @@ local function num_opt(fname, t, key, def, lo)
   return v
 end
 
+local function exchanges_opt(fname, t)
+  if t.exchanges == nil then
+    return {{request = str_opt(fname, t, "request", ""), response = str_opt(fname, t, "response", ""),
+      delay = 0}}
+  end
+  if t.request ~= nil or t.response ~= nil then
+    fail(fname, "give either 'request'/'response' or 'exchanges', not both")
+  end
+  if type(t.exchanges) ~= "table" then
+    fail(fname, "bad 'exchanges' (list of {request, response, delay} expected)")
+  end
+  local list = {}
+  for i, e in ipairs(t.exchanges) do
+    if type(e) ~= "table" then fail(fname, "bad exchange #" .. i .. " (table expected)") end
+    local req, resp = e.request or e[1] or "", e.response or e[2] or ""
+    if type(req) ~= "string" or type(resp) ~= "string" then
+      fail(fname, "bad exchange #" .. i .. " (request and response must be strings)")
+    end
+    list[i] = {request = req, response = resp, delay = num_opt(fname, e, "delay", 0, 0)}
+  end
+  return list
+end
+
 function M.tcp_session(t)
   local fname = "synth.tcp_session"
   check_table(fname, t)
@@ -781,9 +826,8 @@ function M.tcp_session(t)
   local rate = num_opt(fname, t, "rate", 12.5e6, 1)
   local think = num_opt(fname, t, "think", 0.002, 0)
   local mss = int_opt(fname, t, "mss", 1, 65495, 1460)
-  local wscale = int_opt(fname, t, "wscale", 0, 14, 7)
-  local request = str_opt(fname, t, "request", "")
-  local response = str_opt(fname, t, "response", "")
+  local wscale = t.wscale ~= false and int_opt(fname, t, "wscale", 0, 14, 7) or nil
+  local exchanges = exchanges_opt(fname, t)
   local cisn = int_opt(fname, t, "isn_client", 0, 0xffffffff, 0x1a2b3c4d)
   local sisn = int_opt(fname, t, "isn_server", 0, 0xffffffff, 0x5e6f7081)
   local cid = int_opt(fname, t, "ip_id_client", 0, 0xffff, 0x4000)
@@ -791,8 +835,10 @@ function M.tcp_session(t)
   local out = {}
   local eps = 0.00005                 -- host turnaround at the capture point
   local cseq, sseq = cisn, sisn       -- next sequence number to send, per side
-  -- windows after the handshake: 64 KiB scaled, well above what is ever in flight here
-  local cwin, swin = 502, 509
+  -- windows after the handshake: about 64 KB, far above what is ever unacknowledged here,
+  -- so tshark sees no window-full or zero-window events
+  local shift = wscale or 0
+  local cwin, swin = max(64256 >> shift, 1), max(65152 >> shift, 1)
 
   local function frame(ts, from_client, flags, payload, opts, win)
     local a, b = from_client and c or s, from_client and s or c
@@ -809,8 +855,28 @@ function M.tcp_session(t)
     end
     out[#out + 1] = {ts, M.eth{src = a.mac, dst = b.mac, type = c.v6 and 0x86dd or 0x0800,
       payload = ip, pad = true}}
-    local adv = #payload + (((flags & 0x03) ~= 0) and 1 or 0)
+    local adv = #payload + (((flags & 0x03) ~= 0) and 1 or 0)   -- SYN and FIN take one number
     if from_client then cseq = (cseq + adv) & 0xffffffff else sseq = (sseq + adv) & 0xffffffff end
+  end
+
+  -- `data` from one side in MSS-sized segments sent at `rate` from time ts; the other side
+  -- ACKs every second segment and the last one at once. Returns the time after the last segment.
+  local function send(ts, from_client, data, owin, rwin)
+    local unacked = 0
+    for i = 1, #data, mss do
+      local piece = data:sub(i, i + mss - 1)
+      local last = i + mss > #data
+      frame(ts, from_client, last and 0x18 or 0x10, piece, nil, owin)
+      unacked = unacked + 1
+      if unacked == 2 or last then
+        -- the receiver's ACK is seen at the capture point (the client) one RTT later when
+        -- the server sends it, at once when the client does
+        frame(ts + (from_client and rtt or eps), not from_client, 0x10, "", nil, rwin)
+        unacked = 0
+      end
+      ts = ts + (#piece + 66) / rate
+    end
+    return ts
   end
 
   local syn_opts = {mss = mss, sack_perm = true, wscale = wscale}
@@ -820,37 +886,19 @@ function M.tcp_session(t)
   frame(ts, false, 0x12, "", syn_opts, 65160)                     -- SYN/ACK
   ts = ts + eps
   frame(ts, true, 0x10, "", nil, cwin)                            -- ACK
-  -- request: client segments back to back; the server ACKs only if it has nothing to say
-  for i = 1, #request, mss do
-    ts = ts + eps
-    local last = i + mss > #request
-    frame(ts, true, last and 0x18 or 0x10, request:sub(i, i + mss - 1), nil, cwin)
+  for _, e in ipairs(exchanges) do
+    ts = send(ts + eps + e.delay, true, e.request, cwin, swin)
+    ts = send(ts + rtt + think, false, e.response, swin, cwin)
   end
-  ts = ts + rtt + think
-  if #response == 0 and #request > 0 then frame(ts, false, 0x10, "", nil, swin) end
-  -- response: server segments arrive at `rate`; the client ACKs every second one at once
-  local unacked = 0
-  for i = 1, #response, mss do
-    local piece = response:sub(i, i + mss - 1)
-    local last = i + mss > #response
-    frame(ts, false, last and 0x18 or 0x10, piece, nil, swin)
-    unacked = unacked + 1
-    if unacked == 2 or last then
-      frame(ts + eps, true, 0x10, "", nil, cwin)
-      unacked = 0
-    end
-    ts = ts + (#piece + 66) / rate
-  end
-  -- teardown: the client closes
-  ts = ts + eps * 2
+  ts = ts + eps * 2                                               -- the client closes
   frame(ts, true, 0x11, "", nil, cwin)                            -- FIN/ACK
   ts = ts + rtt
   frame(ts, false, 0x11, "", nil, swin)                           -- FIN/ACK
   frame(ts + eps, true, 0x10, "", nil, cwin)                      -- ACK
-  -- small segments can arrive faster than the client's ACK turnaround: order by time,
-  -- keeping the order of creation for equal times
+  -- ACKs and small segments can overtake each other: order by time, keeping the order of
+  -- creation for equal times (sequence numbers were assigned in creation order)
   for i, p in ipairs(out) do p[3] = i end
-  table.sort(out, function(x, y) if x[1] ~= y[1] then return x[1] < y[1] end return x[3] < y[3] end)
+  sort(out, function(x, y) if x[1] ~= y[1] then return x[1] < y[1] end return x[3] < y[3] end)
   for _, p in ipairs(out) do p[3] = nil end
   return out
 end
