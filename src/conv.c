@@ -12,8 +12,8 @@
 #define TH_PUSH 0x008
 #define TH_ACK 0x010
 
-/* Per-segment analysis flags (tshark's TCP_A_*); kept internally so that the
-   analysis flags can be exposed later without restructuring. */
+/* Per-segment analysis flags (tshark's TCP_A_*). pf_tcpseg carries them out
+   only when conv.h defines PF_TCPSEG_ANALYSIS with the matching outputs. */
 #define TA_RETRANSMISSION 0x0001
 #define TA_LOST_PACKET 0x0002
 #define TA_ACK_LOST_PACKET 0x0004
@@ -29,6 +29,25 @@
 #define TA_WINDOW_FULL 0x1000
 #define TA_REUSED_PORTS 0x2000
 #define TA_SPURIOUS_RETRANSMISSION 0x4000
+#ifdef PF_TCPSEG_ANALYSIS
+/* pf_tcpseg.analysis passes these bits on as they are */
+typedef char ta_bits_check[(TA_RETRANSMISSION == PF_TCPA_RETRANSMISSION &&
+                            TA_LOST_PACKET == PF_TCPA_LOST_SEGMENT &&
+                            TA_KEEP_ALIVE == PF_TCPA_KEEP_ALIVE &&
+                            TA_DUPLICATE_ACK == PF_TCPA_DUPLICATE_ACK &&
+                            TA_ZERO_WINDOW == PF_TCPA_ZERO_WINDOW &&
+                            TA_ZERO_WINDOW_PROBE == PF_TCPA_ZERO_WINDOW_PROBE &&
+                            TA_ZERO_WINDOW_PROBE_ACK == PF_TCPA_ZERO_WINDOW_PROBE_ACK &&
+                            TA_KEEP_ALIVE_ACK == PF_TCPA_KEEP_ALIVE_ACK &&
+                            TA_OUT_OF_ORDER == PF_TCPA_OUT_OF_ORDER &&
+                            TA_FAST_RETRANSMISSION == PF_TCPA_FAST_RETRANSMISSION &&
+                            TA_WINDOW_UPDATE == PF_TCPA_WINDOW_UPDATE &&
+                            TA_WINDOW_FULL == PF_TCPA_WINDOW_FULL &&
+                            TA_REUSED_PORTS == PF_TCPA_REUSED_PORTS &&
+                            TA_SPURIOUS_RETRANSMISSION == PF_TCPA_SPURIOUS_RETRANSMISSION)
+                               ? 1
+                               : -1];
+#endif
 
 /* tshark stores at most this many unacknowledged segments per direction
    (TCP_MAX_UNACKED_SEGMENTS); beyond it segments are not remembered, which
@@ -39,16 +58,19 @@
    (conv.h documents only 0 and 1 so far):
    HDR_NONE  fewer than 16 bytes: it stops before finding the conversation;
    HDR_FULL  the header and its options were all there;
-   HDR_CUT   the captured bytes end after the window field but before the end of
-             the options: it stops there (an exception), after the window and the
-             handshake bookkeeping but before the ACK analysis output and the
-             SYN window-scale check; wscale is the option if read before the cut;
+   HDR_CUT   at least 20 bytes, but the captured bytes end before the end of
+             the options: it stops there (an exception), after the window, the
+             handshake bookkeeping and tcp.time_*, but before the ACK analysis
+             output and the SYN window-scale check; wscale is the option if it
+             was read before the cut;
    HDR_SHORT the data offset field says fewer than 20 bytes: it stops right
-             after tcp.seq (the sequence analysis has already run). */
+             after tcp.seq (the sequence analysis has already run);
+   HDR_CUT_FIXED 16 to 19 bytes: as HDR_CUT, but it stops before tcp.time_*. */
 #define HDR_NONE 0
 #define HDR_FULL 1
 #define HDR_CUT 2
 #define HDR_SHORT 3
+#define HDR_CUT_FIXED 4
 
 /* Window scale: -1 unknown, -2 known not to be used. */
 #define WS_UNKNOWN (-1)
@@ -101,9 +123,20 @@ typedef struct flow {
   uint32_t lastsegmentflags;
 } flow;
 
+/* Canonical key: the two endpoints of a pair in a fixed order (make_key). */
+typedef struct conv_key {
+  uint8_t af;
+  uint8_t pad_[3];
+  uint16_t port[2];
+  uint8_t addr[2][16];
+} conv_key;
+/* key_hash reads the key as 64-bit words */
+typedef char conv_key_size_check[sizeof(conv_key) % 8 == 0 ? 1 : -1];
+
 /* One TCP conversation: both directions of an address/port pair until a
    port reuse starts the next one. */
 typedef struct tcp_conv {
+  conv_key key;               /* first: the hash table points here */
   uint32_t stream;
   pf_time ts_first, ts_prev;  /* tcp.time_relative / tcp.time_delta bases */
   pf_time ts_mru_syn;         /* most recent pure SYN */
@@ -113,6 +146,7 @@ typedef struct tcp_conv {
 
 /* What one segment's analysis found (tshark's tcp_acked). */
 typedef struct seg_result {
+  int exists;                 /* tshark created its tcp_acked record: it prints an analysis tree */
   uint32_t flags;
   uint64_t frame_acked;
   pf_time rtt;
@@ -124,25 +158,21 @@ typedef struct seg_result {
   uint64_t rto_frame;
 } seg_result;
 
-/* Canonical key: the two endpoints in ascending (address, port) order. */
-typedef struct conv_key {
-  uint8_t af;
-  uint8_t pad_[3];
-  uint16_t port[2];
-  uint8_t addr[2][16];
-} conv_key;
+/* One UDP conversation. */
+typedef struct udp_conv {
+  conv_key key;               /* first: the hash table points here */
+  uint32_t stream;
+} udp_conv;
 
-/* Open-addressing slot. tshark 4.0 keys conversations by ordered (src, dst)
-   but its exact lookup tries both orders and keeps the newer conversation, so
-   one slot per unordered pair holding the latest conversation is equivalent. */
+/* Open-addressing slot: the key's hash and the key inside its conversation
+   (NULL: empty), so a probe touches 16 bytes and a hit lands on the
+   conversation the caller needs next anyway. For TCP the slot holds the
+   latest conversation of the pair: tshark 4.0 keys conversations by ordered
+   (src, dst), but its exact lookup tries both orders and keeps the newer one. */
 typedef struct slot {
   uint32_t hash;
-  uint32_t used;
-  conv_key key;
-  union {
-    tcp_conv *c;
-    uint32_t udp_stream;
-  } v;
+  uint32_t pad_;
+  conv_key *key;
 } slot;
 
 typedef struct table {
@@ -151,6 +181,8 @@ typedef struct table {
   size_t count;
 } table;
 
+/* Conversations are never freed before the end of the read (tshark keeps
+   them too), so they come from chunks. */
 #define CONV_CHUNK 256
 typedef struct conv_chunk {
   struct conv_chunk *next;
@@ -158,10 +190,18 @@ typedef struct conv_chunk {
   tcp_conv convs[CONV_CHUNK];
 } conv_chunk;
 
+#define UDP_CHUNK 1024
+typedef struct udp_chunk {
+  struct udp_chunk *next;
+  size_t used;
+  udp_conv convs[UDP_CHUNK];
+} udp_chunk;
+
 struct pf_conv {
   table tcp, udp;
   uint32_t tcp_streams, udp_streams;
   conv_chunk *convs;
+  udp_chunk *udps;
   seg_chunk *segs;
   unacked *free_segs;
 };
@@ -182,6 +222,11 @@ void pf_conv_free(pf_conv *c) {
     free(c->convs);
     c->convs = n;
   }
+  while (c->udps != NULL) {
+    udp_chunk *n = c->udps->next;
+    free(c->udps);
+    c->udps = n;
+  }
   while (c->segs != NULL) {
     seg_chunk *n = c->segs->next;
     free(c->segs);
@@ -190,20 +235,25 @@ void pf_conv_free(pf_conv *c) {
   free(c);
 }
 
-static unacked *seg_alloc(pf_conv *c) {
-  unacked *u;
-  if (c->free_segs == NULL) {
-    seg_chunk *ch = (seg_chunk *)malloc(sizeof *ch);
-    size_t i;
-    if (ch == NULL) return NULL;
-    ch->next = c->segs;
-    c->segs = ch;
-    for (i = 0; i < SEG_CHUNK; i++) {
-      ch->nodes[i].next = c->free_segs;
-      c->free_segs = &ch->nodes[i];
-    }
+/* Makes sure a free segment node exists; -1 out of memory. */
+static int seg_reserve(pf_conv *c) {
+  seg_chunk *ch;
+  size_t i;
+  if (c->free_segs != NULL) return 0;
+  ch = (seg_chunk *)malloc(sizeof *ch);
+  if (ch == NULL) return -1;
+  ch->next = c->segs;
+  c->segs = ch;
+  for (i = 0; i < SEG_CHUNK; i++) {
+    ch->nodes[i].next = c->free_segs;
+    c->free_segs = &ch->nodes[i];
   }
-  u = c->free_segs;
+  return 0;
+}
+
+/* A node from the free list; seg_reserve must have succeeded. */
+static unacked *seg_alloc(pf_conv *c) {
+  unacked *u = c->free_segs;
   c->free_segs = u->next;
   return u;
 }
@@ -220,9 +270,9 @@ static void flow_init(flow *f) {
   f->valid_bif = 1;
 }
 
-/* A new conversation takes the next stream number (tshark's
+/* A new conversation of key k takes the next stream number (tshark's
    init_tcp_conversation_data). NULL when out of memory. */
-static tcp_conv *tcp_conv_new(pf_conv *c, pf_time ts) {
+static tcp_conv *tcp_conv_new(pf_conv *c, const conv_key *k, pf_time ts) {
   tcp_conv *t;
   if (c->convs == NULL || c->convs->used == CONV_CHUNK) {
     conv_chunk *ch = (conv_chunk *)malloc(sizeof *ch);
@@ -233,6 +283,7 @@ static tcp_conv *tcp_conv_new(pf_conv *c, pf_time ts) {
   }
   t = &c->convs->convs[c->convs->used++];
   memset(t, 0, sizeof *t);
+  t->key = *k;
   t->stream = c->tcp_streams++;
   t->ts_first = ts;
   t->ts_prev = ts;
@@ -241,26 +292,44 @@ static tcp_conv *tcp_conv_new(pf_conv *c, pf_time ts) {
   return t;
 }
 
+static udp_conv *udp_conv_new(pf_conv *c, const conv_key *k) {
+  udp_conv *u;
+  if (c->udps == NULL || c->udps->used == UDP_CHUNK) {
+    udp_chunk *ch = (udp_chunk *)malloc(sizeof *ch);
+    if (ch == NULL) return NULL;
+    ch->next = c->udps;
+    ch->used = 0;
+    c->udps = ch;
+  }
+  u = &c->udps->convs[c->udps->used++];
+  u->key = *k;
+  u->stream = c->udp_streams++;
+  return u;
+}
+
 /* ---------- hash table ---------- */
 
 static int time_is_zero(pf_time t) { return t.secs == 0 && t.nsecs == 0; }
 
 /* Builds the canonical key; returns which endpoint sent the packet
-   (0: src is the lower endpoint, 1: src is the higher one). */
+   (0: src is the lower endpoint, 1: src is the higher one). Any total order
+   of endpoints does: it only has to put both directions on one key. */
 static int make_key(conv_key *k, int af, const uint8_t *src, const uint8_t *dst,
                     uint16_t sport, uint16_t dport) {
-  uint8_t a[16], b[16];
+  uint64_t a[2] = {0, 0}, b[2] = {0, 0};
   size_t n = af == 6 ? 16 : 4;
-  int cmp;
-  memset(a, 0, sizeof a);
-  memset(b, 0, sizeof b);
+  int lower;
   memcpy(a, src, n);
   memcpy(b, dst, n);
-  cmp = memcmp(a, b, 16);
-  if (cmp == 0) cmp = (int)sport - (int)dport;
-  memset(k, 0, sizeof *k);
+  if (a[0] != b[0])
+    lower = a[0] < b[0];
+  else if (a[1] != b[1])
+    lower = a[1] < b[1];
+  else
+    lower = sport <= dport;
   k->af = (uint8_t)(af == 6 ? 6 : 4);
-  if (cmp <= 0) {
+  memset(k->pad_, 0, sizeof k->pad_);
+  if (lower) {
     memcpy(k->addr[0], a, 16);
     memcpy(k->addr[1], b, 16);
     k->port[0] = sport;
@@ -275,19 +344,24 @@ static int make_key(conv_key *k, int af, const uint8_t *src, const uint8_t *dst,
 }
 
 static uint32_t key_hash(const conv_key *k) {
-  /* FNV-1a over the key bytes, then a final mix so the low bits used for
-     indexing depend on every byte. */
-  const uint8_t *p = (const uint8_t *)k;
-  uint32_t h = 2166136261u;
+  /* independent multiplies of the key's five 64-bit words, then a final mix */
+  uint64_t w[sizeof(conv_key) / 8], h;
+  memcpy(w, k, sizeof w);
+  h = w[0] * 0x9e3779b97f4a7c15u + w[1] * 0xc2b2ae3d27d4eb4fu + w[2] * 0x165667b19e3779f9u +
+      w[3] * 0xd6e8feb86659fd93u + w[4] * 0xff51afd7ed558ccdu;
+  h ^= h >> 32;
+  h *= 0xc4ceb9fe1a85ec53u;
+  h ^= h >> 29;
+  return (uint32_t)h;
+}
+
+static int key_eq(const conv_key *a, const conv_key *b) {
+  uint64_t x[sizeof(conv_key) / 8], y[sizeof(conv_key) / 8], d = 0;
   size_t i;
-  for (i = 0; i < sizeof *k; i++) {
-    h ^= p[i];
-    h *= 16777619u;
-  }
-  h ^= h >> 16;
-  h *= 0x7feb352du;
-  h ^= h >> 15;
-  return h;
+  memcpy(x, a, sizeof x);
+  memcpy(y, b, sizeof y);
+  for (i = 0; i < sizeof x / sizeof x[0]; i++) d |= x[i] ^ y[i];
+  return d == 0;
 }
 
 /* Finds the slot of k, or the empty slot where it would go. */
@@ -295,17 +369,17 @@ static slot *table_find(const table *t, const conv_key *k, uint32_t h) {
   size_t mask = t->cap - 1, i = h & mask;
   for (;;) {
     slot *s = &t->slots[i];
-    if (!s->used) return s;
-    if (s->hash == h && memcmp(&s->key, k, sizeof *k) == 0) return s;
+    if (s->key == NULL) return s;
+    if (s->hash == h && key_eq(s->key, k)) return s;
     i = (i + 1) & mask;
   }
 }
 
-/* Makes room for one more entry; -1 out of memory. */
+/* Makes room for one more entry (load at most 1/2: short linear probes); -1 out of memory. */
 static int table_reserve(table *t) {
   slot *old = t->slots;
   size_t oldcap = t->cap, i, ncap;
-  if (t->cap != 0 && (t->count + 1) * 4 <= t->cap * 3) return 0;
+  if (t->cap != 0 && (t->count + 1) * 2 <= t->cap) return 0;
   ncap = t->cap ? t->cap * 2 : 256;
   if (ncap < t->cap || ncap > ((size_t)-1) / sizeof(slot)) return -1;
   t->slots = (slot *)calloc(ncap, sizeof(slot));
@@ -315,30 +389,28 @@ static int table_reserve(table *t) {
   }
   t->cap = ncap;
   for (i = 0; i < oldcap; i++) {
-    if (old[i].used) *table_find(t, &old[i].key, old[i].hash) = old[i];
+    if (old[i].key != NULL) *table_find(t, old[i].key, old[i].hash) = old[i];
   }
   free(old);
   return 0;
 }
 
-/* The slot of k, inserted empty if absent; NULL out of memory. */
-static slot *table_get(table *t, const conv_key *k, int *created) {
-  uint32_t h = key_hash(k);
+/* The slot holding k, or an empty slot ready for it with room reserved
+   (fill it before the next table call). NULL out of memory. */
+static slot *table_slot(table *t, const conv_key *k, uint32_t h) {
   slot *s;
-  *created = 0;
   if (t->cap != 0) {
     s = table_find(t, k, h);
-    if (s->used) return s;
+    if (s->key != NULL || (t->count + 1) * 2 <= t->cap) return s;
   }
   if (table_reserve(t) != 0) return NULL;
-  s = table_find(t, k, h);
-  s->used = 1;
+  return table_find(t, k, h);
+}
+
+static void table_fill(table *t, slot *s, uint32_t h, conv_key *k) {
   s->hash = h;
-  s->key = *k;
-  memset(&s->v, 0, sizeof s->v);
+  s->key = k;
   t->count++;
-  *created = 1;
-  return s;
 }
 
 /* ---------- sequence analysis ---------- */
@@ -352,8 +424,8 @@ static uint64_t ns_since(pf_time now, pf_time then) {
 
 /* Updates both directions for one segment and records in r what tshark's
    tcp_analyze_sequence_number finds (flags, the frame this ACK acknowledges
-   and its RTT). win is the raw window. -1 out of memory. */
-static int analyze(pf_conv *pc, tcp_conv *tc, flow *fwd, flow *rev, const pf_tcpseg *s,
+   and its RTT). The caller has reserved a free segment node. */
+static void analyze(pf_conv *pc, tcp_conv *tc, flow *fwd, flow *rev, const pf_tcpseg *s,
                    seg_result *r) {
   uint32_t seq = s->seq, ack = s->ack, seglen = s->len, win = s->win;
   uint16_t flags = s->flags;
@@ -405,7 +477,7 @@ static int analyze(pf_conv *pc, tcp_conv *tc, flow *fwd, flow *rev, const pf_tcp
   }
   if (seglen == 0 && win != 0 && win == fwd->window && seq == fwd->nextseq &&
       ack == fwd->lastack && (flags & (TH_SYN | TH_FIN | TH_RST)) == 0) {
-    fwd->dupacknum = fwd->dupacknum == -1 ? 1 : fwd->dupacknum + 1;
+    fwd->dupacknum++;
     r->flags |= TA_DUPLICATE_ACK;
     r->dupack_num = fwd->dupacknum;
     r->dupack_frame = fwd->lastnondupack;
@@ -417,14 +489,9 @@ finished_fwd:
     fwd->dupacknum = 0;
   }
   if (rev->maxseqtobeacked != 0 && GT_SEQ(ack, rev->maxseqtobeacked) && (flags & TH_ACK)) {
-    /* plain (not sequence-space) comparison, as tshark does */
-    if (rev->maxseqtobeacked > rev->nextseq) {
-      rev->maxseqtobeacked = rev->nextseq;
-      r->flags |= TA_ACK_LOST_PACKET;
-    } else {
-      if (rev->dupacknum == 0) r->flags |= TA_ACK_LOST_PACKET;
-      rev->dupacknum = -1;
-    }
+    r->flags |= TA_ACK_LOST_PACKET;
+    /* once per hole: the other side's mark jumps to its highest nextseq */
+    rev->maxseqtobeacked = rev->nextseq;
   }
 
   if (seglen > 0 || (flags & (TH_SYN | TH_FIN))) {
@@ -467,7 +534,6 @@ finished_retrans:
   nextseq = seq + seglen;
   if ((seglen != 0 || (flags & (TH_SYN | TH_FIN))) && fwd->segment_count < MAX_UNACKED) {
     u = seg_alloc(pc);
-    if (u == NULL) return -1;
     u->next = fwd->segments;
     fwd->segments = u;
     fwd->segment_count++;
@@ -492,6 +558,7 @@ finished_retrans:
   fwd->lastack = ack;
   fwd->lastacktime = s->ts;
   fwd->lastsegmentflags = r->flags;
+  if (r->flags) r->exists = 1;
 
   /* Drop what this ACK covers from the other direction's list; an ACK that
      lands exactly on a segment's end gives that segment's RTT (the oldest
@@ -502,6 +569,7 @@ finished_retrans:
   while (u != NULL) {
     unacked *next;
     if (ack == u->nextseq) {
+      r->exists = 1;
       r->frame_acked = u->frame;
       r->rtt = pf_time_delta(s->ts, u->ts);
     } else if (GT_SEQ(ack, u->seq) && LE_SEQ(ack, u->nextseq)) {
@@ -531,6 +599,7 @@ finished_retrans:
       if (u->seq - fwd->base_seq < first) first = u->seq - fwd->base_seq;
     }
     in_flight = last - first;
+    r->exists = 1;
     if (in_flight > 0 && in_flight < 2000000000u) {
       r->bytes_in_flight = in_flight;
       if (flags & (TH_SYN | TH_FIN)) r->bytes_in_flight -= 1;
@@ -546,7 +615,6 @@ finished_retrans:
     }
     r->push_bytes_sent = fwd->push_bytes_sent;
   }
-  return 0;
 }
 
 /* tshark's verify_tcp_window_scaling, run after a SYN's options: scaling is
@@ -568,8 +636,10 @@ int pf_conv_tcp(pf_conv *c, pf_tcpseg *seg) {
   tcp_conv *tc;
   flow *fwd, *rev;
   seg_result r;
-  int side, created;
+  int side, hdr = seg->full_header;
+  uint32_t h;
   uint16_t flags = seg->flags;
+  pf_time prev_ts;
 
   seg->has_stream = 0;
   seg->stream = 0;
@@ -584,36 +654,51 @@ int pf_conv_tcp(pf_conv *c, pf_tcpseg *seg) {
   seg->rtt.secs = 0;
   seg->rtt.nsecs = 0;
   seg->acks_frame = 0;
+#ifdef PF_TCPSEG_ANALYSIS
+  seg->analysis = 0;
+  seg->dupack_num = 0;
+  seg->dupack_frame = 0;
+  seg->has_times = 0;
+  seg->time_relative = seg->rtt;
+  seg->time_delta = seg->rtt;
+#endif
 
   /* tshark finds the conversation only after reading the window field; a
      shorter header (an 8-byte ICMP quote) ends the dissection before that. */
-  if (seg->full_header == HDR_NONE) return 0;
+  if (hdr == HDR_NONE) return 0;
 
+  /* allocations first, so that running out of memory changes no state */
+  if (!seg->in_error && seg_reserve(c) != 0) return -1;
   side = make_key(&key, seg->af, seg->src, seg->dst, seg->sport, seg->dport);
-  s = table_get(&c->tcp, &key, &created);
+  h = key_hash(&key);
+  s = table_slot(&c->tcp, &key, h);
   if (s == NULL) return -1;
-  if (s->v.c == NULL) {
-    s->v.c = tcp_conv_new(c, seg->ts);
-    if (s->v.c == NULL) return -1;
+  if (s->key == NULL) {
+    tc = tcp_conv_new(c, &key, seg->ts);
+    if (tc == NULL) return -1;
+    table_fill(&c->tcp, s, h, &tc->key);
+  } else {
+    tc = (tcp_conv *)(void *)s->key;
   }
-  tc = s->v.c;
   fwd = &tc->fl[side];
   rev = &tc->fl[side ^ 1];
   memset(&r, 0, sizeof r);
 
   /* Port reuse (tshark 4.0): only a pure SYN with a different ISN starts a
-     new conversation; the same ISN is a retransmission in the old one. */
+     new conversation. The same ISN is a retransmission in the old one, whose
+     next expected sequence number falls back to the highest contiguous one. */
   if ((flags & (TH_SYN | TH_ACK)) == TH_SYN && fwd->base_set) {
     if (seg->seq != fwd->base_seq) {
-      tc = tcp_conv_new(c, seg->ts);
+      tc = tcp_conv_new(c, &key, seg->ts);
       if (tc == NULL) return -1;
-      s->v.c = tc;
+      s->key = &tc->key;
       fwd = &tc->fl[side];
       rev = &tc->fl[side ^ 1];
+      r.flags |= TA_REUSED_PORTS;
+      r.exists = 1;
     } else {
       fwd->nextseq = fwd->maxseqtobeacked;
     }
-    r.flags |= TA_REUSED_PORTS;
   }
   /* A SYN/ACK with a new ISN stays in its conversation (tshark looks it up
      again from the other side, which finds the same latest one) and rebases
@@ -622,16 +707,18 @@ int pf_conv_tcp(pf_conv *c, pf_tcpseg *seg) {
       seg->seq != fwd->base_seq) {
     fwd->base_seq = seg->seq;
     r.flags |= TA_REUSED_PORTS;
+    r.exists = 1;
   }
 
   seg->stream = tc->stream;
   seg->has_stream = 1;
+  prev_ts = tc->ts_prev;
   tc->ts_prev = seg->ts;
 
   /* Sequence analysis and relative numbers need the segment length, which
      tshark does not trust inside ICMP errors (nor in unreassembled fragments). */
   if (!seg->in_error) {
-    if (analyze(c, tc, fwd, rev, seg, &r) != 0) return -1;
+    analyze(c, tc, fwd, rev, seg, &r);
     seg->rel_seq = seg->seq - fwd->base_seq;
     if (flags & TH_ACK) seg->rel_ack = seg->ack - rev->base_seq;
     seg->nxtseq = seg->rel_seq + seg->len + ((flags & (TH_SYN | TH_FIN)) ? 1u : 0u);
@@ -640,7 +727,7 @@ int pf_conv_tcp(pf_conv *c, pf_tcpseg *seg) {
   }
   /* A header length field below 20 ends tshark's dissection here: no ack,
      window or analysis output, and none of the state changes below. */
-  if (seg->full_header == HDR_SHORT) return 0;
+  if (hdr == HDR_SHORT) return 0;
   seg->has_ack = 1;
 
   if (!(flags & TH_SYN)) {
@@ -662,9 +749,30 @@ int pf_conv_tcp(pf_conv *c, pf_tcpseg *seg) {
      own window was scaled; shifts above 14 mean 14 (RFC 7323). */
   if (seg->wscale >= 0) fwd->win_scale = seg->wscale > 14 ? 14 : seg->wscale;
 
+#ifdef PF_TCPSEG_ANALYSIS
+  /* tcp.time_relative and tcp.time_delta come just before the options */
+  if (hdr != HDR_CUT_FIXED) {
+    seg->has_times = 1;
+    seg->time_relative = pf_time_delta(seg->ts, tc->ts_first);
+    seg->time_delta = pf_time_delta(seg->ts, prev_ts);
+  }
+#else
+  (void)prev_ts;
+#endif
+
   /* A header cut short in the capture ends tshark's dissection in the
      options, before the analysis output and the SYN window-scale check. */
-  if (seg->full_header == HDR_CUT) return 0;
+  if (hdr == HDR_CUT || hdr == HDR_CUT_FIXED) return 0;
+
+#ifdef PF_TCPSEG_ANALYSIS
+  /* ack_lost_segment is left out: tshark 4.0's rule for it is not matched
+     yet (nor bytes_in_flight, which also needs the SACK blocks) */
+  seg->analysis = r.flags & ~(uint32_t)TA_ACK_LOST_PACKET;
+  if (r.flags & TA_DUPLICATE_ACK) {
+    seg->dupack_num = (uint32_t)r.dupack_num;
+    seg->dupack_frame = r.dupack_frame;
+  }
+#endif
 
   if (r.frame_acked != 0) {
     seg->acks_frame = r.frame_acked;
@@ -682,10 +790,18 @@ int64_t pf_conv_udp(pf_conv *c, int af, const uint8_t *src, const uint8_t *dst,
                     uint16_t sport, uint16_t dport) {
   conv_key key;
   slot *s;
-  int created;
+  uint32_t h;
+  udp_conv *u;
   make_key(&key, af, src, dst, sport, dport);
-  s = table_get(&c->udp, &key, &created);
+  h = key_hash(&key);
+  s = table_slot(&c->udp, &key, h);
   if (s == NULL) return -1;
-  if (created) s->v.udp_stream = c->udp_streams++;
-  return (int64_t)s->v.udp_stream;
+  if (s->key == NULL) {
+    u = udp_conv_new(c, &key);
+    if (u == NULL) return -1;
+    table_fill(&c->udp, s, h, &u->key);
+  } else {
+    u = (udp_conv *)(void *)s->key;
+  }
+  return (int64_t)u->stream;
 }

@@ -15,6 +15,7 @@ typedef struct pf_dctx {
   struct pf_reasm *reasm; /* IP fragments waiting for the rest of their datagram */
   int in_error;           /* inside the quote of an ICMP error: 4 or 6 (which ICMP) */
   int no_fcs;             /* Ethernet known to carry no FCS (inside FabricPath) */
+  int fragment;           /* decoding the first fragment of a datagram not reassembled */
   int oom;
 } pf_dctx;
 

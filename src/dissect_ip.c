@@ -19,6 +19,10 @@ static void ip_payload(pf_dctx *c, int af, const uint8_t *src, const uint8_t *ds
       return;
     }
     if (frag_off != 0) return;   /* a later fragment alone holds no transport header */
+    c->fragment = 1;
+    pf_dissect_ipproto(c, proto, af, src, dst, d, len, rlen);
+    c->fragment = 0;
+    return;
   }
   pf_dissect_ipproto(c, proto, af, src, dst, d, len, rlen);
 }

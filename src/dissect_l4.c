@@ -1,20 +1,30 @@
 /* dissect_l4.c: transports over IP: TCP (with conversation state), UDP, ICMP, ICMPv6, IP in IP. */
 #include "dissect.h"
 
-/* The window scale option's shift, or -1 when the options hold none. */
-static int tcp_wscale(const uint8_t *o, uint32_t n) {
-  uint32_t i = 0;
-  while (i < n) {
-    uint8_t kind = o[i];
+/* Walks TCP options as tshark's tcp_dissect_options does: EOL ends the walk,
+   NOP is skipped, a bad length stops it. Sets *wscale when a window scale
+   option (length exactly 3) is read. Returns 1 when the walk had to read past
+   the captured bytes (tshark stops the TCP dissection there), else 0. */
+static int tcp_options(const uint8_t *d, uint32_t cap, uint32_t hlen, int *wscale) {
+  uint32_t off = 20, left = hlen - 20;
+  while (left > 0) {
+    if (off >= cap) return 1;
+    uint8_t kind = d[off];
+    left--;
     if (kind == 0) break;
-    if (kind == 1) { i++; continue; }
-    if (i + 1 >= n) break;
-    uint8_t l = o[i + 1];
-    if (l < 2 || i + l > n) break;
-    if (kind == 3 && l == 3) return o[i + 2];
-    i += l;
+    if (kind == 1) { off++; continue; }
+    if (left == 0) break;
+    if (off + 1 >= cap) return 1;
+    uint32_t ol = d[off + 1];
+    left--;
+    if (ol < 2) break;
+    if (ol - 2 > left) return off + left > cap;   /* tshark's item over the rest must exist */
+    if (off + ol > cap) return 1;
+    if (kind == 3 && ol == 3) *wscale = d[off + 2];
+    off += ol;
+    left -= ol - 2;
   }
-  return -1;
+  return 0;
 }
 
 static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
@@ -25,24 +35,23 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
   pf_emit_u(c, PF_F_TCP_DSTPORT, dport);
   pf_emit_u(c, PF_F_TCP_PORT, sport);
   pf_emit_u(c, PF_F_TCP_PORT, dport);
-  int full = len >= 20;
-  if (c->in_error && !full) {
-    if (len >= 8) pf_emit_u(c, PF_F_TCP_SEQ, pf_get32(d + 4));   /* raw, as tshark shows a quote */
+  if (len < 16) {
+    /* an ICMP quote: tshark shows the raw sequence number and stops */
+    if (len >= 8) pf_emit_u(c, PF_F_TCP_SEQ, pf_get32(d + 4));
     return;
   }
-  if (!full) return;
   uint32_t seq = pf_get32(d + 4), ack = pf_get32(d + 8);
   uint32_t hlen = (uint32_t)(d[12] >> 4) * 4;
   uint16_t flags = (uint16_t)((d[12] & 0x0f) << 8 | d[13]);
   uint16_t win = pf_get16(d + 14);
+  /* no segment length inside an ICMP quote, in an unreassembled fragment, or
+     when the IP payload is shorter than the TCP header ("short segment"):
+     tshark then shows raw numbers and skips the sequence analysis */
+  int seglen_known = !c->in_error && !c->fragment && rlen >= hlen;
   uint32_t plen = rlen >= hlen ? rlen - hlen : 0;
-  /* "short segment": the IP payload is shorter than the TCP header says, so
-     tshark knows no segment length and, as in an ICMP quote, shows raw
-     numbers and skips sequence analysis */
-  int seglen_known = !c->in_error && rlen >= hlen;
   pf_tcpseg s;
   int have_state = 0;
-  if (c->depth >= PF_LY_STATE && c->conv && hlen >= 20) {
+  if (c->depth >= PF_LY_STATE && c->conv) {
     memset(&s, 0, sizeof s);
     s.af = af;
     s.src = src;
@@ -54,22 +63,25 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
     s.flags = flags;
     s.win = win;
     s.len = plen;
-    s.wscale = hlen > 20 && len >= hlen && seglen_known ? tcp_wscale(d + 20, hlen - 20) : -1;
+    s.wscale = -1;
     s.in_error = !seglen_known;
-    s.full_header = 1;
+    if (hlen < 20) s.full_header = 3;
+    else if (len < 20) s.full_header = 4;
+    else if (hlen > 20 && tcp_options(d, len, hlen, &s.wscale)) s.full_header = 2;
+    else s.full_header = 1;
     s.frame = c->p->num;
     s.ts = c->p->ts;
     if (pf_conv_tcp(c->conv, &s) < 0) { c->oom = 1; return; }
     have_state = 1;
   }
   if (have_state && s.has_stream) pf_emit_u(c, PF_F_TCP_STREAM, s.stream);
-  if (hlen < 20) {
+  if (seglen_known && hlen >= 20) pf_emit_u(c, PF_F_TCP_LEN, plen);
+  pf_emit_u(c, PF_F_TCP_SEQ, have_state ? s.rel_seq : seq);
+  pf_emit_u(c, PF_F_TCP_SEQ_RAW, seq);
+  if (hlen < 20) {   /* bogus header length: tshark gives up after saying so */
     pf_emit_u(c, PF_F_TCP_HDR_LEN, hlen);
     return;
   }
-  if (seglen_known) pf_emit_u(c, PF_F_TCP_LEN, plen);
-  if (have_state) pf_emit_u(c, PF_F_TCP_SEQ, s.rel_seq);
-  pf_emit_u(c, PF_F_TCP_SEQ_RAW, seq);
   if (have_state && seglen_known) pf_emit_u(c, PF_F_TCP_NXTSEQ, s.nxtseq);
   if (have_state && s.has_ack) pf_emit_u(c, PF_F_TCP_ACK, s.rel_ack);
   pf_emit_u(c, PF_F_TCP_ACK_RAW, ack);
@@ -85,11 +97,25 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
     pf_emit_u(c, PF_F_TCP_WINDOW_SIZE, (uint64_t)s.win_size);
     if (s.has_scalefactor) pf_emit_i(c, PF_F_TCP_WINDOW_SIZE_SCALEFACTOR, s.scalefactor);
   }
+  if (len < 20) return;   /* checksum and urgent pointer were not captured */
   pf_emit_u(c, PF_F_TCP_CHECKSUM, pf_get16(d + 16));
   pf_emit_u(c, PF_F_TCP_URGENT_POINTER, pf_get16(d + 18));
+  if (!have_state) return;
   /* tshark prints the acked frame even when the RTT is zero and not shown */
-  if (have_state && s.acks_frame) pf_emit_u(c, PF_F_TCP_ANALYSIS_ACKS_FRAME, s.acks_frame);
-  if (have_state && s.has_rtt) pf_emit_t(c, PF_F_TCP_ANALYSIS_ACK_RTT, s.rtt);
+  if (s.acks_frame) pf_emit_u(c, PF_F_TCP_ANALYSIS_ACKS_FRAME, s.acks_frame);
+  if (s.has_rtt) pf_emit_t(c, PF_F_TCP_ANALYSIS_ACK_RTT, s.rtt);
+  if (s.analysis & (PF_TCPA_RETRANSMISSION | PF_TCPA_FAST_RETRANSMISSION | PF_TCPA_SPURIOUS_RETRANSMISSION))
+    pf_emit_u(c, PF_F_TCP_ANALYSIS_RETRANSMISSION, 1);
+  if (s.analysis & PF_TCPA_OUT_OF_ORDER) pf_emit_u(c, PF_F_TCP_ANALYSIS_OUT_OF_ORDER, 1);
+  if (s.analysis & PF_TCPA_ZERO_WINDOW) pf_emit_u(c, PF_F_TCP_ANALYSIS_ZERO_WINDOW, 1);
+  if (s.analysis & PF_TCPA_DUPLICATE_ACK) {   /* tshark adds this item twice */
+    pf_emit_u(c, PF_F_TCP_ANALYSIS_DUPLICATE_ACK, 1);
+    pf_emit_u(c, PF_F_TCP_ANALYSIS_DUPLICATE_ACK, 1);
+  }
+  if (s.has_times) {
+    pf_emit_t(c, PF_F_TCP_TIME_RELATIVE, s.time_relative);
+    pf_emit_t(c, PF_F_TCP_TIME_DELTA, s.time_delta);
+  }
 }
 
 static void dissect_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
