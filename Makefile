@@ -15,7 +15,7 @@ LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/incl
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 OPT      ?= -O2
 CFLAGS   += -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g $(CWARNS) -fPIC $(LUA_CFLAGS) -Isrc
-LDLIBS    = -lpcap -lm
+LDLIBS    = -lpcap -lpcre2-8 -lm
 ifeq ($(SANITIZE),1)
 BUILD    ?= build-san
 CFLAGS   += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -32,15 +32,15 @@ BUILD    ?= build
 
 CORE_SRC  = src/pftime.c src/fields.c src/capture.c src/decode.c src/dissect_link.c \
             src/dissect_ip.c src/dissect_l4.c src/reasm.c src/conv.c src/scan.c \
-            src/fieldsout.c src/table.c
-LUA_SRC   = src/table_lua.c src/column_lua.c src/pktframe_lua.c
+            src/fieldsout.c src/filter.c src/table.c
+LUA_SRC   = src/table_lua.c src/column_lua.c src/filter_lua.c src/pktframe_lua.c
 CORE_OBJ  = $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o)
 LUA_OBJ   = $(LUA_SRC:src/%.c=$(BUILD)/obj/%.o)
 HDRS      = $(wildcard src/*.h) src/fields.def
 UNIT_SRC  = $(wildcard tests/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 
-DEPS_PKGS = gcc make pkg-config lua5.4 liblua5.4-dev libpcap-dev lua-lpeg lua-busted tshark
+DEPS_PKGS = gcc make pkg-config lua5.4 liblua5.4-dev libpcap-dev libpcre2-dev lua-lpeg lua-busted tshark
 
 all: $(BUILD)/pktframe $(BUILD)/lib/pktframe/core.so
 

@@ -15,6 +15,7 @@
 #include "lualib.h"
 
 #include "fieldsout.h"
+#include "filter_lua.h"
 #include "pf.h"
 #include "scan.h"
 
@@ -59,6 +60,7 @@ static const char usage_fields[] =
   "options:\n"
   "  -e FIELD            a field to print (repeatable); see --list\n"
   "  -f BPF              libpcap capture-filter expression applied while reading\n"
+  "  -Y FILTER           Wireshark display filter (tshark -Y): print matching frames only\n"
   "  -E header=y|n       print the field names first (default y)\n"
   "  -E separator=/t|/s|C  between fields: tab (default), space or a character\n"
   "  -E occurrence=f|l|a first, last or all occurrences of a field (default a)\n"
@@ -116,6 +118,8 @@ static void progress_start(progress *pg, int quiet) {
   pg->on = !quiet && isatty(2);
   clock_gettime(CLOCK_MONOTONIC, &pg->start);
 }
+
+static lua_State *new_state(void);
 
 /* ---- fields ---- */
 
@@ -176,7 +180,9 @@ static int cmd_fields(int argc, char **argv) {
   const char **files = calloc((size_t)argc + 1, sizeof *files);
   int *fids = calloc((size_t)argc + 1, sizeof *fids);
   int nfiles = 0, nfids = 0, quiet = 0, rc = 0;
-  const char *bpf = NULL;
+  const char *bpf = NULL, *yfilter = NULL;
+  lua_State *L = NULL;
+  pf_filter *filter = NULL;
   if (files == NULL || fids == NULL) { fprintf(stderr, "%s: out of memory\n", progname); return 1; }
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -187,7 +193,7 @@ static int cmd_fields(int argc, char **argv) {
       rc = list_fields(i + 1 < argc ? argv[i + 1] : NULL);
       goto out;
     } else if (strcmp(a, "-e") == 0 || strcmp(a, "-f") == 0 || strcmp(a, "-E") == 0 ||
-               strcmp(a, "-r") == 0 || strcmp(a, "-T") == 0) {
+               strcmp(a, "-r") == 0 || strcmp(a, "-T") == 0 || strcmp(a, "-Y") == 0) {
       if (i + 1 >= argc) { rc = usage_error("option %s needs an argument", a); goto out; }
       const char *v = argv[++i];
       if (a[1] == 'e') {
@@ -196,6 +202,8 @@ static int cmd_fields(int argc, char **argv) {
         fids[nfids++] = fid;
       } else if (a[1] == 'f') {
         bpf = v;
+      } else if (a[1] == 'Y') {
+        yfilter = v;
       } else if (a[1] == 'E') {
         if (parse_E(&o, v) < 0) { rc = usage_error("bad -E option '%s'", v); goto out; }
       } else if (a[1] == 'r') {
@@ -217,15 +225,34 @@ static int cmd_fields(int argc, char **argv) {
   }
   if (nfiles == 0) { rc = usage_error("%s", "fields: no capture file given"); goto out; }
   if (nfids == 0) { rc = usage_error("%s", "fields: no field given (use -e FIELD)"); goto out; }
+  /* decode what is printed and what the filter reads */
+  int ndec = nfids;
+  int *dec = calloc((size_t)nfids + PF_NFIELDS, sizeof *dec);
+  if (dec == NULL) { fprintf(stderr, "%s: out of memory\n", progname); rc = 1; goto out; }
+  memcpy(dec, fids, sizeof(int) * (size_t)nfids);
+  if (yfilter) {
+    char ferr[512];
+    L = new_state();
+    if (L == NULL) { fprintf(stderr, "%s: out of memory\n", progname); rc = 1; free(dec); goto out; }
+    filter = pf_lua_filter_compile(L, yfilter, ferr, sizeof ferr);
+    if (filter == NULL) {
+      fprintf(stderr, "%s: bad filter '%s': %s\n", progname, yfilter, ferr);
+      rc = 2;
+      free(dec);
+      goto out;
+    }
+    ndec += pf_filter_fields(filter, dec + nfids, PF_NFIELDS);
+  }
   pf_fields_out *w = pf_fields_out_new(stdout, fids, nfids, &o);
-  if (w == NULL) { fprintf(stderr, "%s: out of memory\n", progname); rc = 1; goto out; }
+  if (w == NULL) { fprintf(stderr, "%s: out of memory\n", progname); rc = 1; free(dec); goto out; }
   progress pg;
   progress_start(&pg, quiet);
-  pf_scan_opts so = { bpf, &interrupted, progress_cb, &pg };
+  pf_scan_opts so = { bpf, &interrupted, progress_cb, &pg, filter };
   pf_diag diag;
   pf_diag_init(&diag);
   char err[512];
-  int sr = pf_scan(files, nfiles, fids, nfids, &so, pf_fields_out_row, w, &diag, err, sizeof err);
+  int sr = pf_scan(files, nfiles, dec, ndec, &so, pf_fields_out_row, w, &diag, err, sizeof err);
+  free(dec);
   progress_end(&pg);
   if (sr != PF_SCAN_ERROR || diag.n > 0) {
     if (pf_fields_out_finish(w) && sr != PF_SCAN_STOPPED) {
@@ -249,6 +276,8 @@ static int cmd_fields(int argc, char **argv) {
   pf_diag_free(&diag);
   pf_fields_out_free(w);
 out:
+  pf_filter_free(filter);
+  if (L) lua_close(L);
   free(files);
   free(fids);
   return rc;

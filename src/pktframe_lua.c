@@ -5,6 +5,7 @@
 #include "lauxlib.h"
 #include "lua.h"
 #include "pf.h"
+#include "filter_lua.h"
 #include "pktframe_lua.h"
 #include "scan.h"
 #include "table.h"
@@ -52,7 +53,7 @@ static int *checkfields(lua_State *L, int idx, int arg, int *nfids) {
   return fids;
 }
 
-/* Paths of argument 1 (a string or a list of strings) in a new userdata,
+/* Paths of argument 1 (a string or a table: the caller checked) in a new userdata,
    their strings anchored in a new table below it. [-0, +2, e] */
 static const char **checkpaths(lua_State *L, int *npaths) {
   lua_Integer n = 1;
@@ -60,8 +61,6 @@ static const char **checkpaths(lua_State *L, int *npaths) {
     n = luaL_len(L, 1);
     luaL_argcheck(L, n >= 1, 1, "empty list of paths");
     luaL_argcheck(L, n <= 0xffffff, 1, "too many paths");
-  } else if (lua_type(L, 1) != LUA_TSTRING) {
-    luaL_typeerror(L, 1, "string or table");
   }
   lua_createtable(L, (int)n, 0);
   int anchor = lua_gettop(L);
@@ -88,7 +87,7 @@ static void checkoptkeys(lua_State *L) {
     lua_pop(L, 1);
     if (lua_type(L, -1) == LUA_TSTRING) {
       const char *k = lua_tostring(L, -1);
-      if (strcmp(k, "fields") && strcmp(k, "bpf") && strcmp(k, "strict"))
+      if (strcmp(k, "fields") && strcmp(k, "bpf") && strcmp(k, "strict") && strcmp(k, "filter"))
         luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", k));
     } else if (lua_isinteger(L, -1)) {
       /* pf.read(p, {"ip.src"}): the fields list passed where the options go */
@@ -137,7 +136,9 @@ static int fail(lua_State *L, const char *msg) {
    Upvalue 1 is the module table, whose default_fields serve when no fields are given. */
 static int pf_read(lua_State *L) {
   int npaths, nfids, strict = 0;
-  const char *bpf = NULL;
+  const char *bpf = NULL, *ftext = NULL;
+  if (lua_type(L, 1) != LUA_TSTRING && lua_type(L, 1) != LUA_TTABLE) luaL_typeerror(L, 1, "string or table");
+  lua_settop(L, 2);   /* what checkpaths pushes must not pass for the options */
   const char **paths = checkpaths(L, &npaths);
   if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
   int *fids = NULL;
@@ -153,6 +154,11 @@ static int pf_read(lua_State *L) {
         luaL_argerror(L, 2, lua_pushfstring(L, "bpf: string expected, got %s", luaL_typename(L, -1)));
       bpf = lua_tostring(L, -1);   /* anchored in the options table */
     }
+    if (lua_getfield(L, 2, "filter") != LUA_TNIL) {
+      if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_argerror(L, 2, lua_pushfstring(L, "filter: string expected, got %s", luaL_typename(L, -1)));
+      ftext = lua_tostring(L, -1);
+    }
     int ft = lua_getfield(L, 2, "fields");
     if (ft != LUA_TNIL) {
       if (ft != LUA_TTABLE)
@@ -166,7 +172,21 @@ static int pf_read(lua_State *L) {
     fids = checkfields(L, -1, 2, &nfids);
   }
   char err[512];
-  pf_scan_opts opts = { bpf, &pf_lua_interrupted, NULL, NULL };
+  pf_scan_opts opts;
+  memset(&opts, 0, sizeof opts);   /* options added to pf_scan_opts later stay off */
+  opts.bpf = bpf;
+  /* the decoder must produce what the display filter reads, too */
+  int ndec = nfids;
+  int *dec = fids;
+  if (ftext) {
+    pf_filter *flt = pf_lua_pushfilter(L, ftext, err, sizeof err);   /* owned by the stack */
+    if (flt == NULL) luaL_argerror(L, 2, lua_pushfstring(L, "bad filter '%s': %s", ftext, err));
+    dec = (int *)lua_newuserdatauv(L, sizeof(int) * ((size_t)nfids + PF_NFIELDS), 0);
+    memcpy(dec, fids, sizeof(int) * (size_t)nfids);
+    ndec += pf_filter_fields(flt, dec + nfids, PF_NFIELDS);
+    opts.filter = flt;
+  }
+  opts.interrupted = &pf_lua_interrupted;
   if (bpf && *bpf) {
     /* pf_scan compiles the filter before it opens any file, so a scan of no
        files tells a bad filter (the caller's mistake) from a bad file */
@@ -183,7 +203,7 @@ static int pf_read(lua_State *L) {
   lt->t = pf_table_new(fids, nfids, NULL, NULL);
   if (lt->t == NULL) return fail(L, "out of memory");
   readctx ctx = { lt->t, strict, 0, 0, 0 };
-  int rc = pf_scan(paths, npaths, fids, nfids, &opts, read_sink, &ctx, pf_table_diag(lt->t), err, sizeof err);
+  int rc = pf_scan(paths, npaths, dec, ndec, &opts, read_sink, &ctx, pf_table_diag(lt->t), err, sizeof err);
   if (rc == PF_SCAN_OK) return 1;
   pf_table_free(lt->t);   /* now, not at the next collection: it may be large */
   lt->t = NULL;
@@ -261,7 +281,9 @@ static int pf_fields_fn(lua_State *L) {
 int luaopen_pktframe_core(lua_State *L) {
   pf_lua_open_table(L);
   pf_lua_open_column(L);
+  pf_lua_open_filter(L);
   lua_newtable(L);
+  pf_lua_filter_register(L);
   lua_pushvalue(L, -1);
   lua_pushcclosure(L, pf_read, 1);
   lua_setfield(L, -2, "read");

@@ -74,7 +74,7 @@ static void bpf_free(bpf_cache *bc) {
 int pf_scan(const char *const *paths, int npaths, const int *fids, int nfids,
             const pf_scan_opts *opts, pf_sink_fn sink, void *ud, pf_diag *diag,
             char *err, size_t errlen) {
-  pf_scan_opts none = { NULL, NULL, NULL, NULL };
+  pf_scan_opts none = { NULL, NULL, NULL, NULL, NULL };
   if (opts == NULL) opts = &none;
   int rc = PF_SCAN_OK;
   pf_decoder *dec = pf_decoder_new(fids, nfids);
@@ -102,6 +102,7 @@ int pf_scan(const char *const *paths, int npaths, const int *fids, int nfids,
       goto done;
     }
     total += pf_reader_size(r);
+    pf_reader_close(r);
   }
   for (int f = 0; f < npaths && rc == PF_SCAN_OK; f++) {
     char rerr[256];
@@ -144,6 +145,7 @@ int pf_scan(const char *const *paths, int npaths, const int *fids, int nfids,
         rc = PF_SCAN_ERROR;
         break;
       }
+      if (opts->filter && !pf_filter_eval(opts->filter, p)) continue;
       if (sink(ud, p)) { rc = PF_SCAN_STOPPED; break; }
     }
     before += pf_reader_size(r);

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include "filter.h"
 #include "pf.h"
 
 /* Diagnostics: one line each, "FILE: packet N at offset O: what". */
@@ -28,6 +29,7 @@ typedef struct pf_scan_opts {
   volatile sig_atomic_t *interrupted;     /* polled; set by a SIGINT handler */
   pf_progress_fn progress;                /* called every few MB, or NULL */
   void *progress_ud;
+  const pf_filter *filter;                /* display filter on decoded packets, or NULL */
 } pf_scan_opts;
 
 enum {
@@ -38,7 +40,9 @@ enum {
 };
 
 /* Reads paths in order as one stream of frames (numbered across files, one
-   set of conversations), decoding the fields fids. Damaged files end with a
+   set of conversations), decoding the fields fids (which must include the
+   filter's, see pf_filter_fields); packets the filter rejects are decoded,
+   so streams are numbered as without it, but not given to the sink. Damaged files end with a
    diagnostic in diag, keeping every packet before the damage, and the scan
    goes on with the next file. A file that cannot be opened, a bad BPF
    expression or running out of memory is PF_SCAN_ERROR with a one-line

@@ -485,7 +485,7 @@ int pf_table_render(const pf_table *t, const pf_render_opts *opts, pf_write_fn w
   pf_render_opts def = { PF_RENDER_WIDTH, PF_RENDER_MAX_ROWS, PF_RENDER_MIN_ROWS, PF_RENDER_MAX_COLWIDTH };
   if (opts == NULL) opts = &def;
   int rc = PF_TABLE_OK;
-  int cut = t->nrows > opts->max_rows;
+  int cut = t->nrows > opts->max_rows && t->nrows > opts->min_rows;
   size_t top = cut ? (opts->min_rows + 1) / 2 : t->nrows;
   size_t bottom = cut ? opts->min_rows / 2 : 0;
   size_t nlines = cut ? top + 1 + bottom : t->nrows;

@@ -186,7 +186,8 @@ static int tbl_to_csv(lua_State *L) {
     lua_pushlstring(L, b->p, b->len);
     return 1;
   }
-  const char *path = luaL_checkstring(L, 2);
+  if (lua_type(L, 2) != LUA_TSTRING) return luaL_typeerror(L, 2, "string");   /* not a number made a name */
+  const char *path = lua_tostring(L, 2);
   filewriter fw;
   fw.interrupted = 0;
   fw.f = fopen(path, "wb");

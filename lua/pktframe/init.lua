@@ -17,6 +17,7 @@ core.default_fields = M.default_fields
 -- Re-exported as they are, so that argument errors name 'read' and 'fields'.
 M.read = core.read
 M.fields = core.fields
+M.compile_filter = core.compile_filter
 M.version = core.version
 
 return M
