@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { N_OR, N_AND, N_XOR, N_NOT, N_EXISTS, N_CMP, N_RANGE, N_CONTAINS, N_MATCHES };
+enum { N_OR, N_AND, N_XOR, N_NOT, N_EXISTS, N_CMP, N_RANGE, N_CONTAINS, N_MATCHES, N_CMPF };
 
 typedef struct fvalue {
   pf_val v;             /* v.v.s points into bytes when a string or bytes */
@@ -23,6 +23,7 @@ typedef struct fvalue {
 
 typedef struct fnode {
   int kind, fid, cmp;
+  int fid2;             /* N_CMPF: the field on the right */
   int a, b;             /* children */
   fvalue x, y;          /* value; y: range upper bound */
   pcre2_code *re;
@@ -243,6 +244,19 @@ int pf_filter_cmp(pf_filter *f, int fid, int cmp, const char *literal, size_t le
   return i;
 }
 
+int pf_filter_cmp_field(pf_filter *f, int fid, int cmp, int fid2, char *err, size_t errlen) {
+  if (pf_fields[fid].type != pf_fields[fid2].type) {
+    snprintf(err, errlen, "cannot compare '%s' (%s) with '%s' (%s)", pf_fields[fid].name,
+             pf_ftype_name(pf_fields[fid].type), pf_fields[fid2].name, pf_ftype_name(pf_fields[fid2].type));
+    return -1;
+  }
+  int i = add(f, N_CMPF, fid);
+  if (i < 0) { snprintf(err, errlen, "out of memory"); return -1; }
+  f->n[i].cmp = cmp;
+  f->n[i].fid2 = fid2;
+  return i;
+}
+
 int pf_filter_range(pf_filter *f, int fid, const char *lo, size_t lolen, const char *hi, size_t hilen,
                     char *err, size_t errlen) {
   int i = add(f, N_RANGE, fid);
@@ -291,10 +305,16 @@ int pf_filter_fields(const pf_filter *f, int *out, int max) {
   int n = 0;
   for (int i = 0; i < f->len; i++) {
     int fid = f->n[i].fid;
-    if (fid < 0) continue;
-    int seen = 0;
-    for (int k = 0; k < n; k++) if (out[k] == fid) seen = 1;
-    if (!seen && n < max) out[n++] = fid;
+    for (int side = 0; side < 2; side++) {
+      if (side == 1) {
+        if (f->n[i].kind != N_CMPF) break;
+        fid = f->n[i].fid2;
+      }
+      if (fid < 0) continue;
+      int seen = 0;
+      for (int k = 0; k < n; k++) if (out[k] == fid) seen = 1;
+      if (!seen && n < max) out[n++] = fid;
+    }
   }
   return n;
 }
@@ -307,7 +327,13 @@ static int ord(pf_ftype t, const pf_val *a, const pf_val *b) {
     case PF_FT_IPV4: return memcmp(a->v.a, b->v.a, 4);
     case PF_FT_IPV6: return memcmp(a->v.a, b->v.a, 16);
     case PF_FT_ETHER: return memcmp(a->v.a, b->v.a, 6);
-    case PF_FT_ABSTIME: case PF_FT_RELTIME: return pf_time_cmp(a->v.t, b->v.t);
+    case PF_FT_ABSTIME: case PF_FT_RELTIME: {
+      /* as Wireshark 4.0's nstime_cmp, which returns the seconds' difference
+         cast to int: times more than 68 years apart compare by its low 32 bits */
+      if (a->v.t.secs == b->v.t.secs) return a->v.t.nsecs < b->v.t.nsecs ? -1 : a->v.t.nsecs > b->v.t.nsecs;
+      int32_t d = (int32_t)(uint32_t)((uint64_t)a->v.t.secs - (uint64_t)b->v.t.secs);
+      return d < 0 ? -1 : d > 0;
+    }
     case PF_FT_DOUBLE: return a->v.d < b->v.d ? -1 : a->v.d > b->v.d;
     case PF_FT_STRING: case PF_FT_BYTES: {
       uint32_t n = a->v.s.len < b->v.s.len ? a->v.s.len : b->v.s.len;
@@ -371,6 +397,27 @@ static int eval(const pf_filter *f, int i, const pf_pkt *p) {
   int k = p->first[x->fid];
   if (k < 0) return 0;   /* a test on an absent field is false, != included */
   pf_ftype t = pf_fields[x->fid].type;
+  if (x->kind == N_CMPF) {   /* field against field: over all pairs of occurrences */
+    int k2 = p->first[x->fid2];
+    if (k2 < 0) return 0;
+    int all = x->cmp == PF_CMP_NE || x->cmp == PF_CMP_ALL_EQ;
+    for (; k >= 0; k = p->vals[k].next) {
+      for (int j = k2; j >= 0; j = p->vals[j].next) {
+        int o = ord(t, &p->vals[k], &p->vals[j]), r;
+        switch (x->cmp) {
+          case PF_CMP_EQ: case PF_CMP_ALL_EQ: r = o == 0; break;
+          case PF_CMP_NE: case PF_CMP_ANY_NE: r = o != 0; break;
+          case PF_CMP_LT: r = o < 0; break;
+          case PF_CMP_LE: r = o <= 0; break;
+          case PF_CMP_GT: r = o > 0; break;
+          default: r = o >= 0; break;
+        }
+        if (all && !r) return 0;
+        if (!all && r) return 1;
+      }
+    }
+    return all;
+  }
   /* "all" forms hold when no occurrence breaks them; the others when one matches */
   int all = x->kind == N_CMP && (x->cmp == PF_CMP_NE || x->cmp == PF_CMP_ALL_EQ);
   for (; k >= 0; k = p->vals[k].next) {

@@ -20,6 +20,8 @@ int pf_filter_exists(pf_filter *f, int fid);
 /* literal: the value as written; quoted: it came from a "string" */
 int pf_filter_cmp(pf_filter *f, int fid, int cmp, const char *literal, size_t len, int quoted,
                   char *err, size_t errlen);
+/* field against field: fid CMP fid2 (the same type) */
+int pf_filter_cmp_field(pf_filter *f, int fid, int cmp, int fid2, char *err, size_t errlen);
 int pf_filter_range(pf_filter *f, int fid, const char *lo, size_t lolen, const char *hi, size_t hilen,
                     char *err, size_t errlen);
 int pf_filter_contains(pf_filter *f, int fid, const char *literal, size_t len, int quoted, char *err, size_t errlen);

@@ -101,7 +101,11 @@ static int build(lua_State *L, pf_filter *f, char *err, size_t errlen, int depth
       int k = 0;
       while (k < 8 && strcmp(cmps[k], cmp) != 0) k++;
       if (strcmp(cmp, "!==") == 0) k = PF_CMP_ANY_NE;
-      r = pf_filter_cmp(f, fid, k, text, len, quoted, why, sizeof why);
+      int fid2 = quoted ? -1 : pf_field_lookup(text);
+      /* an unquoted field name on the right compares two fields, as Wireshark
+         reads it, unless it is a valid value of the left field's type */
+      if (fid2 >= 0) r = pf_filter_cmp_field(f, fid, k, fid2, why, sizeof why);
+      else r = pf_filter_cmp(f, fid, k, text, len, quoted, why, sizeof why);
     } else if (op[0] == 'c') {
       r = pf_filter_contains(f, fid, text, len, quoted, why, sizeof why);
     } else {

@@ -54,6 +54,12 @@ else
   "$PF" fields "$CAP/truncated-midheader-dns.pcap" -e frame.number -e dns.id -E header=n >"$tmp/out" 2>/dev/null
   "$PF" fields "$CAP/truncated-midheader-dns.pcap" -e frame.number -E header=n >"$tmp/out" 2>/dev/null
   if [ "$(cat "$tmp/out")" = "1" ]; then ok "the cut file's good packet is printed"; else no "the cut file's good packet is printed" "$(cat "$tmp/out")"; fi
+  expect "a display filter with a typo suggests the field" 2 "bad filter 'ip.scr == 1.2.3.4': column 1: unknown field 'ip.scr'; did you mean 'ip.src'?" \
+    "$PF" fields "$CAP/dns-mixed.pcap" -e ip.src -Y "ip.scr == 1.2.3.4"
+  expect "an incomplete display filter names the column" 2 "column 10: expected a value at the end" \
+    "$PF" fields "$CAP/dns-mixed.pcap" -e ip.src -Y "ip.dst =="
+  n=$("$PF" fields "$CAP/dhcp-dora.pcap" -e frame.number -Y "udp.srcport == 67" -E header=n | tr '\n' ' ')
+  if [ "$n" = "2 4 " ]; then ok "-Y keeps the matching frames"; else no "-Y keeps the matching frames" "$n"; fi
   expect "a bad BPF filter is a usage error" 2 "bad capture filter" "$PF" fields "$CAP/dns-mixed.pcap" -e ip.src -f "udp port"
   n=$("$PF" fields "$CAP/dns-mixed.pcap" -e frame.number -f "ip6" -E header=n | wc -l)
   m=$(tshark -n -r "$CAP/dns-mixed.pcap" -Y ipv6 2>/dev/null | wc -l)
