@@ -40,7 +40,7 @@ HDRS      = $(wildcard src/*.h) src/fields.def
 UNIT_SRC  = $(wildcard tests/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 
-DEPS_PKGS = gcc make pkg-config lua5.4 liblua5.4-dev libpcap-dev libpcre2-dev lua-lpeg lua-busted tshark
+DEPS_PKGS = gcc make pkg-config lua5.4 liblua5.4-dev libpcap-dev libpcre2-dev lua-lpeg lua-busted tshark clang
 
 all: $(BUILD)/pktframe $(BUILD)/lib/pktframe/core.so
 
@@ -82,7 +82,8 @@ test: deps all $(UNIT_BIN)
 	  "specs $(SAN_ENV) PKTFRAME_SHARED=$(SHARED) busted -o plainTerminal --cpath='$(BUILD)/lib/?.so'" \
 	  "cli sh tests/cli_test.sh $(BUILD)/pktframe $(SHARED)" \
 	  "difftest lua5.4 tests/difftest.lua $(BUILD)/pktframe $(SHARED)/captures $(SHARED)/fields-core.txt" \
-	  "filtertest lua5.4 tests/filtertest.lua $(BUILD)/pktframe $(SHARED)/captures tests/filters.txt"
+	  "filtertest lua5.4 tests/filtertest.lua $(BUILD)/pktframe $(SHARED)/captures tests/filters.txt" \
+	  "fuzz-replay $(MAKE) -s fuzz-replay"
 
 # ---- demo ----
 demo: deps all
@@ -105,3 +106,4 @@ clean:
 	rm -rf build build-san
 
 .PHONY: all deps test demo install bench clean
+-include tests/fuzz/fuzz.mk

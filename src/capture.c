@@ -278,7 +278,7 @@ static void idb_options(pf_reader *r, iface *f, const uint8_t *o, size_t n) {
 static pf_time ng_time(const iface *f, uint32_t hi, uint32_t lo) {
   uint64_t ts = (uint64_t)hi << 32 | lo;
   pf_time t;
-  t.secs = (int64_t)(ts / f->units) + f->tsoffset;
+  t.secs = (int64_t)(ts / f->units + (uint64_t)f->tsoffset);   /* wraps, as tshark's does */
   uint64_t rem = ts % f->units;
   /* rem < units; scale without overflow for units up to 2^64 */
   if (f->units <= UINT64_MAX / 1000000000u)

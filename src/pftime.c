@@ -7,19 +7,25 @@
 
 /* b - a with seconds and nanoseconds of one sign, as Wireshark's nstime_delta,
    so that relative times print exactly as tshark prints them. */
+/* Wrapping differences: damaged files carry any bit patterns, and tshark's
+   int arithmetic wraps on them in practice; in C a signed overflow is
+   undefined, so go through the unsigned types. */
+static int64_t sub64(int64_t x, int64_t y) { return (int64_t)((uint64_t)x - (uint64_t)y); }
+static int32_t sub32(int32_t x, int32_t y) { return (int32_t)((uint32_t)x - (uint32_t)y); }
+
 pf_time pf_time_delta(pf_time b, pf_time a) {
   pf_time d;
   if (b.secs == a.secs) {
     d.secs = 0;
-    d.nsecs = b.nsecs - a.nsecs;
+    d.nsecs = sub32(b.nsecs, a.nsecs);
   } else if (b.secs < a.secs) {
-    d.secs = b.secs - a.secs;
-    d.nsecs = b.nsecs - a.nsecs;
-    if (d.nsecs > 0) { d.nsecs -= NS_PER_S; d.secs++; }
+    d.secs = sub64(b.secs, a.secs);
+    d.nsecs = sub32(b.nsecs, a.nsecs);
+    if (d.nsecs > 0) { d.nsecs = sub32(d.nsecs, NS_PER_S); d.secs = sub64(d.secs, -1); }
   } else {
-    d.secs = b.secs - a.secs;
-    d.nsecs = b.nsecs - a.nsecs;
-    if (d.nsecs < 0) { d.nsecs += NS_PER_S; d.secs--; }
+    d.secs = sub64(b.secs, a.secs);
+    d.nsecs = sub32(b.nsecs, a.nsecs);
+    if (d.nsecs < 0) { d.nsecs = sub32(d.nsecs, -NS_PER_S); d.secs = sub64(d.secs, 1); }
   }
   return d;
 }
