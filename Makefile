@@ -15,7 +15,7 @@ LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/incl
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 OPT      ?= -O2
 CFLAGS   += -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g $(CWARNS) -fPIC $(LUA_CFLAGS) -Isrc
-LDLIBS    = -lpcap -lpcre2-8 -lm
+LDLIBS    = -lpcap -lpcre2-8 -lz -lm
 ifeq ($(SANITIZE),1)
 BUILD    ?= build-san
 CFLAGS   += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -40,7 +40,7 @@ HDRS      = $(wildcard src/*.h) src/fields.def
 UNIT_SRC  = $(wildcard tests/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 
-DEPS_PKGS = gcc make pkg-config lua5.4 liblua5.4-dev libpcap-dev libpcre2-dev lua-lpeg lua-busted tshark clang
+DEPS_PKGS = gcc make pkg-config lua5.4 liblua5.4-dev libpcap-dev libpcre2-dev zlib1g-dev lua-lpeg lua-busted tshark clang
 
 all: $(BUILD)/pktframe $(BUILD)/lib/pktframe/core.so
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define BUF_INIT (4u << 20)
 #define MAX_IFACES 4096
@@ -28,6 +29,8 @@ typedef struct iface {
 
 struct pf_reader {
   int fd;
+  gzFile gz;             /* non-NULL when the file is gzip-compressed */
+  int gzipped;
   fmt_kind kind;
   int swap;              /* file byte order differs from ours */
   int nsec;              /* pcap: nanosecond timestamps */
@@ -89,7 +92,19 @@ static size_t fill(pf_reader *r, size_t want) {
     r->cap = ncap;
   }
   while (r->end < want) {
-    ssize_t got = read(r->fd, r->buf + r->end, r->cap - r->end);
+    ssize_t got;
+    if (r->gz) {
+      size_t want_n = r->cap - r->end;
+      if (want_n > (1u << 30)) want_n = 1u << 30;
+      int g = gzread(r->gz, r->buf + r->end, (unsigned)want_n);
+      if (g < 0) {   /* a damaged compressed stream ends like a cut file */
+        r->eof = 1;
+        break;
+      }
+      got = g;
+    } else {
+      got = read(r->fd, r->buf + r->end, r->cap - r->end);
+    }
     if (got < 0) {
       if (errno == EINTR) continue;
       r->eof = 1;
@@ -123,8 +138,8 @@ static int open_pcap(pf_reader *r, const uint8_t *h, uint32_t magic, char *err, 
   r->snaplen = rd32(r, h + 16);
   /* upper bits carry FCS-length flags; the link type is the low 26 */
   r->linktype = (int)(rd32(r, h + 20) & 0x03FFFFFF);
-  snprintf(r->fmtname, sizeof r->fmtname, "pcap-%s-%s%s", linktype_fmt(r),
-           r->nsec ? "nsec" : "usec", r->modified ? "-modified" : "");
+  snprintf(r->fmtname, sizeof r->fmtname, "pcap-%s-%s%s%s", linktype_fmt(r),
+           r->nsec ? "nsec" : "usec", r->modified ? "-modified" : "", r->gzipped ? "-gzip" : "");
   r->pos = 24;
   return 0;
 }
@@ -166,6 +181,22 @@ pf_reader *pf_reader_open(const char *path, char *err, size_t errlen) {
     }
     if (S_ISREG(st.st_mode)) r->size = (uint64_t)st.st_size;
   }
+  /* gzip-compressed captures (.pcap.gz, .pcapng.gz) are read through zlib;
+     offsets in messages are then offsets in the uncompressed stream */
+  unsigned char magic[2];
+  if (pread(r->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+    int fd2 = dup(r->fd);
+    r->gz = fd2 >= 0 ? gzdopen(fd2, "rb") : NULL;
+    if (r->gz == NULL) {
+      if (fd2 >= 0) close(fd2);
+      snprintf(err, errlen, "cannot open the gzip stream");
+      pf_reader_close(r);
+      return NULL;
+    }
+    gzbuffer(r->gz, 1u << 20);
+    r->gzipped = 1;
+    r->size = 0;   /* the uncompressed size is not known up front */
+  }
   r->cap = BUF_INIT;
   r->buf = malloc(r->cap);
   if (r->buf == NULL) {
@@ -202,7 +233,7 @@ pf_reader *pf_reader_open(const char *path, char *err, size_t errlen) {
     uint32_t bom = (uint32_t)h[8] | (uint32_t)h[9] << 8 | (uint32_t)h[10] << 16 | (uint32_t)h[11] << 24;
     if (bom != 0x1a2b3c4d && bom != 0x4d3c2b1a) goto notcap;
     r->swap = (bom == 0x4d3c2b1a);
-    snprintf(r->fmtname, sizeof r->fmtname, "pcapng-%s", linktype_fmt(r));
+    snprintf(r->fmtname, sizeof r->fmtname, "pcapng-%s%s", linktype_fmt(r), r->gzipped ? "-gzip" : "");
     /* the section header is read as an ordinary block by pf_reader_next */
     return r;
   }
@@ -418,6 +449,7 @@ uint64_t pf_reader_size(const pf_reader *r) { return r->size; }
 
 void pf_reader_close(pf_reader *r) {
   if (r == NULL) return;
+  if (r->gz) gzclose(r->gz);
   if (r->fd >= 0) close(r->fd);
   free(r->buf);
   free(r->ifs);

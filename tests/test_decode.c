@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "capture.h"
 #include "check.h"
@@ -329,6 +330,36 @@ static void test_reader_pcapng_blocks(void) {
   unlink(name);
 }
 
+static void test_reader_gzip(void) {
+  /* the same two-record pcap, gzip-compressed: read through zlib */
+  uint8_t f[24 + 2 * (16 + 4)] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0 };
+  f[16] = 0xff, f[17] = 0xff, f[20] = 1;
+  for (int k = 0; k < 2; k++) {
+    uint8_t *r = f + 24 + k * 20;
+    r[0] = (uint8_t)(7 + k), r[8] = 4, r[12] = 4;
+    memset(r + 16, 0xab, 4);
+  }
+  char name[64];
+  strcpy(name, "/tmp/pf_test_gz_XXXXXX");
+  int fd = mkstemp(name);
+  CHECK(fd >= 0);
+  if (fd < 0) return;
+  gzFile gz = gzdopen(fd, "wb");
+  CHECK(gz != NULL && gzwrite(gz, f, sizeof f) == (int)sizeof f);
+  gzclose(gz);
+  char err[256];
+  pf_reader *rd = pf_reader_open(name, err, sizeof err);
+  CHECK(rd != NULL);
+  if (rd) {
+    CHECK(strcmp(pf_reader_format(rd), "pcap-le-usec-gzip") == 0);
+    CHECK(pf_reader_next(rd, &pkt) == 1 && pkt.ts.secs == 7 && pkt.caplen == 4 && pkt.data[3] == 0xab);
+    CHECK(pf_reader_next(rd, &pkt) == 1 && pkt.ts.secs == 8);
+    CHECK(pf_reader_next(rd, &pkt) == 0);
+    pf_reader_close(rd);
+  }
+  unlink(name);
+}
+
 static void test_time_arithmetic(void) {
   pf_time a = { 10, 100 }, b = { 9, 900000000 };
   pf_time d = pf_time_delta(b, a);
@@ -364,6 +395,7 @@ int main(void) {
   test_reader_truncation();
   test_reader_huge_caplen();
   test_reader_pcapng_blocks();
+  test_reader_gzip();
   test_time_arithmetic();
   test_field_registry();
   return check_report("test_decode");
