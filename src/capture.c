@@ -319,6 +319,19 @@ static pf_time ng_time(const iface *f, uint32_t hi, uint32_t lo) {
   return t;
 }
 
+/* Fills the record fields of p; returns 1. */
+static int set_record(pf_pkt *p, pf_time ts, int has_ts, int is_packet, uint32_t caplen, uint32_t len,
+                      int linktype, const uint8_t *data) {
+  p->ts = ts;
+  p->has_ts = has_ts;
+  p->is_packet = is_packet;
+  p->caplen = caplen;
+  p->len = len;
+  p->linktype = linktype;
+  p->data = data;
+  return 1;
+}
+
 static int next_pcapng(pf_reader *r, pf_pkt *p) {
   for (;;) {
     uint64_t off = r->base + r->pos;
@@ -384,14 +397,8 @@ static int next_pcapng(pf_reader *r, pf_pkt *p) {
         if (caplen > pf_max_snaplen(f->linktype))
           return fail(r, off, "record claims %u captured bytes, more than the maximum of %u; the file is damaged",
                       caplen, pf_max_snaplen(f->linktype));
-        p->ts = ng_time(f, rd32(r, body + 4), rd32(r, body + 8));
-        p->has_ts = 1;
-        p->is_packet = 1;
-        p->caplen = caplen;
-        p->len = len;
-        p->linktype = f->linktype;
-        p->data = body + 20;
-        got = 1;
+        got = set_record(p, ng_time(f, rd32(r, body + 4), rd32(r, body + 8)), 1, 1, caplen, len,
+                         f->linktype, body + 20);
         break;
       }
       case 3: {            /* simple packet: no timestamp, interface 0 */
@@ -401,26 +408,13 @@ static int next_pcapng(pf_reader *r, pf_pkt *p) {
         uint32_t len = rd32(r, body), caplen = len;
         if (f->snaplen && caplen > f->snaplen) caplen = f->snaplen;
         if (caplen > blen_body - 4) caplen = (uint32_t)(blen_body - 4);
-        p->ts.secs = 0;
-        p->ts.nsecs = 0;
-        p->has_ts = 0;
-        p->is_packet = 1;
-        p->caplen = caplen;
-        p->len = len;
-        p->linktype = f->linktype;
-        p->data = body + 4;
-        got = 1;
+        pf_time zero = { 0, 0 };
+        got = set_record(p, zero, 0, 1, caplen, len, f->linktype, body + 4);
         break;
       }
       case 0x00000bad: case 0x40000bad: {   /* custom blocks: tshark 4.0 shows them as frames */
         if (blen_body < 4) return fail(r, off, "custom block too short");
-        p->ts = r->last_ts;
-        p->has_ts = 0;
-        p->is_packet = 0;
-        p->caplen = p->len = (uint32_t)(blen_body - 4);
-        p->linktype = -1;
-        p->data = body + 4;
-        got = 1;
+        got = set_record(p, r->last_ts, 0, 0, (uint32_t)(blen_body - 4), (uint32_t)(blen_body - 4), -1, body + 4);
         break;
       }
       default:             /* name resolution, statistics, unknown: not frames */
