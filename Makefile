@@ -4,7 +4,8 @@
 #   make test       C unit tests, busted specs, CLI tests and the differential test against tshark
 #   make demo       build, generate a capture, run a shipped analysis on it
 #   make SANITIZE=1 test    the same suite built with AddressSanitizer and UBSan (in build-san/)
-#   make install PREFIX=... the command, the Lua modules and the C module
+#   make install PREFIX=... the command, the Lua modules, the C module and the man page
+#   make READLINE=0         the REPL without GNU readline (no line editing, completion, history)
 PREFIX   ?= /usr/local
 LUA_SHARE = $(PREFIX)/share/lua/5.4
 LUA_LIB   = $(PREFIX)/lib/lua/5.4
@@ -32,15 +33,26 @@ BUILD    ?= build
 
 CORE_SRC  = src/pftime.c src/fields.c src/capture.c src/decode.c src/dissect_link.c \
             src/dissect_ip.c src/dissect_l4.c src/reasm.c src/conv.c src/scan.c \
-            src/fieldsout.c src/filter.c src/table.c
-LUA_SRC   = src/table_lua.c src/column_lua.c src/filter_lua.c src/pktframe_lua.c
-CORE_OBJ  = $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o)
+            src/fieldsout.c src/filter.c src/table.c src/tcpreasm.c src/apptext.c \
+            src/dissect_app.c src/dissect_dns.c src/dissect_dhcp.c src/dissect_http.c \
+            src/dissect_tls.c
+# the table verbs' kernels: pure C like CORE_SRC (kept apart: the fuzz harnesses leave the table out)
+VERB_SRC  = src/verbs.c src/groupby.c src/resample.c src/csv.c
+LUA_SRC   = src/table_lua.c src/column_lua.c src/verbs_lua.c src/groupby_lua.c src/filter_lua.c src/pktframe_lua.c
+CORE_OBJ  = $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o) $(VERB_SRC:src/%.c=$(BUILD)/obj/%.o)
 LUA_OBJ   = $(LUA_SRC:src/%.c=$(BUILD)/obj/%.o)
+HOST_SRC  = src/repl.c src/info.c
+HOST_OBJ  = $(HOST_SRC:src/%.c=$(BUILD)/obj/%.o)
+READLINE ?= 1
+ifeq ($(READLINE),1)
+HOST_CFLAGS = -DPF_USE_READLINE
+HOST_LIBS   = -lreadline
+endif
 HDRS      = $(wildcard src/*.h) src/fields.def
 UNIT_SRC  = $(wildcard tests/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 
-DEPS_PKGS = gcc make pkg-config lua5.4 liblua5.4-dev libpcap-dev libpcre2-dev zlib1g-dev lua-lpeg lua-busted tshark clang
+DEPS_PKGS = gcc make pkg-config lua5.4 liblua5.4-dev libpcap-dev libpcre2-dev zlib1g-dev lua-lpeg lua-busted tshark libreadline-dev tmux clang python3-pandas
 
 all: $(BUILD)/pktframe $(BUILD)/lib/pktframe/core.so
 
@@ -56,8 +68,10 @@ $(BUILD)/obj/main.o: src/main.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DPF_LUADIR='"$(LUA_SHARE)"' -c -o $@ $<
 
-$(BUILD)/pktframe: $(BUILD)/obj/main.o $(CORE_OBJ) $(LUA_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LUA_LIBS) $(LDLIBS)
+$(BUILD)/obj/main.o $(BUILD)/obj/repl.o: CFLAGS += $(HOST_CFLAGS)
+
+$(BUILD)/pktframe: $(BUILD)/obj/main.o $(HOST_OBJ) $(CORE_OBJ) $(LUA_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LUA_LIBS) $(LDLIBS) $(HOST_LIBS)
 
 $(BUILD)/tests/%: tests/%.c tests/check.h $(CORE_OBJ)
 	@mkdir -p $(dir $@)
@@ -81,8 +95,10 @@ test: deps all $(UNIT_BIN)
 	  $(UNIT_SUITES) \
 	  "specs $(SAN_ENV) PKTFRAME_SHARED=$(SHARED) busted -o plainTerminal --cpath='$(BUILD)/lib/?.so'" \
 	  "cli sh tests/cli_test.sh $(BUILD)/pktframe $(SHARED)" \
+	  "repl sh tests/repl_test.sh $(BUILD)/pktframe $(SHARED)" \
 	  "difftest lua5.4 tests/difftest.lua $(BUILD)/pktframe $(SHARED)/captures $(SHARED)/fields-core.txt" \
 	  "filtertest lua5.4 tests/filtertest.lua $(BUILD)/pktframe $(SHARED)/captures tests/filters.txt" \
+	  "oracle python3 tests/oracle_test.py $(BUILD)/pktframe $(SHARED)/captures" \
 	  "fuzz-replay $(MAKE) -s fuzz-replay"
 
 # ---- demo ----
@@ -98,9 +114,25 @@ install: all
 	install -m 755 $(BUILD)/pktframe $(DESTDIR)$(PREFIX)/bin/pktframe
 	install -m 644 lua/pktframe/*.lua $(DESTDIR)$(LUA_SHARE)/pktframe/
 	install -m 755 $(BUILD)/lib/pktframe/core.so $(DESTDIR)$(LUA_LIB)/pktframe/core.so
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/pktframe
+	install -m 644 docs/pktframe.1 $(DESTDIR)$(PREFIX)/share/man/man1/pktframe.1
+	install -m 644 docs/api.md $(DESTDIR)$(PREFIX)/share/doc/pktframe/api.md   # help() reads it
 
-bench: all
-	sh bench/fields.sh
+# ---- benchmarks (never part of make test; see bench/README.md) ----
+BENCH_PKGS = python3-pandas python3-dpkt python3-scapy tcpreplay time wireshark-common
+bench-deps:
+	@missing=""; for p in $(BENCH_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "make bench-deps: all packages present"; exit 0; fi; \
+	echo "make bench-deps: installing$$missing"; \
+	SUDO=""; if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
+
+bench: deps bench-deps all
+	bash bench/run.sh
+.PHONY: bench-deps
 
 clean:
 	rm -rf build build-san

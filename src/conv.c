@@ -768,6 +768,7 @@ int pf_conv_tcp(pf_conv *c, pf_tcpseg *seg) {
   /* ack_lost_segment is left out: tshark 4.0's rule for it is not matched
      yet (nor bytes_in_flight, which also needs the SACK blocks) */
   seg->analysis = r.flags & ~(uint32_t)TA_ACK_LOST_PACKET;
+  seg->bytes_in_flight = r.bytes_in_flight;
   if (r.flags & TA_DUPLICATE_ACK) {
     seg->dupack_num = (uint32_t)r.dupack_num;
     seg->dupack_frame = r.dupack_frame;

@@ -48,6 +48,7 @@ typedef struct pf_tcpseg {
   int has_times;              /* print tcp.time_relative and tcp.time_delta */
   pf_time time_relative;      /* tcp.time_relative: since the stream's first segment */
   pf_time time_delta;         /* tcp.time_delta: since the stream's previous segment */
+  uint32_t bytes_in_flight;   /* tcp.analysis.bytes_in_flight; 0: not printed */
 } pf_tcpseg;
 
 #define PF_TCPSEG_ANALYSIS 1

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "app.h"
 #include "dissect.h"
 
 struct pf_decoder {
@@ -11,6 +12,7 @@ struct pf_decoder {
   int depth;
   pf_conv *conv;
   struct pf_reasm *reasm;
+  struct pf_app *app;       /* application-layer state (TCP streams, text) */
   int have_ref;
   pf_time ref, prev;
 };
@@ -32,6 +34,10 @@ pf_decoder *pf_decoder_new(const int *fids, int nfids) {
     d->reasm = pf_reasm_new();
     if (d->reasm == NULL) { pf_decoder_free(d); return NULL; }
   }
+  if (d->depth >= PF_LY_STATE) {
+    d->app = pf_app_new();
+    if (d->app == NULL) { pf_decoder_free(d); return NULL; }
+  }
   return d;
 }
 
@@ -39,6 +45,7 @@ void pf_decoder_free(pf_decoder *d) {
   if (d == NULL) return;
   pf_conv_free(d->conv);
   pf_reasm_free(d->reasm);
+  pf_app_free(d->app);
   free(d);
 }
 
@@ -56,7 +63,7 @@ static void reset_vals(pf_pkt *p) {
 
 int pf_decode(pf_decoder *d, pf_pkt *p) {
   reset_vals(p);
-  pf_dctx c = { p, d->want, d->depth, d->conv, d->reasm, 0, 0, 0, 0 };
+  pf_dctx c = { p, d->want, d->depth, d->conv, d->reasm, 0, 0, 0, 0, d->app };
   /* tshark's first-frame reference and previous-frame time come from every
      record, even one without a time stamp of its own (it then carries 0 or
      the previous record's time: see capture.c) */

@@ -17,6 +17,7 @@ typedef struct pf_dctx {
   int no_fcs;             /* Ethernet known to carry no FCS (inside FabricPath) */
   int fragment;           /* decoding the first fragment of a datagram not reassembled */
   int oom;
+  struct pf_app *app;     /* application-layer state (dissect_app.c); NULL below PF_LY_STATE */
 } pf_dctx;
 
 /* IP reassembly (reasm.c). Adds one fragment; when it completes its datagram,
@@ -81,5 +82,20 @@ void pf_dissect_arp(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, u
 /* Transport over IP: af 4 or 6; src/dst addresses for conversations. */
 void pf_dissect_ipproto(pf_dctx *c, int proto, int af, const uint8_t *src, const uint8_t *dst,
                         const uint8_t *d, uint32_t len, uint32_t rlen);
+
+/* ---- application layer (dissect_app.c) ---- */
+
+/* The application payload of a UDP datagram (DNS, mDNS, LLMNR, DHCP, SSDP). */
+void pf_app_udp(pf_dctx *c, uint16_t sport, uint16_t dport, const uint8_t *d, uint32_t len,
+                uint32_t rlen);
+
+/* One TCP segment after the conversation state has seen it (s: its pf_conv_tcp
+   result; nsack/sack_delivered: its SACK option, see tcp.analysis.bytes_in_flight).
+   payload/caplen: the captured payload, s->len its reported length. Updates the
+   per-stream state and dissects the payload. Returns
+   tcp.analysis.bytes_in_flight for the segment (0: none), from conv.c's value and
+   the SACK blocks the other direction sent last. */
+uint32_t pf_app_tcp(pf_dctx *c, const pf_tcpseg *s, int nsack, uint32_t sack_delivered,
+                    const uint8_t *payload, uint32_t caplen);
 
 #endif

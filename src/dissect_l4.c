@@ -2,10 +2,20 @@
 #include "dissect.h"
 
 /* Walks TCP options as tshark's tcp_dissect_options does: EOL ends the walk,
-   NOP is skipped, a bad length stops it. Sets *wscale when a window scale
-   option (length exactly 3) is read. Returns 1 when the walk had to read past
-   the captured bytes (tshark stops the TCP dissection there), else 0. */
-static int tcp_options(const uint8_t *d, uint32_t cap, uint32_t hlen, int *wscale) {
+   NOP is skipped, a bad length stops it. Emits the option fields asked for,
+   sets o->wscale when a window scale option (length exactly 3) is read and
+   sums SACK blocks as dissect_tcpopt_sack stores them for bytes in flight
+   (it keeps blocks 1 to 3 of an option: MAX_TCP_SACK_RANGES is 4 and it
+   stores a block only while its 1-based count is below that).
+   Returns 1 when the walk had to read past the captured bytes (tshark stops
+   the TCP dissection there), else 0. */
+typedef struct tcp_opts {
+  int wscale;              /* window scale shift, -1 when absent */
+  int nsack;               /* SACK blocks kept for bytes in flight (at most 3) */
+  uint32_t sack_delivered; /* bytes those blocks cover */
+} tcp_opts;
+
+static int tcp_options(pf_dctx *c, const uint8_t *d, uint32_t cap, uint32_t hlen, tcp_opts *o) {
   uint32_t off = 20, left = hlen - 20;
   while (left > 0) {
     if (off >= cap) return 1;
@@ -19,8 +29,34 @@ static int tcp_options(const uint8_t *d, uint32_t cap, uint32_t hlen, int *wscal
     left--;
     if (ol < 2) break;
     if (ol - 2 > left) return off + left > cap;   /* tshark's item over the rest must exist */
+    /* each option's dissector checks its own length (tcp_option_len_check)
+       and reads its value only when the length is the expected one */
+    if (kind == 4) {
+      /* an FT_PROTOCOL item over the option: tshark prints its captured bytes */
+      uint32_t n = off + ol <= cap ? ol : cap - off;
+      pf_emit_s(c, PF_F_TCP_OPTIONS_SACK_PERM, d + off, n);
+    }
     if (off + ol > cap) return 1;
-    if (kind == 3 && ol == 3) *wscale = d[off + 2];
+    if (kind == 2 && ol == 4) pf_emit_u(c, PF_F_TCP_OPTIONS_MSS_VAL, pf_get16(d + off + 2));
+    if (kind == 5) {
+      uint32_t p = off + 2, rest = ol - 2;
+      int n = 0;
+      o->nsack = 0;
+      o->sack_delivered = 0;
+      while (rest >= 8) {
+        n++;
+        if (n < 4) {
+          o->nsack = n;
+          o->sack_delivered += pf_get32(d + p + 4) - pf_get32(d + p);
+        }
+        p += 8;
+        rest -= 8;
+      }
+    }
+    if (kind == 3 && ol == 3) {
+      o->wscale = d[off + 2];
+      pf_emit_u(c, PF_F_TCP_OPTIONS_WSCALE_SHIFT, d[off + 2]);
+    }
     off += ol;
     left -= ol - 2;
   }
@@ -51,6 +87,7 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
   uint32_t plen = rlen >= hlen ? rlen - hlen : 0;
   pf_tcpseg s;
   int have_state = 0;
+  tcp_opts opts = { -1, 0, 0 };
   if (c->depth >= PF_LY_STATE && c->conv) {
     memset(&s, 0, sizeof s);
     s.af = af;
@@ -67,12 +104,23 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
     s.in_error = !seglen_known;
     if (hlen < 20) s.full_header = 3;
     else if (len < 20) s.full_header = 4;
-    else if (hlen > 20 && tcp_options(d, len, hlen, &s.wscale)) s.full_header = 2;
+    else if (hlen > 20 && tcp_options(c, d, len, hlen, &opts)) s.full_header = 2;
     else s.full_header = 1;
     s.frame = c->p->num;
     s.ts = c->p->ts;
+    s.wscale = opts.wscale;
     if (pf_conv_tcp(c->conv, &s) < 0) { c->oom = 1; return; }
     have_state = 1;
+  }
+  uint32_t bif = 0;
+  if (have_state) {
+    uint32_t off = hlen <= len ? hlen : len;
+    bif = pf_app_tcp(c, &s, opts.nsack, opts.sack_delivered, d + off, len - off);
+  }
+  if (!have_state && hlen > 20 && len >= 20 && c->depth >= PF_LY_TRANS &&
+      (pf_wants(c, PF_F_TCP_OPTIONS_MSS_VAL) || pf_wants(c, PF_F_TCP_OPTIONS_WSCALE_SHIFT) ||
+       pf_wants(c, PF_F_TCP_OPTIONS_SACK_PERM))) {
+    tcp_options(c, d, len, hlen, &opts);
   }
   if (have_state && s.has_stream) pf_emit_u(c, PF_F_TCP_STREAM, s.stream);
   if (seglen_known && hlen >= 20) pf_emit_u(c, PF_F_TCP_LEN, plen);
@@ -104,6 +152,7 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
   /* tshark prints the acked frame even when the RTT is zero and not shown */
   if (s.acks_frame) pf_emit_u(c, PF_F_TCP_ANALYSIS_ACKS_FRAME, s.acks_frame);
   if (s.has_rtt) pf_emit_t(c, PF_F_TCP_ANALYSIS_ACK_RTT, s.rtt);
+  if (bif) pf_emit_u(c, PF_F_TCP_ANALYSIS_BYTES_IN_FLIGHT, bif);
   if (s.analysis & (PF_TCPA_RETRANSMISSION | PF_TCPA_FAST_RETRANSMISSION | PF_TCPA_SPURIOUS_RETRANSMISSION))
     pf_emit_u(c, PF_F_TCP_ANALYSIS_RETRANSMISSION, 1);
   if (s.analysis & PF_TCPA_OUT_OF_ORDER) pf_emit_u(c, PF_F_TCP_ANALYSIS_OUT_OF_ORDER, 1);
@@ -119,7 +168,7 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
 }
 
 static void dissect_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
-                        const uint8_t *d, uint32_t len) {
+                        const uint8_t *d, uint32_t len, uint32_t rlen) {
   if (len < 8) {
     if (len >= 4) {
       pf_emit_u(c, PF_F_UDP_SRCPORT, pf_get16(d));
@@ -140,6 +189,12 @@ static void dissect_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
     int64_t st = pf_conv_udp(c->conv, af, src, dst, sport, dport);
     if (st < 0) { c->oom = 1; return; }
     pf_emit_u(c, PF_F_UDP_STREAM, (uint64_t)st);
+  }
+  if (c->depth >= PF_LY_APP && !c->fragment) {
+    uint32_t ulen = pf_get16(d + 4);
+    /* the payload as UDP delimits it (a short length field wins, tshark's
+       "bad length" cases leave it out) */
+    if (ulen >= 8 && ulen <= rlen) pf_app_udp(c, sport, dport, d + 8, (ulen < len ? ulen : len) - 8, ulen - 8);
   }
 }
 
@@ -179,7 +234,7 @@ void pf_dissect_ipproto(pf_dctx *c, int proto, int af, const uint8_t *src, const
   if (c->in_error == 4 && len > 8) len = rlen = 8;
   switch (proto) {
     case 6: if (c->depth >= PF_LY_TRANS) dissect_tcp(c, af, src, dst, d, len, rlen); break;
-    case 17: if (c->depth >= PF_LY_TRANS) dissect_udp(c, af, src, dst, d, len); break;
+    case 17: if (c->depth >= PF_LY_TRANS) dissect_udp(c, af, src, dst, d, len, rlen); break;
     case 1: if (af == 4) dissect_icmp(c, d, len, rlen); break;
     case 58: dissect_icmpv6(c, d, len, rlen); break;
     case 4: pf_dissect_ipv4(c, d, len, rlen, &k); break;

@@ -1,4 +1,4 @@
-/* main.c: the pktframe command: `fields` in pure C, scripts and one-liners under Lua. */
+/* main.c: the pktframe command: `fields` and `info` in pure C, scripts, one-liners and the REPL under Lua. */
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <limits.h>
@@ -16,14 +16,16 @@
 
 #include "fieldsout.h"
 #include "filter_lua.h"
+#include "info.h"
 #include "pf.h"
+#include "repl.h"
 #include "scan.h"
 
 /* the C half of the Lua module (src/pktframe_lua.c), linked in */
 int luaopen_pktframe_core(lua_State *L);
 
 #ifndef PF_LUADIR
-#define PF_LUADIR "/usr/local/share/pktframe/lua"
+#define PF_LUADIR "/usr/local/share/lua/5.4"
 #endif
 
 static const char *progname = "pktframe";
@@ -35,20 +37,61 @@ static void on_sigint(int sig) {
 }
 
 static const char usage_main[] =
-  "usage: pktframe COMMAND [ARGS...]\n"
+  "usage: pktframe [CAPTURE...] [--fields A,B,C] [-Y FILTER] [-f BPF] [-q]\n"
+  "       pktframe COMMAND [ARGS...]\n"
   "\n"
   "Packet captures as fast columnar tables, with Wireshark's field names and values.\n"
+  "With no command, starts the Lua REPL, the captures (read as one) loaded as `cap`.\n"
   "\n"
   "commands:\n"
   "  fields FILE... -e FIELD...   print fields as tshark -T fields does\n"
   "  fields --list [REGEX]        list the fields pktframe decodes\n"
+  "  info FILE...                 file format, link types, packets, times, rates, protocols\n"
   "  run SCRIPT [ARGS...]         run a Lua script (arg is set as lua does)\n"
-  "  -e CODE                      run a Lua chunk\n"
-  "  help [COMMAND]               this text, or a command's\n"
+  "  -e CODE [ARGS...]            run a Lua chunk\n"
+  "  help [COMMAND]               this text, or a command's (fields, info, run, repl)\n"
   "  --version                    print the version\n"
   "\n"
   "Scripts use: local pf = require \"pktframe\"; local t = pf.read(\"x.pcap\", {fields = {...}})\n"
-  "Exit status: 0 ok, 1 runtime error (unreadable or damaged file), 2 usage error.\n";
+  "Exit status: 0 ok, 1 runtime error (unreadable or damaged file, Lua error),\n"
+  "2 usage error, 130 interrupted. The manual: man pktframe.\n";
+
+static const char usage_repl[] =
+  "usage: pktframe [CAPTURE...] [--fields A,B,C] [-Y FILTER] [-f BPF] [-q]\n"
+  "\n"
+  "The Lua REPL. With captures, reads them as one with pf.read and sets the global\n"
+  "`cap` to the table, saying how many packets, what time span and which columns.\n"
+  "Globals: pf (the module), cap, help(x), fields(pattern), _ (the last value).\n"
+  "Expressions print their value; a chunk continues on the next line while it is\n"
+  "incomplete; Tab completes names, methods and field names in strings; Ctrl-C\n"
+  "stops what runs; Ctrl-D leaves. History: ~/.pktframe_history ($PKTFRAME_HISTORY).\n"
+  "With stdin not a terminal, the lines are run the same way, without prompts;\n"
+  "the exit status is then 1 if any chunk failed.\n"
+  "\n"
+  "options:\n"
+  "  --fields A,B,C      the columns of cap (default pf.default_fields)\n"
+  "  -Y FILTER           keep the packets matching a Wireshark display filter\n"
+  "  -f BPF              libpcap capture filter applied while reading\n"
+  "  -q, --quiet         no load summary, no progress bar\n";
+
+static const char usage_run[] =
+  "usage: pktframe run [-q] SCRIPT [ARGS...]\n"
+  "       pktframe -e CODE [ARGS...]\n"
+  "\n"
+  "Runs a Lua 5.4 script, or a chunk given on the command line, with\n"
+  "require \"pktframe\" available (and the global pf for -e). arg is set as lua sets\n"
+  "it: arg[0] the script, arg[1...] and ... its arguments. An error prints\n"
+  "script.lua:LINE: message and a traceback of the script's own frames, exit status 1.\n"
+  "pf.read draws a progress bar on stderr when it is a terminal; -q turns it off.\n";
+
+static const char usage_info[] =
+  "usage: pktframe info [-q] FILE...\n"
+  "\n"
+  "Says of each capture what capinfos says: file format, link types, file size,\n"
+  "packets, data size, first and last packet time, duration, average rates and\n"
+  "packet size; then how many packets and bytes are IP (IPv4, IPv6), TCP, UDP,\n"
+  "other IP and non-IP. A damaged file is reported up to the damage (exit status 1).\n"
+  "  -q, --quiet         no progress bar\n";
 
 static const char usage_fields[] =
   "usage: pktframe fields [-r] FILE... -e FIELD... [options]\n"
@@ -74,49 +117,6 @@ static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, fmt, arg);
   fprintf(stderr, "\nTry '%s help' for more information.\n", progname);
   return 2;
-}
-
-/* ---- progress bar (stderr, terminals only) ---- */
-
-typedef struct progress {
-  int on;
-  struct timespec start;
-  double last;
-  int drawn;
-} progress;
-
-static double now_since(const struct timespec *t0) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-static void progress_cb(void *ud, uint64_t done, uint64_t total, uint64_t packets) {
-  progress *pg = ud;
-  if (!pg->on) return;
-  double el = now_since(&pg->start);
-  if (el < 0.5 || (el - pg->last < 0.2 && done < total)) return;
-  pg->last = el;
-  double frac = total ? (double)done / (double)total : 0;
-  if (frac > 1) frac = 1;
-  int width = 30, fill = (int)(frac * width);
-  char bar[64];
-  for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
-  bar[width] = 0;
-  double rate = (double)packets / el, eta = frac > 0 ? el * (1 - frac) / frac : 0;
-  fprintf(stderr, "\r[%s] %3.0f%% %7.1f MB %10llu pkts %8.0f pkt/s ETA %4.0fs", bar, frac * 100,
-          (double)done / 1e6, (unsigned long long)packets, rate, eta);
-  pg->drawn = 1;
-}
-
-static void progress_end(progress *pg) {
-  if (pg->drawn) fprintf(stderr, "\r%*s\r", 79, "");
-}
-
-static void progress_start(progress *pg, int quiet) {
-  memset(pg, 0, sizeof *pg);
-  pg->on = !quiet && isatty(2);
-  clock_gettime(CLOCK_MONOTONIC, &pg->start);
 }
 
 static lua_State *new_state(void);
@@ -245,15 +245,17 @@ static int cmd_fields(int argc, char **argv) {
   }
   pf_fields_out *w = pf_fields_out_new(stdout, fids, nfids, &o);
   if (w == NULL) { fprintf(stderr, "%s: out of memory\n", progname); rc = 1; free(dec); goto out; }
-  progress pg;
-  progress_start(&pg, quiet);
-  pf_scan_opts so = { bpf, &interrupted, progress_cb, &pg, filter };
+  pf_bar pg;
+  pf_bar_start(&pg, !quiet && isatty(2));
+  signal(SIGINT, on_sigint);
+  pf_scan_opts so = { bpf, &interrupted, pf_bar_step, &pg, filter };
   pf_diag diag;
   pf_diag_init(&diag);
   char err[512];
   int sr = pf_scan(files, nfiles, dec, ndec, &so, pf_fields_out_row, w, &diag, err, sizeof err);
   free(dec);
-  progress_end(&pg);
+  signal(SIGINT, SIG_DFL);
+  pf_bar_end(&pg);
   if (sr != PF_SCAN_ERROR || diag.n > 0) {
     if (pf_fields_out_finish(w) && sr != PF_SCAN_STOPPED) {
       fprintf(stderr, "%s: error writing output: %s\n", progname, strerror(errno));
@@ -283,21 +285,67 @@ out:
   return rc;
 }
 
-/* ---- Lua: run and -e ---- */
+/* ---- info ---- */
 
-static int msghandler(lua_State *L) {
-  const char *msg = lua_tostring(L, 1);
-  if (msg == NULL) {
-    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
-    msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+static int cmd_info(int argc, char **argv) {
+  int quiet = 0, nfiles = 0, rc = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(usage_info, stdout);
+      return 0;
+    } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+      quiet = 1;
+    } else if (a[0] == '-' && a[1] != 0) {
+      return usage_error("unknown option '%s'", a);
+    } else {
+      nfiles++;
+    }
   }
-  luaL_traceback(L, L, msg, 1);
-  return 1;
+  if (nfiles == 0) return usage_error("%s", "info: no capture file given");
+  int first = 1;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (a[0] == '-' && a[1] != 0) continue;
+    pf_bar pg;
+    pf_bar_start(&pg, !quiet && isatty(2));
+    pf_scan_opts so = { NULL, &interrupted, pf_bar_step, &pg, NULL };
+    pf_info inf;
+    pf_diag diag;
+    pf_diag_init(&diag);
+    char err[512];
+    signal(SIGINT, on_sigint);
+    int sr = pf_info_scan(a, &so, &inf, &diag, err, sizeof err);
+    signal(SIGINT, SIG_DFL);
+    pf_bar_end(&pg);
+    if (sr == PF_SCAN_INTERRUPTED) {
+      pf_diag_free(&diag);
+      fprintf(stderr, "%s: interrupted\n", progname);
+      return 130;
+    }
+    if (sr == PF_SCAN_ERROR) {
+      fprintf(stderr, "%s: %s\n", progname, err);
+      rc = 1;
+    } else {
+      if (!first) fputc('\n', stdout);
+      first = 0;
+      pf_info_write(stdout, a, &inf);
+      fflush(stdout);
+      for (int k = 0; k < diag.n; k++) fprintf(stderr, "%s: %s\n", progname, diag.msgs[k]);
+      if (diag.n) rc = 1;
+    }
+    pf_diag_free(&diag);
+  }
+  return rc;
 }
 
-/* The Lua module folder: next to the binary in a build tree (build/../lua),
-   else the installed PF_LUADIR. */
+/* ---- Lua: run, -e and the REPL ---- */
+
+/* The Lua module folder, found from the binary so that a build tree and any
+   install prefix work as they are: BIN/../lua in a build tree,
+   PREFIX/bin/../share/lua/5.4 once installed, else the PF_LUADIR compiled in. */
 static void lua_dir(char *out, size_t n) {
+  static const char *const rel[] = { "/../lua", "/../share/lua/5.4" };
   char exe[PATH_MAX];
   ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (k > 0) {
@@ -305,10 +353,12 @@ static void lua_dir(char *out, size_t n) {
     char *slash = strrchr(exe, '/');
     if (slash) {
       *slash = 0;
-      snprintf(out, n, "%s/../lua/pktframe/init.lua", exe);
-      if (access(out, R_OK) == 0) {
-        snprintf(out, n, "%s/../lua", exe);
-        return;
+      for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+        snprintf(out, n, "%s%s/pktframe/init.lua", exe, rel[i]);
+        if (access(out, R_OK) == 0) {
+          snprintf(out, n, "%s%s", exe, rel[i]);
+          return;
+        }
       }
     }
   }
@@ -325,6 +375,9 @@ static lua_State *new_state(void) {
   lua_pop(L, 1);
   char dir[PATH_MAX + 64];
   lua_dir(dir, sizeof dir);
+  /* tracebacks leave out frames of the modules found here */
+  lua_pushstring(L, dir);
+  lua_setfield(L, LUA_REGISTRYINDEX, "pktframe.luadir");
   lua_getglobal(L, "package");
   const char *extra = getenv("PKTFRAME_PATH");
   lua_pushfstring(L, "%s%s%s/?.lua;%s/?/init.lua;", extra ? extra : "", extra ? ";" : "", dir, dir);
@@ -335,29 +388,25 @@ static lua_State *new_state(void) {
   return L;
 }
 
-static int report(lua_State *L, int status) {
-  if (status != LUA_OK) {
-    const char *msg = lua_tostring(L, -1);
-    fprintf(stderr, "%s: %s\n", progname, msg ? msg : "(error)");
-    lua_pop(L, 1);
-  }
-  return status;
+static int is_interrupted(lua_State *L) {
+  const char *msg = lua_tostring(L, -1);
+  size_t n = msg ? strlen(msg) : 0;
+  return n >= 11 && strcmp(msg + n - 11, "interrupted") == 0;
 }
 
-static int docall(lua_State *L, int narg) {
-  int base = lua_gettop(L) - narg;
-  lua_pushcfunction(L, msghandler);
-  lua_insert(L, base);
-  signal(SIGINT, on_sigint);
-  int status = lua_pcall(L, narg, 0, base);
-  signal(SIGINT, SIG_DFL);
-  lua_remove(L, base);
-  return status;
+/* The global pf for one-liners, run protected. */
+static int require_pf(lua_State *L) {
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "pktframe");
+  lua_call(L, 1, 1);
+  lua_setglobal(L, "pf");
+  return 0;
 }
 
-static int cmd_lua(int argc, char **argv, int is_code) {
+static int cmd_lua(int argc, char **argv, int is_code, int quiet) {
   lua_State *L = new_state();
   if (L == NULL) { fprintf(stderr, "%s: cannot create Lua state: out of memory\n", progname); return 1; }
+  pf_repl_progress(L, !quiet && isatty(2));
   /* arg as lua.c sets it: arg[0] the script, arg[1..] its arguments */
   lua_createtable(L, argc, 1);
   for (int i = 0; i < argc; i++) {
@@ -365,40 +414,160 @@ static int cmd_lua(int argc, char **argv, int is_code) {
     lua_rawseti(L, -2, i);
   }
   lua_setglobal(L, "arg");
-  int status = is_code ? luaL_loadbuffer(L, argv[0], strlen(argv[0]), "=(command line)")
-                       : luaL_loadfile(L, argv[0]);
+  int status = LUA_OK;
+  if (is_code) {
+    lua_pushcfunction(L, require_pf);
+    status = pf_repl_docall(L, 0, 0, 1);
+  }
+  if (status == LUA_OK)
+    status = is_code ? luaL_loadbuffer(L, argv[0], strlen(argv[0]), "=(command line)") : luaL_loadfile(L, argv[0]);
   if (status == LUA_OK) {
     for (int i = 1; i < argc; i++) lua_pushstring(L, argv[i]);
-    status = docall(L, argc - 1);
+    status = pf_repl_docall(L, argc - 1, 0, 1);
   }
-  report(L, status);
+  int rc = 0;
+  if (status != LUA_OK) {
+    rc = is_interrupted(L) ? 130 : 1;
+    /* a script's error carries its own position: script.lua:LINE: message */
+    pf_repl_report(L, status == LUA_ERRFILE ? progname : NULL);
+  }
   lua_close(L);
-  return status == LUA_OK ? 0 : 1;
+  return rc;
+}
+
+/* 0 for a field list "a,b,c" of known names, each once; else a usage error (returns 2). */
+static int check_field_list(const char *list) {
+  char name[256];
+  unsigned char seen[PF_NFIELDS];
+  memset(seen, 0, sizeof seen);
+  const char *p = list;
+  for (;;) {
+    const char *comma = strchr(p, ',');
+    size_t n = comma ? (size_t)(comma - p) : strlen(p);
+    if (n == 0 || n >= sizeof name) return usage_error("bad --fields list '%s'", list);
+    memcpy(name, p, n);
+    name[n] = 0;
+    int fid = pf_field_lookup(name);
+    if (fid < 0) return unknown_field(name);
+    if (seen[fid]++) return usage_error("field '%s' given twice in --fields", name);
+    if (comma == NULL) return 0;
+    p = comma + 1;
+  }
+}
+
+static int nosink(void *ud, const pf_pkt *p) {
+  (void)ud;
+  (void)p;
+  return 0;
+}
+
+static int cmd_repl(int argc, char **argv) {
+  pf_repl_opts o;
+  memset(&o, 0, sizeof o);
+  const char **caps = calloc((size_t)argc + 1, sizeof *caps);
+  if (caps == NULL) { fprintf(stderr, "%s: out of memory\n", progname); return 1; }
+  int rc = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+      o.quiet = 1;
+    } else if (strncmp(a, "--fields=", 9) == 0) {
+      o.fields = a + 9;
+    } else if (strcmp(a, "--fields") == 0 || strcmp(a, "-Y") == 0 || strcmp(a, "-f") == 0) {
+      if (i + 1 >= argc) { rc = usage_error("option %s needs an argument", a); goto out; }
+      const char *v = argv[++i];
+      if (a[1] == '-') o.fields = v;
+      else if (a[1] == 'Y') o.filter = v;
+      else o.bpf = v;
+    } else if (strcmp(a, "--") == 0) {
+      for (i++; i < argc; i++) caps[o.ncaptures++] = argv[i];
+    } else if (a[0] == '-' && a[1] != 0) {
+      rc = usage_error("unknown option '%s'", a);
+      goto out;
+    } else if (o.ncaptures == 0 && i == 0 && strchr(a, '/') == NULL && strchr(a, '.') == NULL &&
+               access(a, F_OK) != 0) {
+      /* a word that names no file is a mistyped command, not a capture */
+      rc = usage_error("unknown command '%s'", a);
+      goto out;
+    } else {
+      caps[o.ncaptures++] = a;
+    }
+  }
+  if (o.fields && (rc = check_field_list(o.fields)) != 0) goto out;
+  o.captures = caps;
+  lua_State *L = new_state();
+  if (L == NULL) { fprintf(stderr, "%s: cannot create Lua state: out of memory\n", progname); rc = 1; goto out; }
+  /* a bad filter is the caller's mistake (status 2), found before any reading */
+  char err[512];
+  if (o.filter) {
+    pf_filter *f = pf_lua_filter_compile(L, o.filter, err, sizeof err);
+    if (f == NULL) {
+      fprintf(stderr, "%s: bad filter '%s': %s\n", progname, o.filter, err);
+      lua_close(L);
+      rc = 2;
+      goto out;
+    }
+    pf_filter_free(f);
+  }
+  if (o.bpf && *o.bpf) {
+    pf_scan_opts so = { o.bpf, NULL, NULL, NULL, NULL };
+    pf_diag none;
+    pf_diag_init(&none);
+    int fid = PF_F_FRAME_NUMBER;
+    int sr = pf_scan(NULL, 0, &fid, 1, &so, nosink, NULL, &none, err, sizeof err);
+    pf_diag_free(&none);
+    if (sr == PF_SCAN_ERROR) {
+      fprintf(stderr, "%s: %s\n", progname, err);
+      lua_close(L);
+      rc = 2;
+      goto out;
+    }
+  }
+  pf_repl_progress(L, !o.quiet && isatty(2));
+  rc = pf_repl_run(L, &o);
+  lua_close(L);
+out:
+  free(caps);
+  return rc;
+}
+
+static int help(const char *topic) {
+  if (topic == NULL) fputs(usage_main, stdout);
+  else if (strcmp(topic, "fields") == 0) fputs(usage_fields, stdout);
+  else if (strcmp(topic, "info") == 0) fputs(usage_info, stdout);
+  else if (strcmp(topic, "run") == 0 || strcmp(topic, "-e") == 0) fputs(usage_run, stdout);
+  else if (strcmp(topic, "repl") == 0) fputs(usage_repl, stdout);
+  else return usage_error("no help for '%s' (commands: fields, info, run, repl)", topic);
+  return 0;
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    fputs(usage_main, stdout);
-    return 0;
-  }
+  if (argc < 2) return cmd_repl(0, argv + 1);
   const char *cmd = argv[1];
   if (strcmp(cmd, "fields") == 0) return cmd_fields(argc - 2, argv + 2);
+  if (strcmp(cmd, "info") == 0) return cmd_info(argc - 2, argv + 2);
   if (strcmp(cmd, "run") == 0) {
-    if (argc < 3) return usage_error("%s", "run: no script given");
-    return cmd_lua(argc - 2, argv + 2, 0);
+    int i = 2, quiet = 0;
+    if (i < argc && (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)) return help("run");
+    if (i < argc && (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)) quiet = 1, i++;
+    if (i >= argc) return usage_error("%s", "run: no script given");
+    return cmd_lua(argc - i, argv + i, 0, quiet);
   }
   if (strcmp(cmd, "-e") == 0) {
     if (argc < 3) return usage_error("%s", "-e needs a chunk of Lua");
-    return cmd_lua(argc - 2, argv + 2, 1);
+    return cmd_lua(argc - 2, argv + 2, 1, 0);
   }
   if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-v") == 0) {
-    printf("pktframe %s (%s, %s)\n", PF_VERSION, LUA_RELEASE, pcap_lib_version());
+    printf("pktframe %s (%s, %s%s)\n", PF_VERSION, LUA_RELEASE, pcap_lib_version(),
+#ifdef PF_USE_READLINE
+           ", readline"
+#else
+           ""
+#endif
+    );
     return 0;
   }
-  if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-    if (argc > 2 && strcmp(argv[2], "fields") == 0) fputs(usage_fields, stdout);
-    else fputs(usage_main, stdout);
-    return 0;
-  }
-  return usage_error("unknown command '%s'", cmd);
+  if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+    return help(argc > 2 ? argv[2] : NULL);
+  return cmd_repl(argc - 1, argv + 1);
 }

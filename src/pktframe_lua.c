@@ -281,9 +281,12 @@ static int pf_fields_fn(lua_State *L) {
 int luaopen_pktframe_core(lua_State *L) {
   pf_lua_open_table(L);
   pf_lua_open_column(L);
+  pf_lua_open_verbs(L);
+  pf_lua_open_groupby(L);
   pf_lua_open_filter(L);
   lua_newtable(L);
   pf_lua_filter_register(L);
+  pf_lua_verbs_register(L);
   lua_pushvalue(L, -1);
   lua_pushcclosure(L, pf_read, 1);
   lua_setfield(L, -2, "read");

@@ -11,6 +11,22 @@
 
 #define PF_BUFFER_MT "pktframe.Buffer"
 
+const pf_ctx pf_lua_ctx = { NULL, NULL, &pf_lua_interrupted };
+
+void pf_lua_checkrc(lua_State *L, int rc) {
+  if (rc == PF_TABLE_ENOMEM) luaL_error(L, "not enough memory");
+  if (rc == PF_TABLE_EINTR) {
+    pf_lua_interrupted = 0;
+    luaL_error(L, "interrupted");
+  }
+}
+
+int pf_lua_findcol(lua_State *L, pf_table *t, int arg, const char *name) {
+  int i = pf_table_find(t, name);
+  if (i < 0) luaL_argerror(L, arg, lua_pushfstring(L, "no column named '%s'", name));
+  return i;
+}
+
 /* Output collected in C memory owned by a userdata, so that a Lua error
    (out of memory pushing the result) cannot leak it. */
 typedef struct LBuf {
@@ -112,8 +128,20 @@ static int tbl_columns(lua_State *L) {
   int n = pf_table_ncols(t);
   lua_createtable(L, n, 0);
   for (int i = 0; i < n; i++) {
-    lua_pushstring(L, pf_column_name(pf_table_col(t, i)));
+    lua_pushstring(L, pf_table_colname(t, i));
     lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+/* t:types(): {name = type, ...} */
+static int tbl_types(lua_State *L) {
+  pf_table *t = checktable(L, 1);
+  int n = pf_table_ncols(t);
+  lua_createtable(L, 0, n);
+  for (int i = 0; i < n; i++) {
+    lua_pushstring(L, pf_ftype_name(pf_table_col(t, i)->type));
+    lua_setfield(L, -2, pf_table_colname(t, i));
   }
   return 1;
 }
@@ -121,9 +149,7 @@ static int tbl_columns(lua_State *L) {
 static int tbl_col(lua_State *L) {
   pf_table *t = checktable(L, 1);
   const char *name = luaL_checkstring(L, 2);
-  int i = pf_table_find(t, name);
-  if (i < 0) return luaL_argerror(L, 2, lua_pushfstring(L, "no column named '%s'", name));
-  pf_lua_pushcolumn(L, 1, i);
+  pf_lua_pushcolumn(L, 1, pf_lua_findcol(L, t, 2, name));
   return 1;
 }
 
@@ -138,9 +164,9 @@ static int tbl_row(lua_State *L) {
   int n = pf_table_ncols(t);
   lua_createtable(L, 0, n);
   for (int j = 0; j < n; j++) {
-    const pf_column *c = pf_table_col(t, j);
-    pf_lua_pushcell(L, c, (size_t)(i - 1), 0);
-    lua_setfield(L, -2, pf_column_name(c));
+    pf_colref r = pf_table_colref(t, j);
+    pf_lua_pushcell(L, r.c, r.off + (size_t)(i - 1), 0);
+    lua_setfield(L, -2, pf_table_colname(t, j));
   }
   return 1;
 }
@@ -151,6 +177,95 @@ static int tbl_head(lua_State *L) {
   if (n < 0) return luaL_argerror(L, 2, lua_pushfstring(L, "non-negative count expected, got %I", n));
   LTable *h = pf_lua_newtable(L);
   h->t = pf_table_head(t, (size_t)n);
+  if (h->t == NULL) return luaL_error(L, "not enough memory");
+  return 1;
+}
+
+/* t:tail([n]): the last n rows (default 5), sharing the columns. */
+static int tbl_tail(lua_State *L) {
+  pf_table *t = checktable(L, 1);
+  lua_Integer n = luaL_optinteger(L, 2, 5);
+  if (n < 0) return luaL_argerror(L, 2, lua_pushfstring(L, "non-negative count expected, got %I", n));
+  size_t rows = pf_table_nrows(t), k = (lua_Unsigned)n < rows ? (size_t)n : rows;
+  LTable *h = pf_lua_newtable(L);
+  h->t = pf_table_slice(t, rows - k, k);
+  if (h->t == NULL) return luaL_error(L, "not enough memory");
+  return 1;
+}
+
+/* t:slice(i, [j]): rows i .. j (1-based, inclusive; j defaults to #t, negative
+   counts from the end as string.sub does), sharing the columns. */
+static int tbl_slice(lua_State *L) {
+  pf_table *t = checktable(L, 1);
+  lua_Integer rows = (lua_Integer)pf_table_nrows(t);
+  lua_Integer i = luaL_checkinteger(L, 2), j = luaL_optinteger(L, 3, -1);
+  if (i < 0) i = rows + i + 1;
+  if (j < 0) j = rows + j + 1;
+  if (i < 1) i = 1;
+  if (j > rows) j = rows;
+  LTable *h = pf_lua_newtable(L);
+  h->t = pf_table_slice(t, (size_t)(i - 1), i > j ? 0 : (size_t)(j - i + 1));
+  if (h->t == NULL) return luaL_error(L, "not enough memory");
+  return 1;
+}
+
+/* t:select(name, ...) or t:select{names}: those columns in that order, shared. */
+static int tbl_select(lua_State *L) {
+  pf_table *t = checktable(L, 1);
+  int list = lua_type(L, 2) == LUA_TTABLE;
+  lua_Integer n = list ? luaL_len(L, 2) : lua_gettop(L) - 1;
+  if (!list && n == 0) luaL_checkstring(L, 2);
+  luaL_argcheck(L, n <= 4096, 2, "too many columns");
+  int *cols = (int *)lua_newuserdatauv(L, sizeof(int) * (size_t)(n ? n : 1), 0);
+  for (lua_Integer k = 1; k <= n; k++) {
+    int arg = list ? 2 : (int)k + 1;
+    if (list) lua_geti(L, 2, k);
+    else lua_pushvalue(L, arg);
+    if (lua_type(L, -1) != LUA_TSTRING) {
+      if (list)
+        luaL_argerror(L, arg, lua_pushfstring(L, "names[%I]: string expected, got %s", k, luaL_typename(L, -1)));
+      luaL_typeerror(L, arg, "string");
+    }
+    const char *name = lua_tostring(L, -1);
+    cols[k - 1] = pf_lua_findcol(L, t, arg, name);
+    for (lua_Integer m = 1; m < k; m++)
+      if (cols[m - 1] == cols[k - 1]) luaL_argerror(L, arg, lua_pushfstring(L, "column '%s' selected twice", name));
+    lua_pop(L, 1);
+  }
+  LTable *h = pf_lua_newtable(L);
+  h->t = pf_table_select(t, cols, (int)n);
+  if (h->t == NULL) return luaL_error(L, "not enough memory");
+  return 1;
+}
+
+/* t:rename{old = new, ...}: the same columns (shared) under new names. */
+static int tbl_rename(lua_State *L) {
+  pf_table *t = checktable(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  int n = pf_table_ncols(t);
+  const char **names = (const char **)lua_newuserdatauv(L, sizeof(char *) * (size_t)(n ? n : 1), 0);
+  for (int i = 0; i < n; i++) names[i] = pf_table_colname(t, i);
+  lua_pushnil(L);
+  while (lua_next(L, 2) != 0) {
+    if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, 2, lua_pushfstring(L, "{old = new} names expected, got %s = %s", luaL_typename(L, -2),
+                                          luaL_typename(L, -1)));
+    int i = pf_lua_findcol(L, t, 2, lua_tostring(L, -2));
+    names[i] = lua_tostring(L, -1);   /* anchored in the argument table */
+    lua_pop(L, 1);
+  }
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < i; j++)
+      if (strcmp(names[i], names[j]) == 0)
+        luaL_argerror(L, 2, lua_pushfstring(L, "two columns would be named '%s'", names[i]));
+  LTable *h = pf_lua_newtable(L);
+  h->t = pf_table_slice(t, 0, pf_table_nrows(t));
+  for (int i = 0; i < n && h->t != NULL; i++) {
+    if (strcmp(names[i], pf_table_colname(t, i)) == 0) continue;
+    pf_table *r = pf_table_rename(h->t, i, names[i]);
+    pf_table_free(h->t);
+    h->t = r;
+  }
   if (h->t == NULL) return luaL_error(L, "not enough memory");
   return 1;
 }
@@ -176,12 +291,14 @@ static int file_write(void *ud, const char *s, size_t n) {
   return fwrite(s, 1, n, fw->f) != n;
 }
 
-/* t:to_csv([path]): the CSV text, or true after writing it to path (nil, msg, errno on failure). */
-static int tbl_to_csv(lua_State *L) {
+typedef int (*table_writer)(const pf_table *t, pf_write_fn w, void *ud);
+
+/* The text, or true after writing it to path (nil, msg, errno on failure). */
+static int write_out(lua_State *L, table_writer fn) {
   pf_table *t = checktable(L, 1);
   if (lua_isnoneornil(L, 2)) {
     LBuf *b = newbuf(L);
-    int rc = pf_table_csv(t, buf_write, b);
+    int rc = fn(t, buf_write, b);
     if (rc != PF_TABLE_OK) return write_failed(L, b->interrupted);
     lua_pushlstring(L, b->p, b->len);
     return 1;
@@ -192,7 +309,7 @@ static int tbl_to_csv(lua_State *L) {
   fw.interrupted = 0;
   fw.f = fopen(path, "wb");
   if (fw.f == NULL) return luaL_fileresult(L, 0, path);
-  int rc = pf_table_csv(t, file_write, &fw);
+  int rc = fn(t, file_write, &fw);
   int saved = errno;
   int failed = rc != PF_TABLE_OK || ferror(fw.f);
   if (fclose(fw.f) != 0 && !failed) {
@@ -204,14 +321,26 @@ static int tbl_to_csv(lua_State *L) {
   return luaL_fileresult(L, !failed, path);
 }
 
+/* t:to_csv([path]), t:to_tsv([path]), t:to_json([path]) */
+static int tbl_to_csv(lua_State *L) { return write_out(L, pf_table_csv); }
+static int tbl_to_tsv(lua_State *L) { return write_out(L, pf_table_tsv); }
+static int tbl_to_json(lua_State *L) { return write_out(L, pf_table_json); }
+
 static const luaL_Reg tbl_methods[] = {
   {"close", tbl_release},
   {"columns", tbl_columns},
   {"col", tbl_col},
   {"row", tbl_row},
+  {"types", tbl_types},
   {"head", tbl_head},
+  {"tail", tbl_tail},
+  {"slice", tbl_slice},
+  {"select", tbl_select},
+  {"rename", tbl_rename},
   {"diagnostics", tbl_diagnostics},
   {"to_csv", tbl_to_csv},
+  {"to_tsv", tbl_to_tsv},
+  {"to_json", tbl_to_json},
   {NULL, NULL}
 };
 

@@ -26,7 +26,18 @@ expect() {
   ok "$name"
 }
 
-expect "no arguments print the usage" 0 "usage: pktframe COMMAND" "$PF"
+expect "--help prints the usage" 0 "usage: pktframe [CAPTURE...]" "$PF" --help
+expect "help names every command" 0 "info FILE..." "$PF" help
+expect "no arguments start the REPL, which ends with its input" 0 "" "$PF" </dev/null
+expect "help info describes info" 0 "other IP and non-IP" "$PF" help info
+expect "help run describes tracebacks" 0 "traceback" "$PF" help run
+expect "help repl describes the REPL" 0 "Ctrl-C" "$PF" help repl
+expect "help of an unknown command is a usage error" 2 "no help for 'frob'" "$PF" help frob
+expect "an unknown option is a usage error" 2 "unknown option '--frob'" "$PF" --frob
+expect "info without a file is a usage error" 2 "info: no capture file given" "$PF" info
+expect "info with a bad option is a usage error" 2 "unknown option '-z'" "$PF" info -z x.pcap
+expect "info of a missing file names it" 1 "nope.pcap: No such file or directory" "$PF" info "$tmp/nope.pcap"
+expect "run without a script is a usage error" 2 "run: no script given" "$PF" run
 expect "--version names the version" 0 "pktframe 0." "$PF" --version
 expect "help fields describes -e" 0 "-e FIELD" "$PF" help fields
 expect "fields --help" 0 "occurrence=f|l|a" "$PF" fields --help
@@ -42,6 +53,39 @@ expect "-e runs Lua" 0 "42" "$PF" -e 'print(6 * 7)'
 expect "a Lua error exits 1 with the message" 1 "boom" "$PF" -e 'error("boom")'
 printf 'print(arg[1] .. "," .. arg[2] .. "," .. select("#", ...) .. "," .. arg[0]:match("[^/]*$"))\n' >"$tmp/args.lua"
 expect "run sets arg and ... as lua does" 0 "x,y,2,args.lua" "$PF" run "$tmp/args.lua" x y
+expect "run -q runs the script" 0 "x,y,2,args.lua" "$PF" run -q "$tmp/args.lua" x y
+expect "-e has the global pf" 0 "0.1.0" "$PF" -e 'print(pf.version)'
+expect "a missing script is an error naming it" 1 "cannot open $tmp/nope.lua" "$PF" run "$tmp/nope.lua"
+# errors in scripts: script.lua:LINE: message, then a traceback of the script's frames only
+cat >"$tmp/deep.lua" <<'EOF'
+local pf = require "pktframe"
+local function load(p)
+  return pf.read(p, {fields = {"ip.scr"}})
+end
+local function main()
+  local t = load("x.pcap")
+  return #t
+end
+main()
+EOF
+"$PF" run "$tmp/deep.lua" >"$tmp/out" 2>&1
+rc=$?
+first=$(head -n 1 "$tmp/out")
+if [ "$rc" -eq 1 ] && [ "$first" = "$tmp/deep.lua:3: bad argument #2 to 'read' (unknown field 'ip.scr'; did you mean 'ip.src'?)" ]; then
+  ok "a script error starts with script.lua:LINE: message"
+else
+  no "a script error starts with script.lua:LINE: message" "exit $rc: $(cat "$tmp/out")"
+fi
+if grep -qF "$tmp/deep.lua:6: in local 'main'" "$tmp/out" && grep -qF "$tmp/deep.lua:9: in main chunk" "$tmp/out" &&
+   ! grep -qF "[C]" "$tmp/out" && ! grep -qF "/pktframe/" "$tmp/out"; then
+  ok "the traceback shows user frames only"
+else
+  no "the traceback shows user frames only" "$(cat "$tmp/out")"
+fi
+printf 'error("plain")\n' >"$tmp/plain.lua"
+expect "error() in a script names the script and line" 1 "$tmp/plain.lua:1: plain" "$PF" run "$tmp/plain.lua"
+printf 'x = = 1\n' >"$tmp/syntax.lua"
+expect "a syntax error names the script and line" 1 "$tmp/syntax.lua:1: unexpected symbol near '='" "$PF" run "$tmp/syntax.lua"
 
 if [ ! -d "$CAP" ]; then
   echo "cli: skipped the capture cases: $CAP is absent"
@@ -78,6 +122,44 @@ else
   fi
   "$PF" fields "$CAP/dhcp-dora.pcap" -e frame.number -e frame.len -E separator=, >"$tmp/out"
   if [ "$(head -n 2 "$tmp/out" | tr '\n' ' ')" = "frame.number,frame.len 1,342 " ]; then ok "header and separator"; else no "header and separator" "$(head -n 2 "$tmp/out")"; fi
+  # info: capinfos' numbers, and the protocol summary
+  "$PF" info "$CAP/http-browsing-2013.pcap" >"$tmp/info" 2>&1
+  if grep -qx "Packets: *4631" "$tmp/info" && grep -qx "Data size: *3738523 bytes (3738523 captured)" "$tmp/info" &&
+     grep -qx "Link type: *Ethernet (1, EN10MB)" "$tmp/info" &&
+     grep -qx "First packet time: *2013-05-02 20:20:33.491822000 UTC (1367526033.491822000)" "$tmp/info" &&
+     grep -qx "Duration: *15.645760000 seconds" "$tmp/info"; then
+    ok "info gives packets, data size, link type, times"
+  else
+    no "info gives packets, data size, link type, times" "$(cat "$tmp/info")"
+  fi
+  if grep -qE "^  TCP +4492 +97.0% +3723469 +99.6%$" "$tmp/info" && grep -qE "^  UDP +139 " "$tmp/info" &&
+     grep -qE "^  non-IP +0 " "$tmp/info"; then
+    ok "info counts TCP, UDP and non-IP packets"
+  else
+    no "info counts TCP, UDP and non-IP packets" "$(cat "$tmp/info")"
+  fi
+  "$PF" info "$CAP/pcapng-multi-iface.pcapng" >"$tmp/info" 2>&1
+  if grep -qF "Ethernet (1, EN10MB): 62 packets" "$tmp/info" && grep -qF "(0, NULL): 2 packets" "$tmp/info" &&
+     grep -qx "Strict time order: *no" "$tmp/info"; then
+    ok "info lists the link types of a pcapng file"
+  else
+    no "info lists the link types of a pcapng file" "$(cat "$tmp/info")"
+  fi
+  expect "info of a cut file reports the damage and exits 1" 1 "the 1 packet before it was kept" \
+    "$PF" info "$CAP/truncated-midheader-dns.pcap"
+  if command -v capinfos >/dev/null 2>&1; then
+    bad=""
+    for f in "$CAP"/*.pcap "$CAP"/*.pcapng; do
+      want=$(capinfos -M -T -r -c -d "$f" 2>/dev/null | cut -f 2,3)
+      [ -n "$want" ] || continue
+      got=$("$PF" info "$f" 2>/dev/null | sed -nE 's/^Packets: +([0-9]+)$/\1/p; s/^Data size: +([0-9]+) bytes.*/\1/p' | tr '\n' '\t' | sed 's/\t$//')
+      [ "$got" = "$want" ] || bad="$bad $(basename "$f") (pktframe '$got', capinfos '$want')"
+    done
+    if [ -z "$bad" ]; then ok "info agrees with capinfos on packets and data size"; else no "info agrees with capinfos" "$bad"; fi
+  fi
+  # the REPL command line
+  expect "a capture on the command line loads as cap" 0 "cap: 4 packets from" sh -c 'echo "#cap" | "$0" "$1"' "$PF" "$CAP/dhcp-dora.pcap"
+  expect "a missing capture is a runtime error" 1 "nope.pcap: No such file or directory" "$PF" "$tmp/nope.pcap" </dev/null
   # odd file names reach the reader as they are: no shell ever sees them
   for name in 'a b.pcap' "q'uote.pcap" 'd$(touch x).pcap' 'new
 line.pcap'; do
@@ -85,6 +167,25 @@ line.pcap'; do
     c=$("$PF" fields "$tmp/$name" -e frame.number -E header=n | wc -l)
     if [ "$c" -eq 4 ] && [ ! -e x ]; then ok "file name $(printf '%s' "$name" | tr '\n' '?') read as is"; else no "file name $name" "$c rows"; fi
   done
+fi
+# make install PREFIX=...: the command, the modules, the man page; the installed command finds them
+if command -v make >/dev/null 2>&1 && [ -f Makefile ]; then
+  make -s install PREFIX="$tmp/inst" BUILD="$(dirname "$PF")" >"$tmp/out" 2>&1
+  if [ -x "$tmp/inst/bin/pktframe" ] && [ -f "$tmp/inst/share/lua/5.4/pktframe/repl.lua" ] &&
+     [ -f "$tmp/inst/share/man/man1/pktframe.1" ] && [ -f "$tmp/inst/lib/lua/5.4/pktframe/core.so" ]; then
+    ok "make install puts the command, the modules and the man page"
+  else
+    no "make install puts the command, the modules and the man page" "$(cat "$tmp/out"; find "$tmp/inst" | head -n 20)"
+  fi
+  if echo 'help(pf.read)' | "$tmp/inst/bin/pktframe" 2>&1 | grep -qF "Reads one capture"; then
+    ok "the installed command finds its modules and the API docs"
+  else
+    no "the installed command finds its modules and the API docs" "$(echo 'help(pf.read)' | "$tmp/inst/bin/pktframe" 2>&1 | head -n 5)"
+  fi
+fi
+if command -v groff >/dev/null 2>&1 && [ -f docs/pktframe.1 ]; then
+  warn=$(groff -man -ww -z docs/pktframe.1 2>&1)
+  if [ -z "$warn" ]; then ok "the man page formats without warnings"; else no "the man page formats without warnings" "$warn"; fi
 fi
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -18,6 +18,8 @@ core.default_fields = M.default_fields
 M.read = core.read
 M.fields = core.fields
 M.compile_filter = core.compile_filter
+M.concat = core.concat
+M.read_csv = core.read_csv
 M.version = core.version
 
 return M

@@ -1,0 +1,104 @@
+-- bench/tasks.lua - pktframe's side of the benchmark tasks (bench/run.sh times it).
+--
+-- Usage: pktframe run bench/tasks.lua TASK CAPTURE OUT.tsv
+--   TASK  T1 stream summary   T2 bandwidth per 1 s   T3 volume by ip.dst   T4 RTT per conversation
+--         (the definitions: bench/README.md; the peers: bench/peers.py)
+--   OUT   the result in the canonical TSV that bench/check.py compares with the peers' results
+-- On stderr, one line per phase: "phase NAME SECONDS" (process CPU seconds from os.clock: the
+-- read, the verbs, the writing of the result), which run.sh collects to show where the time goes.
+local pf = require "pktframe"
+
+local task, path, out = arg[1], arg[2], arg[3]
+if not (task and path and out) or not task:match("^T[1-4]$") then
+  io.stderr:write("usage: pktframe run bench/tasks.lua T1|T2|T3|T4 CAPTURE OUT.tsv\n")
+  os.exit(2)
+end
+
+-- ---- timing -----------------------------------------------------------------------------
+-- Lua has no wall clock finer than a second: BENCH_WALL=1 also reads `date +%s%N` at each phase
+-- boundary (a fork each time, so the timed runs leave it off).
+local wall = os.getenv("BENCH_WALL") == "1"
+local function now()
+  if not wall then return 0 end
+  local p = assert(io.popen("date +%s%N"))
+  local v = tonumber(p:read("l"))
+  p:close()
+  return v / 1e9
+end
+local t0, w0 = os.clock(), now()
+local function phase(name)
+  local t, w = os.clock(), now()
+  io.stderr:write(string.format("phase %s %.6f%s\n", name, t - t0, wall and string.format(" wall %.6f", w - w0) or ""))
+  t0, w0 = t, w
+end
+
+-- The results are written with Table:to_tsv: a header of column names, values in tshark's text
+-- (times with 9 decimals, doubles with 17 significant digits), the canonical form of bench/check.py.
+
+-- ---- the tasks ------------------------------------------------------------------------------
+
+local tasks = {}
+
+-- T1, notebook 000: per tcp.stream the first and last time, the sum of tcp.len and the first
+-- packet's addresses and ports; strict = only packets that have all these fields (IPv4 TCP).
+function tasks.T1()
+  local t <close> = assert(pf.read(path, {strict = true, fields = {
+    "frame.time_epoch", "tcp.stream", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "tcp.len"}}))
+  phase("read")
+  local r <close> = t:groupby("tcp.stream", {sort = true}):agg{
+    {"start", "frame.time_epoch", "min"}, {"end", "frame.time_epoch", "max"}, {"bytes", "tcp.len", "sum"},
+    {"src", "ip.src", "first"}, {"srcport", "tcp.srcport", "first"},
+    {"dst", "ip.dst", "first"}, {"dstport", "tcp.dstport", "first"}}
+  phase("groupby")
+  assert(r:rename{["tcp.stream"] = "stream"}:to_tsv(out))
+  phase("write")
+end
+
+-- T2, notebook 001: frame.len summed per 1 s (pandas' default origin, start_day: for 1 s the
+-- bins are whole epoch seconds); the result has the empty buckets too (bench/check.py leaves them out)
+function tasks.T2()
+  local t <close> = assert(pf.read(path, {fields = {"frame.time_epoch", "frame.len"}}))
+  phase("read")
+  local r <close> = t:resample("1s", {{"bytes", "frame.len", "sum"}})
+  phase("resample")
+  assert(r:rename{["frame.time_epoch"] = "second"}:to_tsv(out))
+  phase("write")
+end
+
+-- T3, notebook 002: frame.len summed by ip.dst (packets without IPv4 drop out)
+function tasks.T3()
+  local t <close> = assert(pf.read(path, {fields = {"ip.dst", "frame.len"}}))
+  phase("read")
+  local r <close> = t:groupby("ip.dst"):agg{{"bytes", "frame.len", "sum"}}
+  phase("groupby")
+  assert(r:to_tsv(out))
+  phase("write")
+end
+
+-- T4, notebook 003: the side with the higher port is the client, the lower port the server
+-- (equal ports: the source is the client); per (client, server, client port) the sum of ip.len
+-- and ack_rtt's min, mean, max and count, over the packets that match the filter "tcp" and
+-- have IPv4 addresses. The notebook's assign_col (np.where) as two filters and a concat.
+function tasks.T4()
+  local t <close> = assert(pf.read(path, {filter = "tcp", fields = {
+    "ip.src", "ip.dst", "tcp.srcport", "tcp.dstport", "ip.len", "tcp.analysis.ack_rtt"}}))
+  phase("read")
+  local sp, dp = t:col("tcp.srcport"), t:col("tcp.dstport")
+  local cols = {"client", "server", "cliport", "ip.len", "tcp.analysis.ack_rtt"}
+  local fromcli <close> = t:filter(sp:ge(dp))        -- the source is the client
+  local fromsrv <close> = t:filter(sp:lt(dp))        -- the source is the server
+  phase("filter")
+  local both <close> = pf.concat(
+    fromcli:rename{["ip.src"] = "client", ["ip.dst"] = "server", ["tcp.srcport"] = "cliport"}:select(cols),
+    fromsrv:rename{["ip.dst"] = "client", ["ip.src"] = "server", ["tcp.dstport"] = "cliport"}:select(cols))
+  phase("concat")
+  local r <close> = both:groupby({"client", "server", "cliport"}):agg{
+    {"ip.len", "ip.len", "sum"}, {"rtt_min", "tcp.analysis.ack_rtt", "min"},
+    {"rtt_mean", "tcp.analysis.ack_rtt", "mean"}, {"rtt_max", "tcp.analysis.ack_rtt", "max"},
+    {"rtt_count", "tcp.analysis.ack_rtt", "count"}}
+  phase("groupby")
+  assert(r:to_tsv(out))
+  phase("write")
+end
+
+tasks[task]()

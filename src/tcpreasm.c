@@ -1,0 +1,387 @@
+/* tcpreasm.c: TCP desegmentation as tshark 4.0's desegment_tcp() does it (with its
+   defaults: out-of-order reassembly off), over a few recent PDUs per direction. */
+#include "tcpreasm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SEQ_DIFF(x, y) ((int32_t)(uint32_t)((uint32_t)(x) - (uint32_t)(y)))
+#define LT_SEQ(x, y) (SEQ_DIFF(x, y) < 0)
+#define LE_SEQ(x, y) (SEQ_DIFF(x, y) <= 0)
+#define GT_SEQ(x, y) (SEQ_DIFF(x, y) > 0)
+
+/* tshark keeps every multi-segment PDU of a stream; lookups only ever reach the
+   latest few (older ones end before anything that is not a retransmission, and
+   those are skipped), so a handful per direction bound the memory. */
+#define MAX_MSPS 4
+/* received byte ranges of one PDU; more holes than this and the PDU is dropped */
+#define MAX_RANGES 16
+/* tshark refuses to start a PDU whose first piece is longer than 1 MiB */
+#define MAX_FIRST_PIECE (1024u * 1024u)
+
+#define MSP_ENTIRE 1u   /* MSP_FLAGS_REASSEMBLE_ENTIRE_SEGMENT */
+
+typedef struct range { uint32_t off, end; } range;
+
+/* One multi-segment PDU (tshark's tcp_multisegment_pdu and its fragment_head). */
+typedef struct msp {
+  int used;
+  uint32_t seq, nxtpdu;
+  uint64_t first_frame, last_frame;
+  uint32_t flags;
+  uint8_t state[PF_MSP_STATE];   /* the dissector's per-PDU state */
+  uint64_t age;             /* insertion order, to evict the oldest */
+  /* the fragment_head */
+  int defragmented, partial, datalen_set;
+  uint32_t datalen;
+  uint64_t reassembled_in;
+  uint32_t nranges;
+  range ranges[MAX_RANGES];
+  int broken;               /* too fragmented: it never completes */
+  uint8_t *buf;             /* bytes [0, min(stored extent, PF_MSP_STORE)) */
+  uint32_t cap;
+  /* past the store: the last PF_MSP_RECENT bytes before the latest fragment,
+     and the end of the latest fragment itself (it becomes "recent" when the
+     next one arrives; by then the packet holding it is gone) */
+  uint8_t *recent, *last;
+  uint32_t recent_off, recent_len, last_off, last_len;
+} msp;
+
+struct pf_tcpflow {
+  msp msps[MAX_MSPS];
+  uint64_t next_age;
+  int until_fin;            /* TCP_FLOW_REASSEMBLE_UNTIL_FIN */
+  uint64_t fin_frame;       /* the FIN that ended the stream */
+};
+
+pf_tcpflow *pf_tcpflow_new(void) {
+  pf_tcpflow *f = calloc(1, sizeof *f);
+  return f;
+}
+
+static void msp_clear(msp *m) {
+  free(m->buf);
+  free(m->recent);
+  free(m->last);
+  memset(m, 0, sizeof *m);
+}
+
+void pf_tcpflow_free(pf_tcpflow *f) {
+  if (f == NULL) return;
+  for (int i = 0; i < MAX_MSPS; i++) msp_clear(&f->msps[i]);
+  free(f);
+}
+
+int pf_tcpflow_until_fin(const pf_tcpflow *f) { return f->until_fin; }
+
+size_t pf_tcpflow_bytes(const pf_tcpflow *f) {
+  size_t n = 0;
+  for (int i = 0; i < MAX_MSPS; i++) n += f->msps[i].cap + (f->msps[i].recent ? 2 * PF_MSP_RECENT : 0);
+  return n;
+}
+
+/* wmem_tree_lookup32: the PDU starting exactly at seq */
+static msp *find_exact(pf_tcpflow *f, uint32_t seq) {
+  for (int i = 0; i < MAX_MSPS; i++)
+    if (f->msps[i].used && f->msps[i].seq == seq) return &f->msps[i];
+  return NULL;
+}
+
+/* wmem_tree_lookup32_le: the PDU with the greatest start <= key (plain
+   unsigned order, as the tree compares keys) */
+static msp *find_le(pf_tcpflow *f, uint32_t key) {
+  msp *best = NULL;
+  for (int i = 0; i < MAX_MSPS; i++) {
+    msp *m = &f->msps[i];
+    if (m->used && m->seq <= key && (best == NULL || m->seq > best->seq)) best = m;
+  }
+  return best;
+}
+
+/* pdu_store_sequencenumber_of_next_pdu: a new PDU replaces one with the same
+   start, else the oldest slot */
+static msp *msp_new(pf_tcpflow *f, uint32_t seq, uint32_t nxtpdu, uint64_t frame) {
+  msp *m = find_exact(f, seq);
+  if (m == NULL) {
+    for (int i = 0; i < MAX_MSPS; i++) {
+      msp *c = &f->msps[i];
+      if (!c->used) { m = c; break; }
+      if (m == NULL || c->age < m->age) m = c;
+    }
+  }
+  msp_clear(m);
+  m->used = 1;
+  m->seq = seq;
+  m->nxtpdu = nxtpdu;
+  m->first_frame = m->last_frame = frame;
+  m->age = ++f->next_age;
+  return m;
+}
+
+/* Tracks the bytes past the store (they arrive in order there: a PDU that long
+   is an HTTP body) so that the bytes just before the current fragment can be
+   read. -1 out of memory. */
+static int msp_recent(msp *m, uint32_t off, const uint8_t *d, uint32_t len) {
+  uint32_t end = off + len;
+  if (end <= PF_MSP_STORE || len == 0) return 0;
+  if (off < PF_MSP_STORE) {
+    d += PF_MSP_STORE - off;
+    len -= PF_MSP_STORE - off;
+    off = PF_MSP_STORE;
+  }
+  if (m->recent == NULL) {
+    m->recent = malloc(PF_MSP_RECENT);
+    m->last = malloc(PF_MSP_RECENT);
+    if (m->recent == NULL || m->last == NULL) return -1;
+    m->recent_len = m->last_len = 0;
+  }
+  /* the previous fragment joins "recent" (contiguous: slide; else replace) */
+  if (m->last_len) {
+    if (m->recent_len && m->recent_off + m->recent_len == m->last_off) {
+      uint32_t keep = m->recent_len + m->last_len > PF_MSP_RECENT ? PF_MSP_RECENT - m->last_len
+                                                                  : m->recent_len;
+      memmove(m->recent, m->recent + (m->recent_len - keep), keep);
+      memcpy(m->recent + keep, m->last, m->last_len);
+      m->recent_off = m->last_off + m->last_len - (keep + m->last_len);
+      m->recent_len = keep + m->last_len;
+    } else {
+      memcpy(m->recent, m->last, m->last_len);
+      m->recent_off = m->last_off;
+      m->recent_len = m->last_len;
+    }
+  }
+  uint32_t k = len < PF_MSP_RECENT ? len : PF_MSP_RECENT;
+  memcpy(m->last, d + (len - k), k);
+  m->last_off = end - k;
+  m->last_len = k;
+  return 0;
+}
+
+/* Stores data at [off, off + len) of the PDU buffer, as far as PF_MSP_STORE
+   allows. Returns -1 out of memory. */
+static int msp_store(msp *m, uint32_t off, const uint8_t *d, uint32_t len) {
+  if (len == 0) return 0;
+  if (msp_recent(m, off, d, len) < 0) return -1;
+  if (off >= PF_MSP_STORE) return 0;
+  uint32_t end = off + len > PF_MSP_STORE || off + len < off ? PF_MSP_STORE : off + len;
+  if (end > m->cap) {
+    uint32_t ncap = m->cap ? m->cap : 1024;
+    while (ncap < end) ncap *= 2;
+    if (ncap > PF_MSP_STORE) ncap = PF_MSP_STORE;
+    uint8_t *nb = realloc(m->buf, ncap);
+    if (nb == NULL) return -1;
+    m->buf = nb;
+    m->cap = ncap;
+  }
+  /* the first data received for a byte stays (tshark's defragmentation copies
+     fragments in order and keeps the earlier bytes of an overlap) */
+  uint32_t pos = off;
+  for (uint32_t i = 0; i < m->nranges && pos < end; i++) {
+    range r = m->ranges[i];
+    if (r.end <= pos) continue;
+    if (r.off > pos) {
+      uint32_t stop = r.off < end ? r.off : end;
+      memcpy(m->buf + pos, d + (pos - off), stop - pos);
+    }
+    pos = r.end > pos ? r.end : pos;
+  }
+  if (pos < end) memcpy(m->buf + pos, d + (pos - off), end - pos);
+  return 0;
+}
+
+/* Adds [off, off + len) to the received ranges, merging neighbours. */
+static void msp_add_range(msp *m, uint32_t off, uint32_t len) {
+  if (len == 0) return;
+  uint32_t end = off + len < off ? UINT32_MAX : off + len;
+  range nr[MAX_RANGES + 1];
+  uint32_t n = 0, i = 0;
+  while (i < m->nranges && m->ranges[i].end < off) nr[n++] = m->ranges[i++];
+  range cur = { off, end };
+  while (i < m->nranges && m->ranges[i].off <= cur.end) {
+    if (m->ranges[i].off < cur.off) cur.off = m->ranges[i].off;
+    if (m->ranges[i].end > cur.end) cur.end = m->ranges[i].end;
+    i++;
+  }
+  nr[n++] = cur;
+  while (i < m->nranges && n <= MAX_RANGES) nr[n++] = m->ranges[i++];
+  if (n > MAX_RANGES) { m->broken = 1; return; }
+  memcpy(m->ranges, nr, n * sizeof nr[0]);
+  m->nranges = n;
+}
+
+/* tshark's fragment_add for this PDU. Returns 1 when this call completed the
+   reassembly, 0 otherwise, -1 out of memory. */
+static int fragment_add(msp *m, uint32_t off, const uint8_t *d, uint32_t len, int more,
+                        uint64_t frame) {
+  if (m->partial) {
+    /* a partial reassembly reopens: what was reassembled becomes the first
+       fragment and the length is learned again */
+    m->defragmented = 0;
+    m->partial = 0;
+    m->datalen_set = 0;
+    m->datalen = 0;
+    m->reassembled_in = 0;
+  }
+  if (!more) {
+    /* the first tail decides the length; a later different one is an error
+       tshark flags and otherwise ignores */
+    if (!m->datalen_set) {
+      m->datalen = off + len;
+      m->datalen_set = 1;
+    }
+  }
+  if (m->defragmented) return 0;   /* an overlap with a finished PDU */
+  if (msp_store(m, off, d, len) < 0) return -1;
+  msp_add_range(m, off, len);
+  if (m->broken || !m->datalen_set) return 0;
+  /* complete when the bytes from 0 are contiguous up to the length */
+  if (m->nranges == 0 || m->ranges[0].off != 0 || m->ranges[0].end < m->datalen) return 0;
+  m->defragmented = 1;
+  m->reassembled_in = frame;
+  return 1;
+}
+
+/* The reassembled PDU as a buffer; cur/cur_off: the current segment's piece. */
+static pf_vbuf msp_view(msp *m, const uint8_t *cur, uint32_t cur_off, uint32_t cur_len) {
+  pf_vbuf b;
+  uint32_t len = m->datalen;
+  b.head = m->buf;
+  b.head_len = len < PF_MSP_STORE ? len : PF_MSP_STORE;
+  if (b.head_len > m->cap) b.head_len = m->cap;
+  b.tail = cur;
+  b.tail_off = cur_off;
+  b.tail_len = cur_off < len ? (len - cur_off < cur_len ? len - cur_off : cur_len) : 0;
+  /* the recent bytes before the current piece */
+  b.mid = m->recent;
+  b.mid_off = m->recent_off;
+  b.mid_len = 0;
+  if (m->recent && m->recent_off < cur_off) {
+    uint32_t e = m->recent_off + m->recent_len;
+    b.mid_len = (e < cur_off ? e : cur_off) - m->recent_off;
+  }
+  b.len = len;
+  b.rlen = len;
+  b.state = m->state;
+  return b;
+}
+
+int pf_tcpflow_segment(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, void *ud) {
+  uint32_t seq = s->seq, nxtseq = s->nxtseq, offset = 0;
+  const uint8_t *data = s->data;
+  uint32_t plen = s->len;
+
+  for (;;) {   /* tshark's "again:" */
+    int complete = 0, must_desegment = 0;
+    uint32_t last_fragment_len = 0, another = 0, deseg_offset = offset;
+    pf_deseg req = { 0, 0, 0 };
+    msp *m = find_exact(f, seq);
+
+    /* a PDU seen before from its first byte: a retransmission, nothing new */
+    if (m && LE_SEQ(nxtseq, m->nxtpdu) && m->last_frame != s->frame) return 0;
+    if (s->spurious || s->retransmission) return 0;
+    if (m == NULL) m = find_le(f, seq - 1);
+
+    if (m && LE_SEQ(m->seq, seq) && GT_SEQ(m->nxtpdu, seq)) {
+      /* this segment continues a PDU */
+      m->last_frame = s->frame;
+      uint32_t len;
+      if (m->flags & MSP_ENTIRE) {
+        len = plen - offset;
+      } else {
+        uint32_t a = nxtseq - seq, b = m->nxtpdu - seq;
+        len = a < b ? a : b;
+      }
+      last_fragment_len = len;
+      int r = fragment_add(m, seq - m->seq, data + offset, len, LT_SEQ(nxtseq, m->nxtpdu), s->frame);
+      if (r < 0) return -1;
+      complete = r;
+      if (m->flags & MSP_ENTIRE) {
+        m->flags &= ~MSP_ENTIRE;
+        if (LT_SEQ(m->nxtpdu, nxtseq)) m->nxtpdu = nxtseq;
+      }
+      if (m->nxtpdu < nxtseq && m->nxtpdu >= seq && len > 0) another = m->nxtpdu - seq;
+    } else {
+      /* no PDU continues here: the dissector sees the segment itself */
+      m = NULL;
+      pf_vbuf b = pf_vbuf_flat(data + offset, plen - offset, plen - offset);
+      sub(ud, &b, 1, &req);
+      if (req.exception) return 0;
+      if (req.len) {
+        must_desegment = 1;
+        deseg_offset = offset + req.offset;
+      }
+    }
+
+    if (complete && m->reassembled_in == s->frame) {
+      pf_vbuf b = msp_view(m, data + offset, seq - m->seq, last_fragment_len);
+      uint32_t datalen = m->datalen;
+      sub(ud, &b, 1, &req);
+      if (req.exception) return 0;
+      uint32_t old_len = datalen - last_fragment_len;
+      if (req.len && req.offset <= old_len) {
+        /* it needs more for the PDU it thought complete */
+        m->partial = 1;
+        if (req.len == PF_DESEG_ONE_MORE) {
+          uint32_t end = seq + (plen - offset);
+          m->nxtpdu = (GT_SEQ(end, m->nxtpdu) ? end : m->nxtpdu) + 1;
+          m->flags |= MSP_ENTIRE;
+        } else if (req.len == PF_DESEG_UNTIL_FIN) {
+          f->until_fin = 1;
+          m->nxtpdu = m->seq + 0x40000000u;
+        } else if (seq + last_fragment_len >= m->nxtpdu) {
+          m->nxtpdu = seq + last_fragment_len + req.len;
+        } else {
+          m->nxtpdu += req.len;
+        }
+        offset += last_fragment_len;
+        seq += last_fragment_len;
+        if (offset < plen) continue;
+        return 0;
+      }
+      if (req.len) {
+        /* a new PDU starts in the tail of this segment */
+        must_desegment = 1;
+        deseg_offset = plen - (datalen - req.offset);
+      }
+    }
+
+    if (must_desegment) {
+      uint32_t deseg_seq = seq + (deseg_offset - offset);
+      if (req.len == PF_DESEG_UNTIL_FIN) f->until_fin = 1;
+      if (nxtseq - deseg_seq <= MAX_FIRST_PIECE) {
+        msp *n;
+        if (req.len == PF_DESEG_ONE_MORE) {
+          n = msp_new(f, deseg_seq, nxtseq + 1, s->frame);
+          n->flags |= MSP_ENTIRE;
+        } else if (req.len == PF_DESEG_UNTIL_FIN) {
+          n = msp_new(f, deseg_seq, nxtseq + 0x40000000u, s->frame);
+        } else {
+          n = msp_new(f, deseg_seq, nxtseq + req.len, s->frame);
+        }
+        if (deseg_offset <= plen &&
+            fragment_add(n, 0, data + deseg_offset, nxtseq - deseg_seq, LT_SEQ(nxtseq, n->nxtpdu),
+                         s->frame) < 0)
+          return -1;
+      }
+    }
+
+    if (another == 0) return 0;
+    offset += another;
+    seq += another;
+  }
+}
+
+int pf_tcpflow_fin(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, void *ud) {
+  if (!f->until_fin) return 0;
+  if (f->fin_frame != 0 && f->fin_frame != s->frame) return 0;
+  f->fin_frame = s->frame;
+  msp *m = find_le(f, s->seq - 1);
+  if (m == NULL) return 0;
+  int r = fragment_add(m, s->seq - m->seq, s->data, s->len, 0, s->frame);
+  if (r < 0) return -1;
+  if (r == 0 || m->reassembled_in != s->frame) return 0;
+  pf_vbuf b = msp_view(m, s->data, s->seq - m->seq, s->len);
+  pf_deseg req = { 0, 0, 0 };
+  sub(ud, &b, 0, &req);
+  return 1;
+}
