@@ -33,7 +33,8 @@ local ops = {
   { "filter_expr", function() return t:filter("tcp.len > 1000 && tcp.dstport == 443") end, function(r) return #r end },
   { "filter_column", function() return t:filter(t:col("frame.len"):gt(1000)) end, function(r) return #r end },
   { "groupby_10", function()
-      return t:groupby("k10"):agg{ bytes = { "frame.len", "sum" }, mean = { "frame.len", "mean" }, n = { "frame.len", "count" } }
+      return t:groupby("k10"):agg{ bytes = { "frame.len", "sum" }, mean = { "frame.len", "mean" },
+                                   n = { "frame.len", "count" } }
     end, function(r) return #r end },
   { "groupby_100k", function()
       return t:groupby("k100k"):agg{ bytes = { "frame.len", "sum" }, mean = { "frame.len", "mean" },
@@ -73,6 +74,6 @@ for _, op in ipairs(ops) do
   local c = tostring(math.tointeger(check(r)) or check(r))
   local p = pandas[name]
   local agree = p == nil and "pandas: no result" or (p[2] == c and "agrees" or ("DIFFERS: pandas " .. p[2]))
-  io.write(string.format("%-16s %12.3f %14.0f %12s %9s  %s %s\n", name, s, n / s, p and string.format("%.3f", p[1]) or "-",
-                         p and string.format("%.1fx", p[1] / s) or "-", c, agree))
+  local ps, ratio = p and string.format("%.3f", p[1]) or "-", p and string.format("%.1fx", p[1] / s) or "-"
+  io.write(string.format("%-16s %12.3f %14.0f %12s %9s  %s %s\n", name, s, n / s, ps, ratio, c, agree))
 end

@@ -205,7 +205,8 @@ describe("pktframe.Table:filter", function()
     local t <close> = packets()
     assert.are.same({ 2, 5, n = 2 }, vals(t:filter("frame.len > 500"):col("frame.number")))
     assert.are.same({ 1, 4, n = 2 }, vals(t:filter("ip.src == 10.0.0.1 && tcp"):col("frame.number")))
-    assert.are.same({ 4, 5, n = 2 }, vals(t:filter("ip.dst == 192.168.0.0/16 or ip.src == 192.168.1.1"):col("frame.number")))
+    local f = t:filter("ip.dst == 192.168.0.0/16 or ip.src == 192.168.1.1")
+    assert.are.same({ 4, 5, n = 2 }, vals(f:col("frame.number")))
     assert.are.same({ 3, n = 1 }, vals(t:filter("!tcp.srcport"):col("frame.number")))
     assert.are.equal(0, #t:filter("frame.len > 5000"))
   end)
@@ -264,8 +265,10 @@ describe("pktframe.Table:filter", function()
         "bad argument #1 to 'filter' (no column named 'tcp.len' (the filter reads it))" },
       { function() t:filter("frame.len >") end,
         "bad argument #1 to 'filter' (bad filter 'frame.len >': column 12: expected a value at the end)" },
-      { function() t:filter(h:col("bytes"):gt(1)) end, "bad argument #1 to 'filter' (column of 7 rows for a table of 5)" },
-      { function() t:filter(t:col("ip.src")) end, "bad argument #1 to 'filter' (bool column expected, got ipv4 column)" },
+      { function() t:filter(h:col("bytes"):gt(1)) end,
+        "bad argument #1 to 'filter' (column of 7 rows for a table of 5)" },
+      { function() t:filter(t:col("ip.src")) end,
+        "bad argument #1 to 'filter' (bool column expected, got ipv4 column)" },
       { function() t:filter(5) end,
         "bad argument #1 to 'filter' (string, pktframe.Column or function expected, got number)" },
       { function() h:filter(function(r) return r.x.y end) end,
@@ -343,7 +346,8 @@ describe("pktframe.Table:sort", function()
         "bad argument #2 to 'sort' (desc: boolean or table expected, got string)" },
       { function() t:sort({ "host", "port" }, { desc = { true } }) end,
         "bad argument #2 to 'sort' (desc: 1 flags for 2 columns)" },
-      { function() t:sort("host", { ascending = false }) end, "bad argument #2 to 'sort' (unknown option 'ascending')" },
+      { function() t:sort("host", { ascending = false }) end,
+        "bad argument #2 to 'sort' (unknown option 'ascending')" },
     }
     for _, case in ipairs(cases) do assert.has_error(case[1], case[2]) end
   end)
@@ -405,7 +409,8 @@ describe("pktframe.Table:describe", function()
 
   it("names the bad argument", function()
     local t <close> = hosts()
-    assert.has_error(function() t:describe("host") end, "bad argument #1 to 'describe' (cannot describe string column 'host')")
+    assert.has_error(function() t:describe("host") end,
+      "bad argument #1 to 'describe' (cannot describe string column 'host')")
   end)
 end)
 
@@ -518,21 +523,25 @@ describe("pktframe.Column operations", function()
     local b, h = t:col("bytes"), t:col("host")
     local cases = {
       { function() return b < 3 end,
-        "attempt to compare a pktframe.Column with '<': Lua makes that a boolean; use c:lt(x), c:le(x), c:gt(x), c:ge(x)" },
+        "attempt to compare a pktframe.Column with '<': Lua makes that a boolean; " ..
+        "use c:lt(x), c:le(x), c:gt(x), c:ge(x)" },
       { function() return h * 2 end, "attempt to perform arithmetic (*) on a string column" },
       { function() return b + "x" end, "attempt to perform arithmetic (+) on a pktframe.Column and a string value" },
-      { function() return b + t:head(2):col("bytes") end, "attempt to perform arithmetic (+) on columns of 7 and 2 rows" },
+      { function() return b + t:head(2):col("bytes") end,
+        "attempt to perform arithmetic (+) on columns of 7 and 2 rows" },
       { function() return b & h end, "attempt to combine (&) a string column: bool or integer columns expected" },
       { function() return h:abs() end, "attempt to perform arithmetic (abs) on a string column" },
       { function() return b:gt("x") end, "bad argument #1 to 'gt' (number expected (the column is int), got string)" },
       { function() return h:gt(1) end, "bad argument #1 to 'gt' (cannot compare a string column with number)" },
       { function() return b:eq(t:head(1):col("bytes")) end, "bad argument #1 to 'eq' (column of 1 rows, expected 7)" },
-      { function() return b:eq({}) end, "bad argument #1 to 'eq' (pktframe.Column, number or string expected, got table)" },
+      { function() return b:eq({}) end,
+        "bad argument #1 to 'eq' (pktframe.Column, number or string expected, got table)" },
       { function() return h:sum() end, "calling 'sum' on bad self ('sum' is not defined for a string column)" },
     }
     for _, case in ipairs(cases) do assert.has_error(case[1], case[2]) end
     local p <close> = packets()
-    assert.has_error(function() return p:col("ip.src"):eq("10.0.0") end, "bad argument #1 to 'eq' (bad ipv4 value '10.0.0')")
+    assert.has_error(function() return p:col("ip.src"):eq("10.0.0") end,
+      "bad argument #1 to 'eq' (bad ipv4 value '10.0.0')")
   end)
 end)
 
@@ -572,8 +581,10 @@ describe("pktframe.Table:with", function()
   it("names the bad argument", function()
     local t <close> = hosts()
     local cases = {
-      { function() t:with("x", t:head(2):col("bytes")) end, "bad argument #2 to 'with' (column of 2 rows for a table of 7)" },
-      { function() t:with("x", 5) end, "bad argument #2 to 'with' (pktframe.Column, string or function expected, got number)" },
+      { function() t:with("x", t:head(2):col("bytes")) end,
+        "bad argument #2 to 'with' (column of 2 rows for a table of 7)" },
+      { function() t:with("x", 5) end,
+        "bad argument #2 to 'with' (pktframe.Column, string or function expected, got number)" },
       { function() t:with("x", function(r) return r.host or 1 end) end,
         "bad argument #2 to 'with' (values mix numbers, strings and booleans)" },
       { function() t:with(nil, t:col("bytes")) end, "bad argument #1 to 'with' (string expected, got nil)" },
@@ -611,9 +622,12 @@ describe("pf.concat", function()
     local cases = {
       { function() pf.concat() end, "bad argument #1 to 'concat' (no tables given)" },
       { function() pf.concat(t, 5) end, "bad argument #2 to 'concat' (pktframe.Table expected, got number)" },
-      { function() pf.concat(t, x) end, "bad argument #2 to 'concat' (column 'host' is int, but string in argument #1)" },
-      { function() pf.concat({ t, x }) end, "bad argument #1 to 'concat' (tables[2]: column 'host' is int, but string in tables[1])" },
-      { function() pf.concat({ t, {} }) end, "bad argument #1 to 'concat' (tables[2]: pktframe.Table expected, got table)" },
+      { function() pf.concat(t, x) end,
+        "bad argument #2 to 'concat' (column 'host' is int, but string in argument #1)" },
+      { function() pf.concat({ t, x }) end,
+        "bad argument #1 to 'concat' (tables[2]: column 'host' is int, but string in tables[1])" },
+      { function() pf.concat({ t, {} }) end,
+        "bad argument #1 to 'concat' (tables[2]: pktframe.Table expected, got table)" },
     }
     for _, case in ipairs(cases) do assert.has_error(case[1], case[2]) end
   end)
@@ -672,8 +686,9 @@ describe("tables from synthesized captures", function()
     local w = assert(synth.writer(path))
     local client = { "02:00:00:00:00:01", "10.1.0.1", 40000 }
     local server = { "02:00:00:00:00:02", "10.1.0.2", 80 }
-    for _, p in ipairs(synth.tcp_session{ client = client, server = server, t0 = 100, request = "GET / HTTP/1.1\r\n\r\n",
-                                         response = string.rep("x", 5000) }) do
+    local session = synth.tcp_session{ client = client, server = server, t0 = 100,
+                                       request = "GET / HTTP/1.1\r\n\r\n", response = string.rep("x", 5000) }
+    for _, p in ipairs(session) do
       w:packet(p[1], p[2])
     end
     w:close()

@@ -192,7 +192,7 @@ static int udp_try(pf_dctx *c, const port_entry *e, const uint8_t *d, uint32_t l
       pf_http_conv hc;
       memset(&hc, 0, sizeof hc);
       pf_vbuf b = pf_vbuf_flat(d, len, rlen);
-      pf_deseg req = { 0, 0, 0 };
+      pf_deseg req = { 0, 0, 0, 0, 0 };
       pf_http_dissect(c, &hc, &b, 0, 0, &req);
       return 1;
     }
@@ -288,6 +288,25 @@ static void http_tunnel(tcp_ctx *t, const pf_vbuf *b, int can_desegment, pf_dese
   decode_ports(&in, b, 0, can_desegment, req);
 }
 
+/* DNS over TCP: tshark's tcp_dissect_pdus with a 2-byte length before each
+   message (an exception inside one message does not stop the next). */
+static void dns_tcp(tcp_ctx *t, const pf_vbuf *b, int can_desegment, pf_deseg *req) {
+  uint32_t off = 0;
+  while (off < b->rlen) {
+    uint32_t cap = b->len > off ? b->len - off : 0;
+    if (cap == 0) { req->exception = 1; return; }
+    if (can_desegment && cap < 2) { req->offset = off; req->len = PF_DESEG_ONE_MORE; req->keep = 0; return; }
+    int h = pf_vbuf_byte(b, off), l = pf_vbuf_byte(b, off + 1);
+    if (h < 0 || l < 0) { req->exception = 1; return; }
+    uint32_t plen = (uint32_t)(h << 8 | l) + 2;
+    if (can_desegment && cap < plen) { req->offset = off; req->len = plen - cap; req->keep = 0; return; }
+    uint32_t n = cap < plen ? cap : plen;
+    const uint8_t *d = pf_vbuf_span(b, off, n);
+    if (d) pf_dns_dissect(t->c, d + 2, n - 2, plen - 2);
+    off += plen;
+  }
+}
+
 /* One dissector; returns 1 when it took the payload. */
 static int try_proto(tcp_ctx *t, int proto, const pf_vbuf *b, int can_desegment, pf_deseg *req) {
   switch (proto) {
@@ -308,6 +327,7 @@ static int try_proto(tcp_ctx *t, int proto, const pf_vbuf *b, int can_desegment,
                             memcmp(t->s->src, t->s->dst, t->s->af == 6 ? 16 : 4) == 0,
                             tls_assoc_port(t->sport), b, can_desegment, req);
     case P_MYSQL: mysql_starttls(t, b); return 1;
+    case P_DNS: dns_tcp(t, b, can_desegment, req); return 1;
     case P_OTHER: return 1;   /* another protocol's dissector: no fields of ours */
     default: return 0;
   }
@@ -334,7 +354,7 @@ static void decode_ports(tcp_ctx *t, const pf_vbuf *b, uint16_t server_port, int
   uint64_t frame = t->s->frame;
   if (sc->conv_proto && frame >= sc->conv_from) {
     if (try_proto(t, sc->conv_proto, b, can_desegment, req)) return;
-    req->offset = req->len = 0;
+    req->offset = req->len = req->keep = 0;
   }
   uint16_t lo = t->sport < t->dport ? t->sport : t->dport;
   uint16_t hi = t->sport < t->dport ? t->dport : t->sport;
@@ -342,7 +362,7 @@ static void decode_ports(tcp_ctx *t, const pf_vbuf *b, uint16_t server_port, int
   for (int i = 0; i < 3; i++) {
     if (order[i] == 0) continue;
     if (try_port(t, TCP_PORT(order[i]), b, can_desegment, req)) return;
-    req->offset = req->len = 0;
+    req->offset = req->len = req->keep = 0;
   }
   /* heuristic dissectors: tshark's list runs TLS before HTTP; the one that
      takes the payload becomes the conversation's dissector */
@@ -364,7 +384,7 @@ static void decode_ports(tcp_ctx *t, const pf_vbuf *b, uint16_t server_port, int
 /* tshark's decode_tcp_ports for one buffer (a segment or a reassembled PDU). */
 static void tcp_dispatch(void *ud, const pf_vbuf *b, int can_desegment, pf_deseg *req) {
   tcp_ctx *t = ud;
-  req->offset = req->len = 0;
+  req->offset = req->len = req->keep = 0;
   req->exception = 0;
   /* keep-alives carry garbage; with tcp.no_subdissector_on_error (default on)
      retransmitted and out-of-order segments are not dissected either */
@@ -432,7 +452,7 @@ uint32_t pf_app_tcp(pf_dctx *c, const pf_tcpseg *s, int nsack, uint32_t sack_del
   } else {
     /* cut by the snapshot length: no reassembly, the dissector sees what was captured */
     pf_vbuf b = pf_vbuf_flat(payload, caplen, s->len);
-    pf_deseg req = { 0, 0, 0 };
+    pf_deseg req = { 0, 0, 0, 0, 0 };
     tcp_dispatch(&t, &b, 0, &req);
   }
   return bif;

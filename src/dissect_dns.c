@@ -155,6 +155,108 @@ static void emit_name(pf_dctx *c, int fid, const dns_name *nm) {
   pf_app_emit_format(c, fid, nm->buf, nm->len);
 }
 
+/* n bytes at off are in the message */
+static int have(const dns_msg *m, uint32_t off, uint32_t n) {
+  return off <= m->len && n <= m->len - off;
+}
+
+/* proto_tree_add_item's length check: -1 runs to the end, other negative
+   lengths are exceptions */
+static int item(const dns_msg *m, uint32_t off, int64_t len) {
+  if (len == -1) return off < m->len;
+  if (len < 0) return 0;
+  return have(m, off, (uint32_t)len);
+}
+
+/* A length-prefixed character string at *o; 0 for the exception. */
+static int cstring(const dns_msg *m, uint32_t *o) {
+  if (!have(m, *o, 1)) return 0;
+  uint32_t n = m->d[*o];
+  if (!have(m, *o + 1, n)) return 0;
+  *o += 1 + n;
+  return 1;
+}
+
+/* dissect_type_bitmap: windows until the length is used up exactly */
+static int type_bitmap(const dns_msg *m, uint32_t o, int64_t left) {
+  while (left != 0) {
+    if (!have(m, o, 2)) return 0;
+    uint32_t blocks = m->d[o + 1];
+    o += 2;
+    left -= 2;
+    if (!have(m, o, blocks)) return 0;
+    o += blocks;
+    left -= blocks;
+  }
+  return 1;
+}
+
+/* The options of an OPT record; 0 for the exception. */
+static int opt_options(const dns_msg *m, uint32_t o, uint32_t dlen) {
+  int64_t left = dlen;
+  while (left > 0) {
+    if (!have(m, o, 4)) return 0;
+    uint32_t code = pf_get16(m->d + o);
+    uint16_t olen = pf_get16(m->d + o + 2);
+    left -= 4;
+    if (!item(m, o, 4 + (int64_t)olen)) return 0;
+    o += 4;
+    if (!item(m, o, olen)) return 0;
+    switch (code) {
+      case 5: case 6: case 7:  /* DAU, DHU, N3U: a byte each */
+        while (olen != 0) {
+          if (!have(m, o, 1)) return 0;
+          o++;
+          left--;
+          olen--;
+        }
+        break;
+      case 8: case 0x50fa: {  /* client subnet: family, netmask, scope, address */
+        uint16_t alen = (uint16_t)(olen - 4);
+        if (!have(m, o, 4)) return 0;
+        uint32_t family = pf_get16(m->d + o);
+        o += 4;
+        if (alen > 16) alen = 16;
+        if (!have(m, o, alen)) return 0;
+        if (family != 1 && family != 2 && !item(m, o, (int64_t)olen - 4)) return 0;
+        o += (uint32_t)((int64_t)olen - 4);
+        left -= olen;
+        break;
+      }
+      case 10:  /* cookie: client 8 bytes, the server's in the rest */
+        if (!have(m, o, 8)) return 0;
+        o += 8;
+        left -= 8;
+        olen = (uint16_t)(olen - 8);
+        if (!have(m, o, olen)) return 0;
+        o += olen;
+        left -= olen;
+        break;
+      case 15:  /* extended error: code, text */
+        if (olen >= 2) {
+          if (!have(m, o, 2)) return 0;
+          o += 2;
+          left -= 2;
+          if (olen > 2) {
+            if (!have(m, o, olen - 2u)) return 0;
+            o += olen - 2u;
+            left -= olen - 2;
+          }
+        }
+        break;
+      case 11: case 12: case 13:
+      default:
+        if (code == 12 && !have(m, o, olen)) return 0;   /* padding */
+        if (code == 13 && olen && !have(m, o, olen)) return 0;   /* chain */
+        if (code == 11 && olen == 2 && !have(m, o, 2)) return 0;   /* TCP keepalive */
+        o += olen;
+        left -= olen;
+        break;
+    }
+  }
+  return 1;
+}
+
 /* One resource record (dissect_dns_answer); returns its length or -1 (exception). */
 static int dns_rr(pf_dctx *c, dns_msg *m, uint32_t off) {
   dns_name nm;
@@ -211,6 +313,345 @@ static int dns_rr(pf_dctx *c, dns_msg *m, uint32_t off) {
       if (data + 6 > m->len || get_name(m, data + 6, &x) < 0) return -1;
       break;
     }
+    /* the types below read by their own lengths, which may run past the
+       record (and past the packet: the exception) */
+    case 13: {  /* HINFO: two character strings */
+      if (!have(m, data, 1)) return -1;
+      uint32_t os = data + 1 + m->d[data];
+      if (!have(m, data + 1, m->d[data]) || !have(m, os, 1) || !have(m, os + 1, m->d[os])) return -1;
+      break;
+    }
+    case 16: case 99: {  /* TXT, SPF: character strings until the length is used up
+                            (exactly: one running over reads on to the end) */
+      int64_t left = dlen;
+      uint32_t o = data;
+      while (left != 0) {
+        if (!have(m, o, 1)) return -1;
+        uint32_t n = m->d[o];
+        o++;
+        left -= 1;
+        if (!have(m, o, n)) return -1;
+        o += n;
+        left -= n;
+      }
+      break;
+    }
+    case 63:  /* ZONEMD: serial, scheme, algorithm, then a digest of length - 6
+                 (-1 means "to the end", other negative lengths are exceptions) */
+      if (!have(m, data, 6)) return -1;
+      if (dlen < 5) return -1;
+      if (dlen == 5 && !have(m, data + 6, 1)) return -1;
+      break;
+    case 64: case 65: {  /* SVCB, HTTPS */
+      dns_name x;
+      if (!have(m, data, 2)) return -1;
+      int n = get_name(m, data + 2, &x);
+      if (n < 0) return -1;
+      uint32_t o = data + 2 + (uint32_t)n;
+      while (dlen > o - data) {
+        if (!have(m, o, 4)) return -1;
+        uint32_t key = pf_get16(m->d + o), plen = pf_get16(m->d + o + 2);
+        o += 4;
+        switch (key) {
+          case 0:  /* mandatory: keys */
+            for (uint32_t k = 0; k < plen; k += 2, o += 2)
+              if (!have(m, o, 2)) return -1;
+            break;
+          case 1:  /* alpn: length-prefixed strings */
+            for (uint32_t k = 0; k < plen;) {
+              if (!have(m, o, 1)) return -1;
+              uint32_t l = m->d[o];
+              if (!have(m, o + 1, l)) return -1;
+              o += 1 + l;
+              k += 1 + l;
+            }
+            break;
+          case 2: break;   /* no-default-alpn: nothing read, nothing skipped */
+          case 3:          /* port: two bytes, whatever the length */
+            if (!have(m, o, 2)) return -1;
+            o += 2;
+            break;
+          case 4: case 6: {  /* address hints */
+            uint32_t w = key == 4 ? 4 : 16;
+            for (uint32_t k = 0; k < plen; k += w, o += w)
+              if (!have(m, o, w)) return -1;
+            break;
+          }
+          default:  /* ech, odoh config, others: the value */
+            if (!have(m, o, plen)) return -1;
+            o += plen;
+            break;
+        }
+      }
+      break;
+    }
+    case 47: {  /* NSEC: next name, then type bitmap windows until the length is
+                   used up exactly */
+      dns_name x;
+      int n = get_name(m, data, &x);
+      if (n < 0) return -1;
+      if (!type_bitmap(m, data + (uint32_t)n, (int64_t)dlen - n)) return -1;
+      break;
+    }
+    case 65281: {  /* WINS: three numbers, a server count, servers while both
+                      the length (by fours, exactly) and the count last */
+      if (!have(m, data, 16)) return -1;
+      int64_t left = (int64_t)dlen - 16;
+      uint32_t count = pf_get32(m->d + data + 12), o = data + 16;
+      while (left != 0 && count != 0) {
+        if (!have(m, o, 4)) return -1;
+        o += 4;
+        left -= 4;
+        count--;
+      }
+      break;
+    }
+    case 65282: {  /* WINS-R: three numbers, a name */
+      dns_name x;
+      if (!have(m, data, 12) || get_name(m, data + 12, &x) < 0) return -1;
+      break;
+    }
+    case 14: case 17: {  /* MINFO, RP: two names */
+      dns_name x;
+      int a = get_name(m, data, &x);
+      if (a < 0 || get_name(m, data + (uint32_t)a, &x) < 0) return -1;
+      break;
+    }
+    case 18: case 21: case 36: {  /* AFSDB, RT, KX: the name after a number is read first */
+      dns_name x;
+      if (get_name(m, data + 2, &x) < 0 || !have(m, data, 2)) return -1;
+      break;
+    }
+    case 19: {  /* X25: a character string */
+      uint32_t o = data;
+      if (!cstring(m, &o)) return -1;
+      break;
+    }
+    case 20: {  /* ISDN: address, then a subaddress when more than a byte is left */
+      uint32_t o = data;
+      if (!cstring(m, &o)) return -1;
+      if ((int64_t)dlen - (o - data) > 1 && !cstring(m, &o)) return -1;
+      break;
+    }
+    case 23: case 39: {  /* NSAP-PTR, DNAME: a name */
+      dns_name x;
+      if (get_name(m, data, &x) < 0) return -1;
+      break;
+    }
+    case 25: case 48: case 60:  /* KEY, DNSKEY, CDNSKEY: flags, protocol, algorithm, key */
+      if (!have(m, data, 4)) return -1;
+      if (dlen != 4 && !item(m, data + 4, (int64_t)dlen - 4)) return -1;
+      break;
+    case 26: {  /* PX: preference, two names */
+      dns_name x;
+      if (!have(m, data, 2)) return -1;
+      int a = get_name(m, data + 2, &x);
+      if (a < 0 || get_name(m, data + 2 + (uint32_t)a, &x) < 0) return -1;
+      break;
+    }
+    case 27: {  /* GPOS: three character strings */
+      uint32_t o = data;
+      if (!cstring(m, &o) || !cstring(m, &o) || !cstring(m, &o)) return -1;
+      break;
+    }
+    case 29:  /* LOC: version 0 has 16 bytes of fields */
+      if (!have(m, data, 1) || (m->d[data] == 0 && !have(m, data, 16))) return -1;
+      break;
+    case 30: {  /* NXT: name, then bitmap bytes until the length is used up exactly */
+      dns_name x;
+      int n = get_name(m, data, &x);
+      if (n < 0) return -1;
+      int64_t left = (int64_t)dlen - n;
+      uint32_t o = data + (uint32_t)n;
+      while (left != 0) {
+        if (!have(m, o, 1)) return -1;
+        o++;
+        left--;
+      }
+      break;
+    }
+    case 35: {  /* NAPTR: order, preference, three strings, a name */
+      dns_name x;
+      uint32_t o = data + 4;
+      if (!have(m, data, 4) || !cstring(m, &o) || !cstring(m, &o) || !cstring(m, &o) ||
+          get_name(m, o, &x) < 0)
+        return -1;
+      break;
+    }
+    case 37:  /* CERT: type, key tag, algorithm, certificate */
+      if (!have(m, data, 5)) return -1;
+      if (dlen != 5 && !item(m, data + 5, (int64_t)dlen - 5)) return -1;
+      break;
+    case 38: {  /* A6: prefix length, suffix bytes, prefix name */
+      if (!have(m, data, 1)) return -1;
+      uint32_t pre = m->d[data];
+      uint16_t suf = (uint16_t)(128 - pre);
+      uint32_t octets = suf ? (uint32_t)(suf - 1) / 8 + 1 : 0;   /* 16 bits: a prefix
+                                                                       over 128 makes it huge */
+      uint32_t got = octets > 16 ? 16 : octets;
+      dns_name x;
+      if (!have(m, data + 1, got) || (pre > 0 && get_name(m, data + 1 + got, &x) < 0)) return -1;
+      if (!have(m, data + 1, octets)) return -1;   /* the suffix item */
+      break;
+    }
+    case 43: case 59: case 32769:  /* DS, CDS, DLV: key id, algorithm, digest type, digest */
+      if (!have(m, data, 4) || !item(m, data + 4, (int64_t)dlen - 4)) return -1;
+      break;
+    case 44:  /* SSHFP: algorithm, type, fingerprint */
+      if (!have(m, data, 2)) return -1;
+      if (dlen != 2 && !item(m, data + 2, (int64_t)dlen - 2)) return -1;
+      break;
+    case 11: {  /* WKS: address, protocol, bitmap bytes until the length is used up exactly */
+      if (!have(m, data, 5)) return -1;
+      int64_t left = (int64_t)dlen - 5;
+      uint32_t o = data + 5;
+      while (left != 0) {
+        if (!have(m, o, 1)) return -1;
+        o++;
+        left--;
+      }
+      break;
+    }
+    case 45: {  /* IPSECKEY: precedence, gateway type, algorithm, gateway, key */
+      if (!have(m, data, 3)) return -1;
+      uint32_t gw = m->d[data + 1], o = data + 3;
+      int64_t left = (int64_t)dlen - 3;
+      if (gw == 1 || gw == 2) {
+        uint32_t w = gw == 1 ? 4 : 16;
+        if (!have(m, o, w)) return -1;
+        o += w;
+        left -= w;
+      } else if (gw == 3) {
+        dns_name x;
+        int n = get_name(m, o, &x);
+        if (n < 0) return -1;
+        o += (uint32_t)n;
+        left -= n;
+      }
+      if (left != 0 && !item(m, o, left)) return -1;
+      break;
+    }
+    case 24: case 46: {  /* SIG, RRSIG: 18 bytes of fields, signer, signature */
+      dns_name x;
+      if (!have(m, data, 18)) return -1;
+      int n = get_name(m, data + 18, &x);
+      if (n < 0) return -1;
+      int64_t left = (int64_t)dlen - 18 - n;
+      if (left != 0 && !item(m, data + 18 + (uint32_t)n, left)) return -1;
+      break;
+    }
+    case 41:  /* OPT */
+      if (!opt_options(m, data, dlen)) return -1;
+      break;
+    case 42: {  /* APL: family, prefix, length byte, address part */
+      int64_t left = dlen;
+      uint32_t o = data;
+      while (left > 1) {
+        if (!have(m, o, 4)) return -1;
+        uint32_t afd = m->d[o + 3] & 0x7f;
+        o += 4;
+        left -= 4;
+        if (!have(m, o, afd)) return -1;
+        o += afd;
+        left -= afd;
+      }
+      break;
+    }
+    case 50: {  /* NSEC3: algorithm, flags, iterations, salt, hash (read 5 bits at a
+                   time, the last group reaching into the next byte), type bitmap */
+      if (!have(m, data, 5)) return -1;
+      uint32_t salt = m->d[data + 4], o = data + 5;
+      if (!have(m, o, salt) || !have(m, o + salt, 1)) return -1;
+      o += salt;
+      uint32_t hash = m->d[o];
+      o++;
+      if (hash) {
+        uint32_t last = 5 * ((8 * hash - 1) / 5);
+        if (!have(m, o, (last + 4) / 8 + 1)) return -1;
+        o += hash;
+      }
+      if (!type_bitmap(m, o, (int64_t)dlen - (o - data))) return -1;
+      break;
+    }
+    case 51:  /* NSEC3PARAM: algorithm, flags, iterations, salt */
+      if (!have(m, data, 5) || !have(m, data + 5, m->d[data + 4])) return -1;
+      break;
+    case 52:  /* TLSA: usage, selector, matching type, data */
+      if (!have(m, data, 3) || !item(m, data + 3, (int64_t)dlen - 3)) return -1;
+      break;
+    case 55: {  /* HIP: HIT length, algorithm, key length, HIT, key, servers */
+      if (!have(m, data, 4)) return -1;
+      uint32_t hit = m->d[data], pk = pf_get16(m->d + data + 2), o = data + 4;
+      if (!have(m, o, hit) || !have(m, o + hit, pk)) return -1;
+      o += hit + pk;
+      int64_t left = (int64_t)dlen - 4 - hit - pk;
+      while (left > 1) {
+        dns_name x;
+        int n = get_name(m, o, &x);
+        if (n < 0) return -1;
+        o += (uint32_t)n;
+        left -= n;
+      }
+      break;
+    }
+    case 62:  /* CSYNC: serial, flags, type bitmap */
+      if (!have(m, data, 6) || !item(m, data + 6, (int64_t)dlen - 6) ||
+          !type_bitmap(m, data + 6, (int64_t)dlen - 6))
+        return -1;
+      break;
+    case 249: {  /* TKEY: algorithm, times, mode, error, key, other data */
+      dns_name x;
+      int n = get_name(m, data, &x);
+      if (n < 0) return -1;
+      uint32_t o = data + (uint32_t)n;
+      if (!have(m, o, 14)) return -1;
+      uint32_t klen = pf_get16(m->d + o + 12);
+      o += 14;
+      if (klen && !have(m, o, klen)) return -1;
+      o += klen;
+      if (!have(m, o, 2)) return -1;
+      uint32_t olen = pf_get16(m->d + o);
+      if (olen && !have(m, o + 2, olen)) return -1;
+      break;
+    }
+    case 250: {  /* TSIG: algorithm, time, fudge, MAC, id, error, other data */
+      dns_name x;
+      int n = get_name(m, data, &x);
+      if (n < 0) return -1;
+      uint32_t o = data + (uint32_t)n;
+      if (!have(m, o, 10)) return -1;
+      uint32_t mlen = pf_get16(m->d + o + 8);
+      o += 10;
+      if (mlen && !have(m, o, mlen)) return -1;
+      o += mlen;
+      if (!have(m, o, 6)) return -1;
+      uint32_t olen = pf_get16(m->d + o + 4);
+      if (olen && !have(m, o + 6, olen)) return -1;
+      break;
+    }
+    case 104: case 106:  /* NID, L64: preference and 8 bytes */
+      if (!have(m, data, 10)) return -1;
+      break;
+    case 105:  /* L32: preference and 4 bytes */
+    case 108:  /* EUI48 */
+      if (!have(m, data, 6)) return -1;
+      break;
+    case 109:  /* EUI64 */
+      if (!have(m, data, 8)) return -1;
+      break;
+    case 107: {  /* LP: preference, name */
+      dns_name x;
+      if (!have(m, data, 2) || get_name(m, data + 2, &x) < 0) return -1;
+      break;
+    }
+    case 257: {  /* CAA: flags, tag length, tag, then a value of the 16-bit
+                    length - tag length - 2 (wrapping when the tag is too long) */
+      if (!have(m, data, 2)) return -1;
+      uint32_t tl = m->d[data + 1];
+      uint32_t vl = (uint16_t)(dlen - (tl + 2));
+      if (!have(m, data + 2, tl) || !have(m, data + 2 + tl, vl)) return -1;
+      break;
+    }
     default: break;
   }
   return (int)(data + dlen - off);
@@ -227,7 +668,8 @@ void pf_dns_dissect(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
   if (flags & 0x8000) pf_emit_u(c, PF_F_DNS_FLAGS_RCODE, flags & 0x000f);
   /* each count is read as it is shown: a cut header shows the counts it has */
   if (len < 8) return;
-  pf_emit_u(c, PF_F_DNS_COUNT_ANSWERS, pf_get16(d + 6));
+  /* a dynamic update has prerequisites in place of answers (another field) */
+  if (((flags >> 11) & 0xf) != 5) pf_emit_u(c, PF_F_DNS_COUNT_ANSWERS, pf_get16(d + 6));
   if (len < 12) return;
   uint32_t quest = pf_get16(d + 4), ans = pf_get16(d + 6), auth = pf_get16(d + 8), add = pf_get16(d + 10);
   if (!pf_wants(c, PF_F_DNS_QRY_NAME) && !pf_wants(c, PF_F_DNS_QRY_TYPE) && !pf_wants(c, PF_F_DNS_A) &&

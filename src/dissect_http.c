@@ -33,15 +33,15 @@ static int64_t find_line_end(const pf_vbuf *b, uint32_t off, uint32_t len, uint3
                              int *hole) {
   uint32_t eob = off + len, i = off;
   while (i < eob) {
-    const uint8_t *sp = pf_vbuf_span(b, i, 1);
+    uint32_t run;
+    const uint8_t *sp = pf_vbuf_run(b, i, &run);
     if (sp == NULL) {
       if (i >= b->len) break;
       *hole = 1;
       return -1;
     }
     /* scan the contiguous run */
-    uint32_t run = 1;
-    while (i + run < eob && pf_vbuf_span(b, i, run + 1)) run++;
+    if (run > eob - i) run = eob - i;
     for (uint32_t k = 0; k < run; k++) {
       uint8_t ch = sp[k];
       if (ch == '\r' || ch == '\n') {
@@ -256,6 +256,10 @@ more:
   }
   req->offset = msg_off;
   req->len = PF_DESEG_ONE_MORE;
+  /* with a walk state kept, later walks resume where this one stopped (its line
+     is in the recent bytes): the header is enough; without, they walk again */
+  req->keep = cs ? body - msg_off + 1 : 0;
+  req->window = 1;
   return 0;
 }
 
@@ -269,12 +273,12 @@ static int reassembly_done(const pf_vbuf *b, uint32_t off, int can_desegment, in
   if (can_desegment) {
     for (;;) {
       uint32_t sav = next;
-      if (next >= b->rlen) { req->offset = off; req->len = PF_DESEG_ONE_MORE; return 0; }
+      if (next >= b->rlen) { req->offset = off; req->len = PF_DESEG_ONE_MORE; req->keep = 0; return 0; }
       uint32_t length_remaining = b->len - next;
       int hole = 0;
       int64_t linelen = find_line_end(b, next, length_remaining, &next, 1, &hole);
       if (hole) return -1;
-      if (linelen < 0) { req->offset = off; req->len = PF_DESEG_ONE_MORE; return 0; }
+      if (linelen < 0) { req->offset = off; req->len = PF_DESEG_ONE_MORE; req->keep = 0; return 0; }
       if (linelen == 0) break;
       if (!desegment_body) continue;
       int first = pf_vbuf_byte(b, sav);
@@ -340,6 +344,10 @@ static int reassembly_done(const pf_vbuf *b, uint32_t off, int can_desegment, in
         req->offset = off;
         req->len = (uint32_t)cl - length_remaining;
         if (req->len == 0) req->len = 1;   /* 0 would mean "done" (cl < -1 wrapping to 0) */
+        /* the header and the byte after it (a CR ending the header looks at it);
+           the body is skipped by its length */
+        req->keep = next - off + 1;
+        req->window = 0;
         return 0;
       }
     } else if (until_fin && can_desegment) {
@@ -348,6 +356,8 @@ static int reassembly_done(const pf_vbuf *b, uint32_t off, int can_desegment, in
       if (length_remaining < reported_remaining) return 1;
       req->offset = off;
       req->len = PF_DESEG_UNTIL_FIN;
+      req->keep = next - off + 1;
+      req->window = 0;
       return 0;
     }
   }
@@ -646,7 +656,7 @@ static int64_t http_message(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, uint
 void pf_http_dissect(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, int can_desegment, int end_of_stream,
                      pf_deseg *req) {
   uint32_t off = 0;
-  req->offset = req->len = 0;
+  req->offset = req->len = req->keep = 0;
   req->exception = 0;
   while (off < b->rlen) {
     if (hc->switched && (c->p->num > hc->startframe || (c->p->num == hc->startframe && off >= hc->startoffset)))

@@ -42,6 +42,10 @@ typedef struct tls_ctx {
 
 static int byte_at(const tls_ctx *x, uint32_t i) { return pf_vbuf_byte(x->b, i); }
 
+/* bytes of a non-handshake record a PDU stores: its header and the first bytes
+   of its data (all that is read of it, however the record is parsed) */
+#define KEEP_NON_HS 16u
+
 void pf_tls_conv_free(pf_tls_conv *t) {
   free(t->hs_buf[0]);
   free(t->hs_buf[1]);
@@ -310,36 +314,60 @@ static int64_t ssl3_record(tls_ctx *x, uint32_t off, int can_desegment, pf_deseg
       avail >= 1 && !content_type_valid(byte_at(x, off)))
     return (int64_t)off + avail;   /* "Ignored Unknown Record" */
   if (avail < 5) {
-    if (can_desegment) { req->offset = off; req->len = PF_DESEG_ONE_MORE; return -1; }
+    if (can_desegment) { req->offset = off; req->len = PF_DESEG_ONE_MORE; req->keep = 0; return -1; }
     return (int64_t)off + avail;
   }
   if (off + 5 > b->len) return -2;
-  const uint8_t *d = x->d;
-  int ct = d[off];
-  uint16_t version = (uint16_t)(d[off + 1] << 8 | d[off + 2]);
-  uint32_t rlen = (uint32_t)(d[off + 3] << 8 | d[off + 4]);
+  uint8_t h[5];
+  for (uint32_t i = 0; i < 5; i++) {
+    int v = byte_at(x, off + i);
+    if (v < 0) return -2;
+    h[i] = (uint8_t)v;
+  }
+  int ct = h[0];
+  uint16_t version = (uint16_t)(h[1] << 8 | h[2]);
+  uint32_t rlen = (uint32_t)(h[3] << 8 | h[4]);
   if (!content_type_valid(ct)) return (int64_t)off + 5 + rlen;   /* "Continuation Data" */
   if (avail < rlen + 5) {
-    if (can_desegment) { req->offset = off; req->len = rlen + 5 - avail; return -1; }
+    if (can_desegment) {
+      req->offset = off;
+      req->len = rlen + 5 - avail;
+      /* only a handshake record's data is read again (KEEP_NON_HS covers the
+         header and what an SSLv2 reading of it looks at) */
+      req->keep = ct == CT_HANDSHAKE ? 0 : KEEP_NON_HS;
+      req->window = 0;
+      return -1;
+    }
     return (int64_t)off + avail;
   }
   uint32_t data = off + 5;
   if (data >= b->len) return -2;   /* the byte after the header is read */
-  int next_byte = d[data];
+  int next_byte = byte_at(x, data);
+  if (next_byte < 0) return -2;
   if (t->version == 0) try_set_version(t, ct, next_byte, version);
   uint32_t end = data + rlen;
   switch (ct) {
     case CT_CCS:
       if (t->version != V_TLS13 && t->ccs_frame[x->from_server] == 0) t->ccs_frame[x->from_server] = x->c->p->num;
       break;
-    case CT_HANDSHAKE:
-      if (end > b->len) {
-        /* part of the record was not captured: the messages that are, are read */
-        if (handshake(x, data, end) < 0) return -2;
-      } else if (handshake(x, data, end) < 0) {
-        return -2;
+    case CT_HANDSHAKE: {
+      /* the record's data as one flat buffer (part of it may not be captured:
+         the messages that are, are read) */
+      uint32_t have = (end < b->len ? end : b->len) - data;
+      const uint8_t *rd = pf_vbuf_span(b, data, have);
+      if (rd == NULL) {
+        /* not all in memory (a PDU longer than the store): what is, from the start */
+        have = b->head_len > data ? b->head_len - data : 0;
+        if (have > rlen) have = rlen;
+        rd = b->head + data;
       }
+      pf_vbuf rb = pf_vbuf_flat(rd, have, rlen);
+      tls_ctx rx = *x;
+      rx.b = &rb;
+      rx.d = rd;
+      if (handshake(&rx, 0, rlen) < 0) return -2;
       break;
+    }
     default: break;
   }
   return (int64_t)end;
@@ -364,14 +392,14 @@ static int64_t ssl2_record(tls_ctx *x, uint32_t off, int can_desegment, pf_deseg
   if (b0 < 0) return -2;
   uint32_t hl = (b0 & 0x80) ? 2 : 3;
   if (avail < hl) {
-    if (can_desegment) { req->offset = off; req->len = PF_DESEG_ONE_MORE; return -1; }
+    if (can_desegment) { req->offset = off; req->len = PF_DESEG_ONE_MORE; req->keep = 0; return -1; }
     return (int64_t)off + avail;
   }
   int b1 = byte_at(x, off + 1);
   if (b1 < 0 || (hl == 3 && byte_at(x, off + 2) < 0)) return -2;
   uint32_t len = (b0 & 0x80) ? (uint32_t)((b0 & 0x7f) << 8 | b1) : (uint32_t)((b0 & 0x3f) << 8 | b1);
   if (avail < hl + len) {
-    if (can_desegment) { req->offset = off; req->len = hl + len - avail; return -1; }
+    if (can_desegment) { req->offset = off; req->len = hl + len - avail; req->keep = 0; return -1; }
     return (int64_t)off + avail;
   }
   uint32_t m = off + hl;
@@ -424,7 +452,7 @@ static int is_v2_client_hello(const tls_ctx *x, uint32_t off) {
 
 int pf_tls_dissect(pf_dctx *c, pf_tls_conv *t, int side, int same_addr, int assoc_from_server,
                    const pf_vbuf *b, int can_desegment, pf_deseg *req) {
-  req->offset = req->len = 0;
+  req->offset = req->len = req->keep = 0;
   req->exception = 0;
   if (b->len > 4) {
     int p = 1;
@@ -434,20 +462,10 @@ int pf_tls_dissect(pf_dctx *c, pf_tls_conv *t, int side, int same_addr, int asso
     }
     if (p) return 0;   /* plain text: not TLS */
   }
-  /* records are read from contiguous bytes: a reassembled record never leaves
-     the PDU store (records are at most 18 KiB) */
-  const uint8_t *d = pf_vbuf_span(b, 0, b->len);
-  uint32_t len = b->len;
-  pf_vbuf flat;
-  if (d == NULL) {
-    /* a PDU longer than the store (an HTTP-sized reassembly): only the stored
-       prefix can be read */
-    d = b->head;
-    len = b->head_len;
-    flat = pf_vbuf_flat(d, len, len);
-    b = &flat;
-  }
-  tls_ctx x = { c, t, b, d, t->srv_known ? side == t->srv_side : assoc_from_server, side, same_addr };
+  /* record headers are read from b; a handshake record's data is flat (a PDU
+     keeps all of a handshake record, at most 18 KiB, and only the header of
+     other records) */
+  tls_ctx x = { c, t, b, NULL, t->srv_known ? side == t->srv_side : assoc_from_server, side, same_addr };
   uint32_t off = 0;
   while (off < b->rlen) {
     int64_t r;
@@ -458,7 +476,7 @@ int pf_tls_dissect(pf_dctx *c, pf_tls_conv *t, int side, int same_addr, int asso
         break;
       case V_SSL3: case V_TLS10: case V_TLS11: case V_TLS12: case V_TLCP:
         if (left < 5) {
-          if (can_desegment) { req->offset = off; req->len = PF_DESEG_ONE_MORE; return 1; }
+          if (can_desegment) { req->offset = off; req->len = PF_DESEG_ONE_MORE; req->keep = 0; return 1; }
           return 1;
         }
         r = is_v2_client_hello(&x, off) ? ssl2_record(&x, off, can_desegment, req)
@@ -466,7 +484,7 @@ int pf_tls_dissect(pf_dctx *c, pf_tls_conv *t, int side, int same_addr, int asso
         break;
       default:
         if (left < 5) {
-          if (can_desegment) { req->offset = off; req->len = PF_DESEG_ONE_MORE; return 1; }
+          if (can_desegment) { req->offset = off; req->len = PF_DESEG_ONE_MORE; req->keep = 0; return 1; }
           return 1;
         }
         if (looks_like_sslv2(&x, off)) r = ssl2_record(&x, off, can_desegment, req);
@@ -475,7 +493,7 @@ int pf_tls_dissect(pf_dctx *c, pf_tls_conv *t, int side, int same_addr, int asso
         break;
     }
     if (r == -1) return 1;
-    if (r == -2) { req->offset = req->len = 0; req->exception = 1; return 1; }
+    if (r == -2) { req->offset = req->len = req->keep = 0; req->exception = 1; return 1; }
     off = (uint32_t)r;
     x.from_server = t->srv_known ? side == t->srv_side : assoc_from_server;
   }

@@ -614,7 +614,7 @@ static pf_column *agg_sum_mean(const pf_ctx *ctx, pf_groups *g, pf_colref col, i
       arr_free(ctx, acc, 2 * ng, sizeof(int64_t));
       return fail(o, rc, PF_TABLE_ENOMEM);
     }
-    memset(acc, 0, 2 * (ng ? ng : 1) * sizeof(int64_t));
+    memset(acc, 0, 2 * ng * sizeof(int64_t));
     for (size_t r = 0; r < g->nrows; r++) {
       if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) {
         arr_free(ctx, acc, 2 * ng, sizeof(int64_t));
@@ -647,7 +647,7 @@ static pf_column *agg_sum_mean(const pf_ctx *ctx, pf_groups *g, pf_colref col, i
     arr_free(ctx, acc, 3 * ng, sizeof(double));
     return fail(o, rc, PF_TABLE_ENOMEM);
   }
-  memset(acc, 0, 3 * (ng ? ng : 1) * sizeof(double));
+  memset(acc, 0, 3 * ng * sizeof(double));
   pf_time base = first_time(col);
   for (size_t r = 0; r < g->nrows; r++) {
     if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) {
@@ -693,7 +693,7 @@ static pf_column *agg_var(const pf_ctx *ctx, pf_groups *g, pf_colref col, int fn
     arr_free(ctx, acc, 3 * ng, sizeof(double));
     return fail(o, rc, PF_TABLE_ENOMEM);
   }
-  memset(acc, 0, 3 * (ng ? ng : 1) * sizeof(double));
+  memset(acc, 0, 3 * ng * sizeof(double));
   pf_time base = first_time(col);
   for (size_t r = 0; r < g->nrows; r++) {
     if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) {

@@ -301,8 +301,8 @@ static int runaggs(lua_State *L, pf_table *t, pf_groups *g, const aggspec *s, in
    or NULL for none), then the ncols Column views from stack index first. */
 static void pushoutput(lua_State *L, pf_table *t, const int *keys, int nkeys, const size_t *keyrows, size_t ng,
                        int first, int ncols) {
+  luaL_checkstack(L, nkeys + 4, "too many key columns");
   pf_column **cols = (pf_column **)lua_newuserdatauv(L, sizeof(pf_column *) * (size_t)(nkeys + ncols + 1), 0);
-  int ci = lua_gettop(L);
   for (int k = 0; k < nkeys; k++) {
     pf_lua_newtable(L);
     int rc;
@@ -316,7 +316,6 @@ static void pushoutput(lua_State *L, pf_table *t, const int *keys, int nkeys, co
   LTable *out = pf_lua_newtable(L);
   out->t = pf_table_build(&pf_lua_ctx, nkeys + ncols, cols, NULL, NULL, ng);
   if (out->t == NULL) luaL_error(L, "not enough memory");
-  (void)ci;
 }
 
 static const char **keynames(lua_State *L, pf_table *t, const int *keys, int nkeys, const char *extra) {

@@ -187,6 +187,12 @@ static int pf_read(lua_State *L) {
     opts.filter = flt;
   }
   opts.interrupted = &pf_lua_interrupted;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_PROGRESS_KEY) == LUA_TLIGHTUSERDATA) {
+    const pf_lua_progress *pg = (const pf_lua_progress *)lua_touserdata(L, -1);
+    opts.progress = pg->fn;
+    opts.progress_ud = pg->ud;
+  }
+  lua_pop(L, 1);
   if (bpf && *bpf) {
     /* pf_scan compiles the filter before it opens any file, so a scan of no
        files tells a bad filter (the caller's mistake) from a bad file */

@@ -6,10 +6,19 @@
 
 #include "groupby.h"
 #include "lua.h"
+#include "scan.h"
 #include "table.h"
 
 #define PF_TABLE_MT "pktframe.Table"
 #define PF_COLUMN_MT "pktframe.Column"
+
+/* Registry key of a light userdata pf_lua_progress: the host (main.c) sets it
+   when stderr is a terminal, and pf.read then draws its progress bar. */
+#define PF_LUA_PROGRESS_KEY "pktframe.progress"
+typedef struct pf_lua_progress {
+  pf_progress_fn fn;
+  void *ud;
+} pf_lua_progress;
 #define PF_GROUPBY_MT "pktframe.GroupBy"
 
 typedef struct LTable { pf_table *t; } LTable;      /* t == NULL: closed */

@@ -312,7 +312,7 @@ int pf_table_append(pf_table *t, const pf_pkt *p) {
 
 int pf_table_has_all(const pf_table *t, const pf_pkt *p) {
   for (int i = 0; i < t->ncols; i++)
-    if (p->first[t->cols[i]->fid] < 0) return 0;
+    if (t->cols[i]->fid < 0 || p->first[t->cols[i]->fid] < 0) return 0;
   return 1;
 }
 
@@ -1028,9 +1028,9 @@ static int append_rows(const pf_ctx *ctx, pf_column *dst, const pf_column *src, 
   uint64_t bytes = 0;
   int spans = is_span(src->type);
   int multi = all && src->nmulti > 0;
-  if (!multi && !spans) {
-    /* the common case, fixed-width values and no side store: one tight loop per width; a column
-       without nulls spares a random read of its valid bits per row (a sort's take) */
+  if (!spans) {
+    /* fixed-width values: the first occurrences in one tight loop per width; a column without
+       nulls spares a random read of its valid bits per row (a sort's take) */
     int dense = all_valid(src);
     for (size_t k0 = 0; k0 < n; k0 += PF_POLL_ROWS) {
       if (ctx_stop(ctx)) return PF_TABLE_EINTR;
@@ -1066,7 +1066,7 @@ static int append_rows(const pf_ctx *ctx, pf_column *dst, const pf_column *src, 
       }
 #undef COPY_LOOP
     }
-    return PF_TABLE_OK;
+    if (!multi) return PF_TABLE_OK;
   }
   /* a big take from a column with a side store: mark the rows that have an entry, so that the
      others (nearly all) need no search even when the rows come in any order (a sort's) */
@@ -1107,19 +1107,21 @@ static int append_rows(const pf_ctx *ctx, pf_column *dst, const pf_column *src, 
   if (nx && w && reserve(a, dst->ud, &dst->xdata, &dst->xdata_size, (dst->nx + nx) * w, 0) < 0) goto done;
   if (bytes > (uint64_t)((size_t)-1 - dst->arena_len)) goto done;
   if (bytes && reserve(a, dst->ud, &dst->arena, &dst->arena_size, dst->arena_len + (size_t)bytes, 0) < 0) goto done;
-  /* second pass: copy */
+  /* second pass: the values (strings), then the later occurrences */
   rc = PF_TABLE_EINTR;
   mi = 0;
   for (size_t k = 0; k < n; k++) {
     if ((k & (PF_POLL_ROWS - 1)) == 0 && ctx_stop(ctx)) goto done;
     size_t r = rows ? rows[k] : k, to = base + k;
     if (r == PF_NOROW || !pf_cell_valid(src, r + off)) {
-      if (w) memset(dst->data + to * w, 0, w);
+      if (spans) memset(dst->data + to * w, 0, w);
       continue;
     }
     r += off;
-    pf_column_setvalid(dst, to);
-    copy_value(dst, dst->data + to * w, src, src->data + r * src->width);
+    if (spans) {
+      pf_column_setvalid(dst, to);
+      copy_value(dst, dst->data + to * w, src, src->data + r * src->width);
+    }
     const pf_multi *m = MULTI_OF(r);
     if (m == NULL) continue;
     pf_multi *dm = &dst->multi[dst->nmulti++];

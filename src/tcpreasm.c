@@ -23,28 +23,37 @@
 
 typedef struct range { uint32_t off, end; } range;
 
+/* The bytes and receive state of a PDU: only while it is being reassembled (and
+   while it may still reopen); freed once it is complete. */
+typedef struct msp_data {
+  uint8_t state[PF_MSP_STATE];   /* the dissector's per-PDU state */
+  uint32_t nranges;
+  range ranges[MAX_RANGES];
+  uint8_t *buf;             /* bytes [0, min(stored extent, limit)) */
+  uint32_t cap;
+  uint32_t limit;           /* bytes from the start worth storing (<= PF_MSP_STORE) */
+  uint32_t frag_end;        /* where the latest fragment ended */
+  int window;               /* keep the bytes before the latest fragment (recent, last) */
+  /* past the store: the last PF_MSP_RECENT bytes before the latest fragment,
+     and the end of the latest fragment itself (it becomes "recent" when the
+     next one arrives; by then the packet holding it is gone) */
+  uint8_t *recent, *last;
+  uint32_t recent_off, recent_len, last_off, last_len;
+} msp_data;
+
 /* One multi-segment PDU (tshark's tcp_multisegment_pdu and its fragment_head). */
 typedef struct msp {
   int used;
   uint32_t seq, nxtpdu;
   uint64_t first_frame, last_frame;
   uint32_t flags;
-  uint8_t state[PF_MSP_STATE];   /* the dissector's per-PDU state */
   uint64_t age;             /* insertion order, to evict the oldest */
   /* the fragment_head */
   int defragmented, partial, datalen_set;
   uint32_t datalen;
   uint64_t reassembled_in;
-  uint32_t nranges;
-  range ranges[MAX_RANGES];
   int broken;               /* too fragmented: it never completes */
-  uint8_t *buf;             /* bytes [0, min(stored extent, PF_MSP_STORE)) */
-  uint32_t cap;
-  /* past the store: the last PF_MSP_RECENT bytes before the latest fragment,
-     and the end of the latest fragment itself (it becomes "recent" when the
-     next one arrives; by then the packet holding it is gone) */
-  uint8_t *recent, *last;
-  uint32_t recent_off, recent_len, last_off, last_len;
+  msp_data *d;              /* NULL once complete */
 } msp;
 
 struct pf_tcpflow {
@@ -59,10 +68,17 @@ pf_tcpflow *pf_tcpflow_new(void) {
   return f;
 }
 
+static void msp_data_free(msp *m) {
+  if (m->d == NULL) return;
+  free(m->d->buf);
+  free(m->d->recent);
+  free(m->d->last);
+  free(m->d);
+  m->d = NULL;
+}
+
 static void msp_clear(msp *m) {
-  free(m->buf);
-  free(m->recent);
-  free(m->last);
+  msp_data_free(m);
   memset(m, 0, sizeof *m);
 }
 
@@ -76,7 +92,10 @@ int pf_tcpflow_until_fin(const pf_tcpflow *f) { return f->until_fin; }
 
 size_t pf_tcpflow_bytes(const pf_tcpflow *f) {
   size_t n = 0;
-  for (int i = 0; i < MAX_MSPS; i++) n += f->msps[i].cap + (f->msps[i].recent ? 2 * PF_MSP_RECENT : 0);
+  for (int i = 0; i < MAX_MSPS; i++) {
+    const msp_data *d = f->msps[i].d;
+    if (d) n += sizeof *d + d->cap + (d->recent ? 2 * PF_MSP_RECENT : 0);
+  }
   return n;
 }
 
@@ -110,6 +129,10 @@ static msp *msp_new(pf_tcpflow *f, uint32_t seq, uint32_t nxtpdu, uint64_t frame
     }
   }
   msp_clear(m);
+  m->d = calloc(1, sizeof *m->d);
+  if (m->d == NULL) return NULL;
+  m->d->limit = PF_MSP_STORE;
+  m->d->window = 1;
   m->used = 1;
   m->seq = seq;
   m->nxtpdu = nxtpdu;
@@ -121,17 +144,17 @@ static msp *msp_new(pf_tcpflow *f, uint32_t seq, uint32_t nxtpdu, uint64_t frame
 /* Tracks the bytes past the store (they arrive in order there: a PDU that long
    is an HTTP body) so that the bytes just before the current fragment can be
    read. -1 out of memory. */
-static int msp_recent(msp *m, uint32_t off, const uint8_t *d, uint32_t len) {
+static int msp_recent(msp_data *m, uint32_t off, const uint8_t *d, uint32_t len) {
   uint32_t end = off + len;
-  if (end <= PF_MSP_STORE || len == 0) return 0;
-  if (off < PF_MSP_STORE) {
-    d += PF_MSP_STORE - off;
-    len -= PF_MSP_STORE - off;
-    off = PF_MSP_STORE;
+  if (!m->window || end <= m->limit || len == 0) return 0;
+  if (off < m->limit) {
+    d += m->limit - off;
+    len -= m->limit - off;
+    off = m->limit;
   }
-  if (m->recent == NULL) {
-    m->recent = malloc(PF_MSP_RECENT);
-    m->last = malloc(PF_MSP_RECENT);
+  if (m->recent == NULL || m->last == NULL) {
+    if (m->recent == NULL) m->recent = malloc(PF_MSP_RECENT);
+    if (m->last == NULL) m->last = malloc(PF_MSP_RECENT);
     if (m->recent == NULL || m->last == NULL) return -1;
     m->recent_len = m->last_len = 0;
   }
@@ -159,15 +182,15 @@ static int msp_recent(msp *m, uint32_t off, const uint8_t *d, uint32_t len) {
 
 /* Stores data at [off, off + len) of the PDU buffer, as far as PF_MSP_STORE
    allows. Returns -1 out of memory. */
-static int msp_store(msp *m, uint32_t off, const uint8_t *d, uint32_t len) {
+static int msp_store(msp_data *m, uint32_t off, const uint8_t *d, uint32_t len) {
   if (len == 0) return 0;
   if (msp_recent(m, off, d, len) < 0) return -1;
-  if (off >= PF_MSP_STORE) return 0;
-  uint32_t end = off + len > PF_MSP_STORE || off + len < off ? PF_MSP_STORE : off + len;
+  if (off >= m->limit) return 0;
+  uint32_t end = off + len > m->limit || off + len < off ? m->limit : off + len;
   if (end > m->cap) {
     uint32_t ncap = m->cap ? m->cap : 1024;
     while (ncap < end) ncap *= 2;
-    if (ncap > PF_MSP_STORE) ncap = PF_MSP_STORE;
+    if (ncap > m->limit) ncap = m->limit;
     uint8_t *nb = realloc(m->buf, ncap);
     if (nb == NULL) return -1;
     m->buf = nb;
@@ -190,8 +213,8 @@ static int msp_store(msp *m, uint32_t off, const uint8_t *d, uint32_t len) {
 }
 
 /* Adds [off, off + len) to the received ranges, merging neighbours. */
-static void msp_add_range(msp *m, uint32_t off, uint32_t len) {
-  if (len == 0) return;
+static int msp_add_range(msp_data *m, uint32_t off, uint32_t len) {
+  if (len == 0) return 0;
   uint32_t end = off + len < off ? UINT32_MAX : off + len;
   range nr[MAX_RANGES + 1];
   uint32_t n = 0, i = 0;
@@ -204,9 +227,54 @@ static void msp_add_range(msp *m, uint32_t off, uint32_t len) {
   }
   nr[n++] = cur;
   while (i < m->nranges && n <= MAX_RANGES) nr[n++] = m->ranges[i++];
-  if (n > MAX_RANGES) { m->broken = 1; return; }
+  if (n > MAX_RANGES) return -1;
   memcpy(m->ranges, nr, n * sizeof nr[0]);
   m->nranges = n;
+  return 0;
+}
+
+/* Later dissections read only [0, keep) of the PDU (and the bytes just before the
+   fragment they come with): the store shrinks to that. The end of the latest
+   fragment, when it lies past keep, moves to the recent window. */
+static void msp_shrink(msp_data *m, uint64_t keep, int window) {
+  if (keep == 0) return;
+  if (keep > PF_MSP_STORE) keep = PF_MSP_STORE;
+  uint32_t limit = (uint32_t)keep;
+  m->window = window;
+  if (!window && (m->recent || m->last)) {
+    free(m->recent);
+    free(m->last);
+    m->recent = m->last = NULL;
+    m->recent_len = m->last_len = 0;
+  }
+  if (limit >= m->limit) return;
+  if (window && m->recent == NULL && m->last == NULL && m->frag_end > limit) {
+    /* the received bytes ending at the latest fragment's end */
+    uint32_t end = m->frag_end < m->cap ? m->frag_end : m->cap, start = end;
+    for (uint32_t i = 0; i < m->nranges; i++)
+      if (m->ranges[i].off < end && m->ranges[i].end >= end) start = m->ranges[i].off;
+    if (start < limit) start = limit;
+    if (end > start && end - start > PF_MSP_RECENT) start = end - PF_MSP_RECENT;
+    if (end > start) {
+      m->recent = malloc(PF_MSP_RECENT);
+      m->last = malloc(PF_MSP_RECENT);
+      if (m->recent && m->last) {
+        memcpy(m->last, m->buf + start, end - start);
+        m->last_off = start;
+        m->last_len = end - start;
+        m->recent_len = 0;
+      }
+      /* else: msp_recent retries the allocation; the bytes are a hole */
+    }
+  }
+  m->limit = limit;
+  if (m->cap > limit) {
+    uint8_t *nb = realloc(m->buf, limit);
+    if (nb != NULL) {
+      m->buf = nb;
+      m->cap = limit;
+    }
+  }
 }
 
 /* tshark's fragment_add for this PDU. Returns 1 when this call completed the
@@ -231,11 +299,14 @@ static int fragment_add(msp *m, uint32_t off, const uint8_t *d, uint32_t len, in
     }
   }
   if (m->defragmented) return 0;   /* an overlap with a finished PDU */
-  if (msp_store(m, off, d, len) < 0) return -1;
-  msp_add_range(m, off, len);
+  msp_data *md = m->d;
+  if (md == NULL) return 0;
+  if (msp_store(md, off, d, len) < 0) return -1;
+  if (msp_add_range(md, off, len) < 0) m->broken = 1;
+  md->frag_end = off + len;
   if (m->broken || !m->datalen_set) return 0;
   /* complete when the bytes from 0 are contiguous up to the length */
-  if (m->nranges == 0 || m->ranges[0].off != 0 || m->ranges[0].end < m->datalen) return 0;
+  if (md->nranges == 0 || md->ranges[0].off != 0 || md->ranges[0].end < m->datalen) return 0;
   m->defragmented = 1;
   m->reassembled_in = frame;
   return 1;
@@ -244,24 +315,25 @@ static int fragment_add(msp *m, uint32_t off, const uint8_t *d, uint32_t len, in
 /* The reassembled PDU as a buffer; cur/cur_off: the current segment's piece. */
 static pf_vbuf msp_view(msp *m, const uint8_t *cur, uint32_t cur_off, uint32_t cur_len) {
   pf_vbuf b;
+  msp_data *md = m->d;
   uint32_t len = m->datalen;
-  b.head = m->buf;
-  b.head_len = len < PF_MSP_STORE ? len : PF_MSP_STORE;
-  if (b.head_len > m->cap) b.head_len = m->cap;
+  b.head = md->buf;
+  b.head_len = len < md->limit ? len : md->limit;
+  if (b.head_len > md->cap) b.head_len = md->cap;
   b.tail = cur;
   b.tail_off = cur_off;
   b.tail_len = cur_off < len ? (len - cur_off < cur_len ? len - cur_off : cur_len) : 0;
   /* the recent bytes before the current piece */
-  b.mid = m->recent;
-  b.mid_off = m->recent_off;
+  b.mid = md->recent;
+  b.mid_off = md->recent_off;
   b.mid_len = 0;
-  if (m->recent && m->recent_off < cur_off) {
-    uint32_t e = m->recent_off + m->recent_len;
-    b.mid_len = (e < cur_off ? e : cur_off) - m->recent_off;
+  if (md->recent && md->recent_off < cur_off) {
+    uint32_t e = md->recent_off + md->recent_len;
+    b.mid_len = (e < cur_off ? e : cur_off) - md->recent_off;
   }
   b.len = len;
   b.rlen = len;
-  b.state = m->state;
+  b.state = md->state;
   return b;
 }
 
@@ -273,7 +345,7 @@ int pf_tcpflow_segment(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, 
   for (;;) {   /* tshark's "again:" */
     int complete = 0, must_desegment = 0;
     uint32_t last_fragment_len = 0, another = 0, deseg_offset = offset;
-    pf_deseg req = { 0, 0, 0 };
+    pf_deseg req = { 0, 0, 0, 0, 0 };
     msp *m = find_exact(f, seq);
 
     /* a PDU seen before from its first byte: a retransmission, nothing new */
@@ -321,6 +393,7 @@ int pf_tcpflow_segment(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, 
       if (req.len && req.offset <= old_len) {
         /* it needs more for the PDU it thought complete */
         m->partial = 1;
+        msp_shrink(m->d, req.keep ? (uint64_t)req.offset + req.keep : 0, req.window);
         if (req.len == PF_DESEG_ONE_MORE) {
           uint32_t end = seq + (plen - offset);
           m->nxtpdu = (GT_SEQ(end, m->nxtpdu) ? end : m->nxtpdu) + 1;
@@ -343,6 +416,7 @@ int pf_tcpflow_segment(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, 
         must_desegment = 1;
         deseg_offset = plen - (datalen - req.offset);
       }
+      msp_data_free(m);   /* done: only its sequence range is still needed */
     }
 
     if (must_desegment) {
@@ -352,12 +426,14 @@ int pf_tcpflow_segment(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, 
         msp *n;
         if (req.len == PF_DESEG_ONE_MORE) {
           n = msp_new(f, deseg_seq, nxtseq + 1, s->frame);
-          n->flags |= MSP_ENTIRE;
+          if (n) n->flags |= MSP_ENTIRE;
         } else if (req.len == PF_DESEG_UNTIL_FIN) {
           n = msp_new(f, deseg_seq, nxtseq + 0x40000000u, s->frame);
         } else {
           n = msp_new(f, deseg_seq, nxtseq + req.len, s->frame);
         }
+        if (n == NULL) return -1;
+        msp_shrink(n->d, req.keep, req.window);
         if (deseg_offset <= plen &&
             fragment_add(n, 0, data + deseg_offset, nxtseq - deseg_seq, LT_SEQ(nxtseq, n->nxtpdu),
                          s->frame) < 0)
@@ -381,7 +457,8 @@ int pf_tcpflow_fin(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, void
   if (r < 0) return -1;
   if (r == 0 || m->reassembled_in != s->frame) return 0;
   pf_vbuf b = msp_view(m, s->data, s->seq - m->seq, s->len);
-  pf_deseg req = { 0, 0, 0 };
+  pf_deseg req = { 0, 0, 0, 0, 0 };
   sub(ud, &b, 0, &req);
+  msp_data_free(m);
   return 1;
 }

@@ -15,13 +15,21 @@ typedef struct pf_deseg {
   uint32_t len;
   int exception;   /* the dissector hit malformed data: tshark's exception unwinds the
                       TCP layer too, so nothing more happens with this segment */
+  uint32_t keep;   /* with len: later dissections of the PDU read only its first
+                      offset + keep bytes (an HTTP header; the body is skipped by its
+                      length, chunk-size lines are read as they arrive), so only those
+                      are stored; 0: store the PDU (up to PF_MSP_STORE) */
+  int window;      /* with keep: later dissections also read the few kilobytes
+                      before the fragment they come with (PF_MSP_RECENT) */
 } pf_deseg;
 
-/* Bytes a subdissector parses: a stored prefix, then (for a PDU longer than the
-   store) the last few kilobytes before the current segment, then the current
-   segment; what lies between is a hole. Reassembled PDUs keep at most
-   PF_MSP_STORE + PF_MSP_RECENT bytes, so a long HTTP body costs no memory: the
-   dissectors read headers, record headers and chunk-size lines, never bodies. */
+/* Bytes a subdissector parses: a stored prefix (the bytes the dissector said it
+   reads again: pf_deseg.keep, at most PF_MSP_STORE), then (when it asked for
+   them: pf_deseg.window) the last few kilobytes before the current segment,
+   then the current segment; what lies between is a hole. So a PDU being
+   reassembled holds at most PF_MSP_STORE + 2 * PF_MSP_RECENT bytes, and a long
+   HTTP body or TLS record costs little: the dissectors read headers, record
+   headers and chunk-size lines, never bodies. */
 #define PF_MSP_STORE 65536u
 #define PF_MSP_RECENT 4096u
 typedef struct pf_vbuf {
@@ -53,6 +61,22 @@ static inline const uint8_t *pf_vbuf_span(const pf_vbuf *b, uint32_t i, uint32_t
   if (i >= b->mid_off && i - b->mid_off <= b->mid_len && n <= b->mid_len - (i - b->mid_off))
     return b->mid + (i - b->mid_off);
   return NULL;
+}
+/* The longest run of available bytes from i: a pointer to it and *n its length
+   (NULL, *n = 0 when byte i is not available). */
+static inline const uint8_t *pf_vbuf_run(const pf_vbuf *b, uint32_t i, uint32_t *n) {
+  const uint8_t *best = NULL;
+  *n = 0;
+  if (i < b->head_len) { best = b->head + i; *n = b->head_len - i; }
+  if (i >= b->mid_off && i - b->mid_off < b->mid_len && b->mid_len - (i - b->mid_off) > *n) {
+    best = b->mid + (i - b->mid_off);
+    *n = b->mid_len - (i - b->mid_off);
+  }
+  if (i >= b->tail_off && i - b->tail_off < b->tail_len && b->tail_len - (i - b->tail_off) > *n) {
+    best = b->tail + (i - b->tail_off);
+    *n = b->tail_len - (i - b->tail_off);
+  }
+  return best;
 }
 /* A whole buffer of len bytes in memory. */
 static inline pf_vbuf pf_vbuf_flat(const uint8_t *d, uint32_t len, uint32_t rlen) {
