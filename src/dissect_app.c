@@ -77,11 +77,19 @@ typedef struct arena {
 struct pf_app {
   app_stream **streams;      /* by tcp.stream */
   size_t nstreams;
+  pf_tcppool *pool;          /* the reassembly's memory budget */
   arena text;
 };
 
 struct pf_app *pf_app_new(void) {
-  return calloc(1, sizeof(struct pf_app));
+  struct pf_app *a = calloc(1, sizeof(struct pf_app));
+  if (a == NULL) return NULL;
+  a->pool = pf_tcppool_new(PF_TCPPOOL_LIMIT);
+  if (a->pool == NULL) {
+    free(a);
+    return NULL;
+  }
+  return a;
 }
 
 static void stream_free(app_stream *st) {
@@ -98,6 +106,7 @@ void pf_app_free(struct pf_app *a) {
   if (a == NULL) return;
   for (size_t i = 0; i < a->nstreams; i++) stream_free(a->streams[i]);
   free(a->streams);
+  pf_tcppool_free(a->pool);
   for (int i = 0; i < ARENA_MAX_BLOCKS; i++) free(a->text.blocks[i]);
   free(a);
 }
@@ -427,7 +436,7 @@ uint32_t pf_app_tcp(pf_dctx *c, const pf_tcpseg *s, int nsack, uint32_t sack_del
 
   tcp_ctx t = { c, st, s, &st->outer, s->sport, s->dport, side, (flags & 0x001) != 0, 0 };
   if (st->flow[side] == NULL) {
-    st->flow[side] = pf_tcpflow_new();
+    st->flow[side] = pf_tcpflow_new(c->app->pool);
     if (st->flow[side] == NULL) { c->oom = 1; return bif; }
   }
   pf_tcpdata td;

@@ -356,8 +356,9 @@ static int reassembly_done(const pf_vbuf *b, uint32_t off, int can_desegment, in
       if (length_remaining < reported_remaining) return 1;
       req->offset = off;
       req->len = PF_DESEG_UNTIL_FIN;
-      req->keep = next - off + 1;
-      req->window = 0;
+      /* at the FIN the whole PDU is read again without reassembly, where what
+         follows this header may parse as more messages: keep it all */
+      req->keep = 0;
       return 0;
     }
   }

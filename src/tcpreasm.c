@@ -23,6 +23,8 @@
 
 typedef struct range { uint32_t off, end; } range;
 
+typedef struct msp msp;
+
 /* The bytes and receive state of a PDU: only while it is being reassembled (and
    while it may still reopen); freed once it is complete. */
 typedef struct msp_data {
@@ -39,42 +41,106 @@ typedef struct msp_data {
      next one arrives; by then the packet holding it is gone) */
   uint8_t *recent, *last;
   uint32_t recent_off, recent_len, last_off, last_len;
+  /* the pool's accounting: least recently used order, bytes charged */
+  struct msp_data *prev, *next;
+  msp *owner;
+  pf_tcppool *pool;
+  size_t charged;
 } msp_data;
 
 /* One multi-segment PDU (tshark's tcp_multisegment_pdu and its fragment_head). */
-typedef struct msp {
-  int used;
+struct msp {
   uint32_t seq, nxtpdu;
-  uint64_t first_frame, last_frame;
-  uint32_t flags;
-  uint64_t age;             /* insertion order, to evict the oldest */
-  /* the fragment_head */
-  int defragmented, partial, datalen_set;
-  uint32_t datalen;
+  uint32_t datalen;         /* the fragment_head's length, once known */
+  uint32_t age;             /* insertion order, to evict the oldest */
+  uint64_t last_frame;
   uint64_t reassembled_in;
-  int broken;               /* too fragmented: it never completes */
+  uint8_t used, flags;
+  uint8_t defragmented, partial, datalen_set;
+  uint8_t broken;           /* too fragmented, or its bytes given up to the
+                               pool's budget: it never completes */
   msp_data *d;              /* NULL once complete */
-} msp;
+};
 
 struct pf_tcpflow {
   msp msps[MAX_MSPS];
-  uint64_t next_age;
+  uint32_t next_age;
   int until_fin;            /* TCP_FLOW_REASSEMBLE_UNTIL_FIN */
   uint64_t fin_frame;       /* the FIN that ended the stream */
+  pf_tcppool *pool;
 };
 
-pf_tcpflow *pf_tcpflow_new(void) {
+/* The incomplete PDUs of all flows of a decoder, most recently used first, and
+   the bytes they hold. */
+struct pf_tcppool {
+  size_t bytes, limit;
+  msp_data *head, *tail;
+};
+
+pf_tcppool *pf_tcppool_new(size_t limit) {
+  pf_tcppool *p = calloc(1, sizeof *p);
+  if (p) p->limit = limit;
+  return p;
+}
+
+void pf_tcppool_free(pf_tcppool *p) { free(p); }
+
+size_t pf_tcppool_bytes(const pf_tcppool *p) { return p->bytes; }
+
+static void pool_unlink(msp_data *md) {
+  pf_tcppool *p = md->pool;
+  if (md->prev) md->prev->next = md->next;
+  else p->head = md->next;
+  if (md->next) md->next->prev = md->prev;
+  else p->tail = md->prev;
+  md->prev = md->next = NULL;
+}
+
+/* md was just used: to the front, charged for what it holds now */
+static void pool_touch(msp_data *md) {
+  pf_tcppool *p = md->pool;
+  if (p == NULL) return;
+  if (p->head != md) {
+    if (md->prev || md->next || p->tail == md) pool_unlink(md);
+    md->next = p->head;
+    if (p->head) p->head->prev = md;
+    p->head = md;
+    if (p->tail == NULL) p->tail = md;
+  }
+  size_t c = sizeof *md + md->cap + (md->recent ? PF_MSP_RECENT : 0) + (md->last ? PF_MSP_RECENT : 0);
+  p->bytes = p->bytes - md->charged + c;
+  md->charged = c;
+}
+
+pf_tcpflow *pf_tcpflow_new(pf_tcppool *pool) {
   pf_tcpflow *f = calloc(1, sizeof *f);
+  if (f) f->pool = pool;
   return f;
 }
 
 static void msp_data_free(msp *m) {
-  if (m->d == NULL) return;
-  free(m->d->buf);
-  free(m->d->recent);
-  free(m->d->last);
-  free(m->d);
+  msp_data *md = m->d;
+  if (md == NULL) return;
+  if (md->pool) {
+    pool_unlink(md);
+    md->pool->bytes -= md->charged;
+  }
+  free(md->buf);
+  free(md->recent);
+  free(md->last);
+  free(md);
   m->d = NULL;
+}
+
+/* Over budget: the least recently used incomplete PDUs (not keep) give up their
+   bytes and will never complete. */
+static void pool_trim(pf_tcppool *p, const msp_data *keep) {
+  if (p == NULL) return;
+  while (p->bytes > p->limit && p->tail && p->tail != keep) {
+    msp *o = p->tail->owner;
+    o->broken = 1;
+    msp_data_free(o);
+  }
 }
 
 static void msp_clear(msp *m) {
@@ -94,7 +160,7 @@ size_t pf_tcpflow_bytes(const pf_tcpflow *f) {
   size_t n = 0;
   for (int i = 0; i < MAX_MSPS; i++) {
     const msp_data *d = f->msps[i].d;
-    if (d) n += sizeof *d + d->cap + (d->recent ? 2 * PF_MSP_RECENT : 0);
+    if (d) n += sizeof *d + d->cap + (d->recent ? PF_MSP_RECENT : 0) + (d->last ? PF_MSP_RECENT : 0);
   }
   return n;
 }
@@ -133,10 +199,13 @@ static msp *msp_new(pf_tcpflow *f, uint32_t seq, uint32_t nxtpdu, uint64_t frame
   if (m->d == NULL) return NULL;
   m->d->limit = PF_MSP_STORE;
   m->d->window = 1;
+  m->d->owner = m;
+  m->d->pool = f->pool;
+  pool_touch(m->d);
   m->used = 1;
   m->seq = seq;
   m->nxtpdu = nxtpdu;
-  m->first_frame = m->last_frame = frame;
+  m->last_frame = frame;
   m->age = ++f->next_age;
   return m;
 }
@@ -247,7 +316,10 @@ static void msp_shrink(msp_data *m, uint64_t keep, int window) {
     m->recent = m->last = NULL;
     m->recent_len = m->last_len = 0;
   }
-  if (limit >= m->limit) return;
+  if (limit >= m->limit) {
+    pool_touch(m);
+    return;
+  }
   if (window && m->recent == NULL && m->last == NULL && m->frag_end > limit) {
     /* the received bytes ending at the latest fragment's end */
     uint32_t end = m->frag_end < m->cap ? m->frag_end : m->cap, start = end;
@@ -275,6 +347,7 @@ static void msp_shrink(msp_data *m, uint64_t keep, int window) {
       m->cap = limit;
     }
   }
+  pool_touch(m);
 }
 
 /* tshark's fragment_add for this PDU. Returns 1 when this call completed the
@@ -301,7 +374,9 @@ static int fragment_add(msp *m, uint32_t off, const uint8_t *d, uint32_t len, in
   if (m->defragmented) return 0;   /* an overlap with a finished PDU */
   msp_data *md = m->d;
   if (md == NULL) return 0;
-  if (msp_store(md, off, d, len) < 0) return -1;
+  int r = msp_store(md, off, d, len);
+  pool_touch(md);
+  if (r < 0) return -1;
   if (msp_add_range(md, off, len) < 0) m->broken = 1;
   md->frag_end = off + len;
   if (m->broken || !m->datalen_set) return 0;
@@ -366,6 +441,7 @@ int pf_tcpflow_segment(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, 
       last_fragment_len = len;
       int r = fragment_add(m, seq - m->seq, data + offset, len, LT_SEQ(nxtseq, m->nxtpdu), s->frame);
       if (r < 0) return -1;
+      pool_trim(f->pool, m->d);
       complete = r;
       if (m->flags & MSP_ENTIRE) {
         m->flags &= ~MSP_ENTIRE;
@@ -438,6 +514,7 @@ int pf_tcpflow_segment(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, 
             fragment_add(n, 0, data + deseg_offset, nxtseq - deseg_seq, LT_SEQ(nxtseq, n->nxtpdu),
                          s->frame) < 0)
           return -1;
+        pool_trim(f->pool, n->d);
       }
     }
 

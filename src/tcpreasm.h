@@ -101,6 +101,15 @@ typedef void (*pf_subdissector)(void *ud, const pf_vbuf *b, int can_desegment, p
 
 typedef struct pf_tcpflow pf_tcpflow;   /* one direction of one TCP conversation */
 
+/* The budget the flows of one read share: when the bytes held by incomplete PDUs
+   pass limit, the least recently used ones are given up (they then never
+   complete, where tshark, which keeps everything, might still complete them). */
+typedef struct pf_tcppool pf_tcppool;
+#define PF_TCPPOOL_LIMIT (32u * 1024u * 1024u)
+pf_tcppool *pf_tcppool_new(size_t limit);
+void pf_tcppool_free(pf_tcppool *p);   /* after every flow using it */
+size_t pf_tcppool_bytes(const pf_tcppool *p);
+
 /* One TCP segment as desegment_tcp() sees it. */
 typedef struct pf_tcpdata {
   uint32_t seq, nxtseq;     /* relative sequence numbers of the payload */
@@ -111,7 +120,8 @@ typedef struct pf_tcpdata {
   int spurious;             /* tcp.analysis: spurious retransmission */
 } pf_tcpdata;
 
-pf_tcpflow *pf_tcpflow_new(void);
+/* pool: the budget to charge (NULL: none). */
+pf_tcpflow *pf_tcpflow_new(pf_tcppool *pool);
 void pf_tcpflow_free(pf_tcpflow *f);
 /* Feeds one segment with payload; calls sub for what tshark would dissect.
    Returns 0, or -1 when out of memory (the segment is then skipped). */

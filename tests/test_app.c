@@ -137,7 +137,7 @@ static pf_pkt *seg(sess *s, int dir, uint8_t flags, const void *data, uint32_t n
   l4[12] = 0x50;
   l4[13] = flags;
   l4[14] = 0xff, l4[15] = 0xff;
-  memcpy(l4 + 20, data, n);
+  if (n) memcpy(l4 + 20, data, n);
   s->seq[dir] += n + ((flags & (SYN | FIN)) ? 1 : 0);
   uint32_t len = s->v6 ? eth_ipv6(frame_buf, dir, 6, l4, 20 + n) : eth_ipv4(frame_buf, dir, 6, l4, 20 + n);
   return decode(frame_buf, len);
@@ -330,7 +330,7 @@ static uint32_t client_hello(uint8_t *out, const char *sni, const uint8_t *extra
   body[n++] = 0;
   body[n++] = (uint8_t)(nl >> 8), body[n++] = (uint8_t)nl;
   memcpy(body + n, sni, nl), n += nl;
-  memcpy(body + n, extra, extra_len), n += extra_len;
+  if (extra_len) memcpy(body + n, extra, extra_len), n += extra_len;
   uint32_t o = 0;
   out[o++] = 0x16, out[o++] = 3, out[o++] = 1;
   out[o++] = (uint8_t)((n + 4) >> 8), out[o++] = (uint8_t)(n + 4);
@@ -481,7 +481,7 @@ static void test_reassembly_bounds(void) {
   memset(&st, 0, sizeof st);
   st.keep = 4;
   size_t max_bytes = 0;
-  pf_tcpflow *f = pf_tcpflow_new();
+  pf_tcpflow *f = pf_tcpflow_new(NULL);
   CHECK(f != NULL);
   feed_stream(f, &st, data, sizeof data, 1460, &max_bytes);
   CHECK(st.complete == 1);
@@ -494,7 +494,7 @@ static void test_reassembly_bounds(void) {
   /* the same PDU with the whole of it wanted: the store stops at PF_MSP_STORE */
   memset(&st, 0, sizeof st);
   max_bytes = 0;
-  f = pf_tcpflow_new();
+  f = pf_tcpflow_new(NULL);
   feed_stream(f, &st, data, sizeof data, 1460, &max_bytes);
   CHECK(st.complete == 1);
   CHECK(max_bytes <= PF_MSP_STORE + 2 * PF_MSP_RECENT + 1024);
@@ -505,7 +505,7 @@ static void test_reassembly_bounds(void) {
   memset(&st, 0, sizeof st);
   st.always_more = 1;
   max_bytes = 0;
-  f = pf_tcpflow_new();
+  f = pf_tcpflow_new(NULL);
   feed_stream(f, &st, data, sizeof data, 1000, &max_bytes);
   CHECK(st.calls > 1000);
   CHECK(max_bytes <= PF_MSP_STORE + 2 * PF_MSP_RECENT + 1024);
@@ -522,11 +522,57 @@ static void test_reassembly_bounds(void) {
   }
   memset(&st, 0, sizeof st);
   max_bytes = 0;
-  f = pf_tcpflow_new();
+  f = pf_tcpflow_new(NULL);
   feed_stream(f, &st, many, n, 7, &max_bytes);
   CHECK(st.complete == (int)pdus);
   CHECK(max_bytes < 4096);
   pf_tcpflow_free(f);
+}
+
+/* The shared budget: old incomplete PDUs give up their bytes, recent ones complete. */
+static void test_reassembly_pool(void) {
+  static uint8_t pdu[20004];
+  uint32_t body = sizeof pdu - 4;
+  pdu[0] = 0, pdu[1] = 0, pdu[2] = (uint8_t)(body >> 8), pdu[3] = (uint8_t)body;
+  memset(pdu + 4, 'p', body);
+  pf_tcppool *pool = pf_tcppool_new(100000);
+  CHECK(pool != NULL);
+  enum { NF = 10 };
+  pf_tcpflow *f[NF];
+  sub_state st[NF];
+  memset(st, 0, sizeof st);
+  /* every flow gets all but the last byte of its PDU */
+  for (int i = 0; i < NF; i++) {
+    f[i] = pf_tcpflow_new(pool);
+    pf_tcpdata s;
+    memset(&s, 0, sizeof s);
+    s.seq = 1;
+    s.nxtseq = 1 + sizeof pdu - 1;
+    s.data = pdu;
+    s.len = sizeof pdu - 1;
+    s.frame = (uint64_t)i + 1;
+    CHECK(pf_tcpflow_segment(f[i], &s, length_prefixed, &st[i]) == 0);
+    CHECK(pf_tcppool_bytes(pool) <= 100000 + sizeof pdu + 4096);
+  }
+  /* then the last byte */
+  int done = 0;
+  for (int i = 0; i < NF; i++) {
+    pf_tcpdata s;
+    memset(&s, 0, sizeof s);
+    s.seq = sizeof pdu;
+    s.nxtseq = sizeof pdu + 1;
+    s.data = pdu + sizeof pdu - 1;
+    s.len = 1;
+    s.frame = 100 + (uint64_t)i;
+    CHECK(pf_tcpflow_segment(f[i], &s, length_prefixed, &st[i]) == 0);
+    done += st[i].complete;
+  }
+  CHECK(st[NF - 1].complete == 1);   /* the most recent ones kept their bytes */
+  CHECK(st[0].complete == 0);        /* the oldest gave them up */
+  CHECK(done >= 3 && done < NF);
+  for (int i = 0; i < NF; i++) pf_tcpflow_free(f[i]);
+  CHECK(pf_tcppool_bytes(pool) == 0);
+  pf_tcppool_free(pool);
 }
 
 int main(void) {
@@ -539,6 +585,7 @@ int main(void) {
   test_tls_split_client_hello();
   test_tls_truncated_and_broken();
   test_reassembly_bounds();
+  test_reassembly_pool();
   if (dec) pf_decoder_free(dec);
   return check_report("test_app");
 }
