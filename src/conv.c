@@ -766,7 +766,8 @@ int pf_conv_tcp(pf_conv *c, pf_tcpseg *seg) {
 
 #ifdef PF_TCPSEG_ANALYSIS
   /* ack_lost_segment is left out: tshark 4.0's rule for it is not matched
-     yet (nor bytes_in_flight, which also needs the SACK blocks) */
+     yet. bytes_in_flight is exact once the caller subtracts the other
+     direction's latest SACK blocks (dissect_l4.c does) */
   seg->analysis = r.flags & ~(uint32_t)TA_ACK_LOST_PACKET;
   seg->bytes_in_flight = r.bytes_in_flight;
   if (r.flags & TA_DUPLICATE_ACK) {
