@@ -38,7 +38,8 @@ CORE_SRC  = src/pftime.c src/fields.c src/capture.c src/decode.c src/dissect_lin
             src/dissect_tls.c
 # the table verbs' kernels: pure C like CORE_SRC (kept apart: the fuzz harnesses leave the table out)
 VERB_SRC  = src/verbs.c src/groupby.c src/resample.c src/csv.c
-LUA_SRC   = src/table_lua.c src/column_lua.c src/verbs_lua.c src/groupby_lua.c src/filter_lua.c src/pktframe_lua.c
+# every src/*_lua.c is a binding compiled into core.so (a new one needs no edit here)
+LUA_SRC   = $(sort $(wildcard src/*_lua.c))
 CORE_OBJ  = $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o) $(VERB_SRC:src/%.c=$(BUILD)/obj/%.o)
 LUA_OBJ   = $(LUA_SRC:src/%.c=$(BUILD)/obj/%.o)
 HOST_SRC  = src/repl.c src/info.c
