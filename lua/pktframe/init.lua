@@ -21,6 +21,7 @@ M.compile_filter = core.compile_filter
 M.concat = core.concat
 M.read_csv = core.read_csv
 M.version = core.version
+M.args = require "pktframe.args"   -- pf.args{...}: options, --help and type checks for scripts
 -- Every other function of the C core is public under its own name (pf.hex, pf.scan, ...).
 for k, v in pairs(core) do
   if M[k] == nil and type(v) == "function" then M[k] = v end
