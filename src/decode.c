@@ -8,7 +8,7 @@
 #include "dissect.h"
 
 struct pf_decoder {
-  uint8_t want[PF_NFIELDS];
+  uint8_t want[PF_MAXFIELDS];
   int depth;
   pf_conv *conv;
   struct pf_reasm *reasm;
@@ -22,7 +22,7 @@ pf_decoder *pf_decoder_new(const int *fids, int nfids) {
   if (d == NULL) return NULL;
   d->depth = PF_LY_FRAME;
   for (int i = 0; i < nfids; i++) {
-    if (fids[i] < 0 || fids[i] >= PF_NFIELDS) continue;
+    if (fids[i] < 0 || fids[i] >= pf_field_count()) continue;
     d->want[fids[i]] = 1;
     if ((int)pf_fields[fids[i]].layer > d->depth) d->depth = (int)pf_fields[fids[i]].layer;
   }
@@ -52,7 +52,7 @@ void pf_decoder_free(pf_decoder *d) {
 void pf_pkt_init(pf_pkt *p) {
   p->nvals = 0;
   p->scratch_used = 0;
-  for (int i = 0; i < PF_NFIELDS; i++) p->first[i] = -1;
+  for (int i = 0; i < PF_MAXFIELDS; i++) p->first[i] = -1;
 }
 
 static void reset_vals(pf_pkt *p) {

@@ -1,14 +1,21 @@
-/* fields.c: the field registry (names, types, docs) and name look-up with suggestions. */
+/* fields.c: the field registry (names, types, docs), user-defined fields and name look-up with suggestions. */
 #include "pf.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define PF_FIELD(id, name, type, base, layer, doc) { name, type, base, layer, doc },
-const pf_field_info pf_fields[PF_NFIELDS] = {
+pf_field_info pf_fields[PF_MAXFIELDS] = {
 #include "fields.def"
 };
 #undef PF_FIELD
+
+/* Ids in use; a user field redefined with another type is retired (its id
+   stays valid for the tables that hold it, but look-up no longer finds it). */
+static int nfields = PF_NFIELDS;
+static unsigned char retired[PF_MAXFIELDS];
+
+int pf_field_count(void) { return nfields; }
 
 static const char *const ftype_names[PF_FT_COUNT_] = {
   "none", "bool", "uint", "int", "framenum", "ipv4", "ipv6", "ether",
@@ -21,8 +28,8 @@ const char *pf_ftype_name(pf_ftype t) {
 
 int pf_field_lookup(const char *name) {
   /* linear: called once per requested field, never per packet */
-  for (int i = 0; i < PF_NFIELDS; i++)
-    if (strcmp(pf_fields[i].name, name) == 0) return i;
+  for (int i = 0; i < nfields; i++)
+    if (!retired[i] && strcmp(pf_fields[i].name, name) == 0) return i;
   return -1;
 }
 
@@ -49,10 +56,10 @@ static int edit_distance(const char *a, const char *b) {
 }
 
 int pf_field_suggest(const char *name, const char **out, int max) {
-  int best[PF_NFIELDS];
+  int best[PF_MAXFIELDS];
   int n = 0;
-  for (int i = 0; i < PF_NFIELDS; i++) {
-    int d = edit_distance(name, pf_fields[i].name);
+  for (int i = 0; i < nfields; i++) {
+    int d = retired[i] ? 99 : edit_distance(name, pf_fields[i].name);
     /* a prefix or substring match is as good as one typo */
     if (d > 1 && *name && strstr(pf_fields[i].name, name)) d = 2;
     best[i] = d;
@@ -61,7 +68,7 @@ int pf_field_suggest(const char *name, const char **out, int max) {
   if (limit > 4) limit = 4;
   /* only the closest names: one good guess beats a list of poor ones */
   for (int d = 0; d <= limit && n == 0; d++)
-    for (int i = 0; i < PF_NFIELDS && n < max; i++)
+    for (int i = 0; i < nfields && n < max; i++)
       if (best[i] == d) out[n++] = pf_fields[i].name;
   return n;
 }

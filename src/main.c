@@ -438,7 +438,7 @@ static int cmd_lua(int argc, char **argv, int is_code, int quiet) {
 /* 0 for a field list "a,b,c" of known names, each once; else a usage error (returns 2). */
 static int check_field_list(const char *list) {
   char name[256];
-  unsigned char seen[PF_NFIELDS];
+  unsigned char seen[PF_MAXFIELDS];
   memset(seen, 0, sizeof seen);
   const char *p = list;
   for (;;) {

@@ -60,6 +60,11 @@ typedef enum pf_fid {
 } pf_fid;
 #undef PF_FIELD
 
+/* User-defined fields (pf.define_field) take the ids from PF_NFIELDS up, so
+   every array indexed by a field id is sized PF_MAXFIELDS. */
+#define PF_MAXUSERFIELDS 64
+#define PF_MAXFIELDS (PF_NFIELDS + PF_MAXUSERFIELDS)
+
 typedef struct pf_field_info {
   const char *name;
   pf_ftype type;
@@ -68,9 +73,13 @@ typedef struct pf_field_info {
   const char *doc;
 } pf_field_info;
 
-extern const pf_field_info pf_fields[PF_NFIELDS];
+/* The registry: the built-in fields, then the user fields up to
+   pf_field_count(). Only fields.c writes it (pf_field_define). */
+extern pf_field_info pf_fields[PF_MAXFIELDS];
+/* One past the highest field id in use (PF_NFIELDS + user fields). */
+int pf_field_count(void);
 const char *pf_ftype_name(pf_ftype t);
-/* Field id by exact name, or -1. */
+/* Field id by exact name (built-in or user), or -1. */
 int pf_field_lookup(const char *name);
 /* Up to max names closest to name (edit distance), for "did you mean"; returns count. */
 int pf_field_suggest(const char *name, const char **out, int max);
@@ -109,8 +118,8 @@ typedef struct pf_pkt {
   uint64_t offset;       /* byte offset of the record in its file */
   /* from the decoder */
   int nvals;
-  int16_t first[PF_NFIELDS];
-  int16_t last[PF_NFIELDS];
+  int16_t first[PF_MAXFIELDS];
+  int16_t last[PF_MAXFIELDS];
   pf_val vals[PF_MAX_VALS];
   size_t scratch_used;
   uint8_t scratch[PF_SCRATCH];   /* decoded text that is not in the packet (DNS names) */
