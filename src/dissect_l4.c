@@ -148,6 +148,11 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
   if (len < 20) return;   /* checksum and urgent pointer were not captured */
   pf_emit_u(c, PF_F_TCP_CHECKSUM, pf_get16(d + 16));
   pf_emit_u(c, PF_F_TCP_URGENT_POINTER, pf_get16(d + 18));
+  /* tshark hands the captured bytes after the header to the payload dissectors
+     (also inside an ICMPv6 quote), except on a RST, whose data is its reset
+     cause; an options walk that ran past the capture stopped it earlier */
+  if (len > hlen && !(flags & 0x004) && !(have_state && s.full_header == 2))
+    pf_emit_s(c, PF_F_TCP_PAYLOAD, d + hlen, len - hlen);
   if (!have_state) return;
   /* tshark prints the acked frame even when the RTT is zero and not shown */
   if (s.acks_frame) pf_emit_u(c, PF_F_TCP_ANALYSIS_ACKS_FRAME, s.acks_frame);
@@ -185,6 +190,9 @@ static void dissect_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
   pf_emit_u(c, PF_F_UDP_PORT, dport);
   pf_emit_u(c, PF_F_UDP_LENGTH, pf_get16(d + 4));
   pf_emit_u(c, PF_F_UDP_CHECKSUM, pf_get16(d + 6));
+  /* the whole captured IP payload after the header, even when the length field
+     says less (a reassembled datagram longer than udp.length keeps its tail) */
+  if (len > 8) pf_emit_s(c, PF_F_UDP_PAYLOAD, d + 8, len - 8);
   if (c->depth >= PF_LY_STATE && c->conv && pf_wants(c, PF_F_UDP_STREAM)) {
     int64_t st = pf_conv_udp(c->conv, af, src, dst, sport, dport);
     if (st < 0) { c->oom = 1; return; }
