@@ -78,20 +78,17 @@ end
 -- T4, notebook 003: the side with the higher port is the client, the lower port the server
 -- (equal ports: the source is the client); per (client, server, client port) the sum of ip.len
 -- and ack_rtt's min, mean, max and count, over the packets that match the filter "tcp" and
--- have IPv4 addresses. The notebook's assign_col (np.where) as two filters and a concat.
+-- have IPv4 addresses. The notebook's assign_col (np.where) as Column:where, row by row in C;
+-- rows without ports or IPv4 addresses get null keys, which the groupby leaves out.
 function tasks.T4()
   local t <close> = assert(pf.read(path, {filter = "tcp", fields = {
     "ip.src", "ip.dst", "tcp.srcport", "tcp.dstport", "ip.len", "tcp.analysis.ack_rtt"}}))
   phase("read")
-  local sp, dp = t:col("tcp.srcport"), t:col("tcp.dstport")
-  local cols = {"client", "server", "cliport", "ip.len", "tcp.analysis.ack_rtt"}
-  local fromcli <close> = t:filter(sp:ge(dp))        -- the source is the client
-  local fromsrv <close> = t:filter(sp:lt(dp))        -- the source is the server
-  phase("filter")
-  local both <close> = pf.concat(
-    fromcli:rename{["ip.src"] = "client", ["ip.dst"] = "server", ["tcp.srcport"] = "cliport"}:select(cols),
-    fromsrv:rename{["ip.dst"] = "client", ["ip.src"] = "server", ["tcp.dstport"] = "cliport"}:select(cols))
-  phase("concat")
+  local src, dst, sp, dp = t:col("ip.src"), t:col("ip.dst"), t:col("tcp.srcport"), t:col("tcp.dstport")
+  local fromcli = sp:ge(dp)                            -- the source is the client
+  local both <close> = t:with("client", fromcli:where(src, dst)):with("server", fromcli:where(dst, src))
+    :with("cliport", fromcli:where(sp, dp))
+  phase("where")
   local r <close> = both:groupby({"client", "server", "cliport"}):agg{
     {"ip.len", "ip.len", "sum"}, {"rtt_min", "tcp.analysis.ack_rtt", "min"},
     {"rtt_mean", "tcp.analysis.ack_rtt", "mean"}, {"rtt_max", "tcp.analysis.ack_rtt", "max"},

@@ -80,14 +80,8 @@ void pf_lua_pushcell(lua_State *L, const pf_column *c, size_t row, size_t occ) {
     case PF_FT_DOUBLE: lua_pushnumber(L, (lua_Number)v.v.d); break;
     case PF_FT_ABSTIME: case PF_FT_RELTIME: lua_pushnumber(L, (lua_Number)pf_time_to_double(v.v.t)); break;
     case PF_FT_STRING: lua_pushlstring(L, (const char *)v.v.s.p, v.v.s.len); break;
-    case PF_FT_BYTES: {
-      luaL_Buffer b;
-      size_t need = (size_t)v.v.s.len * 2;
-      char *s = luaL_buffinitsize(L, &b, need + 1);
-      pf_column_format(c, row, occ, s, need + 1);
-      luaL_pushresultsize(&b, need);
-      break;
-    }
+    /* scripts get the bytes themselves (string.unpack, pf.hex); text output stays hex */
+    case PF_FT_BYTES: lua_pushlstring(L, (const char *)v.v.s.p, v.v.s.len); break;
     case PF_FT_IPV4: case PF_FT_IPV6: case PF_FT_ETHER:
       pf_column_format(c, row, occ, buf, sizeof buf);
       lua_pushstring(L, buf);
@@ -269,29 +263,9 @@ static int col_ns(lua_State *L) {
 
 /* ---- operands ---- */
 
-/* Decodes hex text into a new userdata left on the stack; NULL for bad text. */
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-static const uint8_t *hexbytes(lua_State *L, const char *s, size_t n, size_t *out) {
-  if (n % 2) return NULL;
-  uint8_t *b = (uint8_t *)lua_newuserdatauv(L, n / 2 + 1, 0);
-  for (size_t i = 0; i < n; i += 2) {
-    int h = hexval(s[i]), l = hexval(s[i + 1]);
-    if (h < 0 || l < 0) return NULL;
-    b[i / 2] = (uint8_t)(h << 4 | l);
-  }
-  *out = n / 2;
-  return b;
-}
-
 /* The operand at arg for comparing with column type t: a column, a number,
    a boolean (1 or 0), or a string read as a value of t (an address, a MAC,
-   text, hex bytes). Raises naming arg. May push a value the operand points into. */
+   text, the bytes themselves). Raises naming arg. */
 static void checkoperand(lua_State *L, int arg, pf_ftype t, pf_operand *o, size_t n) {
   memset(o, 0, sizeof *o);
   switch (lua_type(L, arg)) {
@@ -325,18 +299,12 @@ static void checkoperand(lua_State *L, int arg, pf_ftype t, pf_operand *o, size_
           for (int i = 0; ok && i < 6; i++) o->v.v.a[i] = (uint8_t)x[i];
           break;
         }
-        case PF_FT_STRING:
+        /* a bytes cell is a Lua string of the bytes, so a string compares as
+           bytes too (pf.unhex turns hex text into them) */
+        case PF_FT_STRING: case PF_FT_BYTES:
           o->v.v.s.p = (const uint8_t *)s;
           o->v.v.s.len = (uint32_t)len;
           break;
-        case PF_FT_BYTES: {
-          size_t bl = 0;
-          const uint8_t *b = hexbytes(L, s, len, &bl);
-          ok = b != NULL;
-          o->v.v.s.p = b;
-          o->v.v.s.len = (uint32_t)bl;
-          break;
-        }
         default:
           luaL_argerror(L, arg, lua_pushfstring(L, "number expected (the column is %s), got string", pf_ftype_name(t)));
       }
@@ -486,6 +454,65 @@ static int col_band(lua_State *L) { return col_logic(L, '&'); }
 static int col_bor(lua_State *L) { return col_logic(L, '|'); }
 static int col_bnot(lua_State *L) { return col_logic(L, '!'); }
 
+/* ---- row-wise choice ---- */
+
+/* A side of mask:where at arg: nil is no value; a string is read as a value
+   of the other side's column type when the other side is a column, else as
+   text. Raises naming arg. */
+static void where_operand(lua_State *L, int arg, int other, pf_operand *o, size_t n) {
+  memset(o, 0, sizeof *o);
+  switch (lua_type(L, arg)) {
+    case LUA_TNIL: o->kind = PF_OPD_NULL; return;
+    case LUA_TNUMBER: case LUA_TBOOLEAN: checkoperand(L, arg, PF_FT_INT, o, n); return;
+    case LUA_TSTRING: {
+      LColumn *oc = (LColumn *)luaL_testudata(L, other, PF_COLUMN_MT);
+      if (oc != NULL) {
+        checkcolumn(L, other);
+        checkoperand(L, arg, oc->c->type, o, n);
+      } else {
+        size_t len;
+        o->kind = PF_OPD_VALUE;
+        o->type = PF_FT_STRING;
+        o->v.v.s.p = (const uint8_t *)lua_tolstring(L, arg, &len);
+        o->v.v.s.len = (uint32_t)len;
+      }
+      return;
+    }
+    default:
+      if (luaL_testudata(L, arg, PF_COLUMN_MT) == NULL) luaL_typeerror(L, arg, "pktframe.Column, number, string or nil");
+      checkoperand(L, arg, PF_FT_INT, o, n);
+      return;
+  }
+}
+
+/* mask:where(a [, b]): a's cell where mask is true, b's (nil: a null) where it is false or null. */
+static int col_where(lua_State *L) {
+  LColumn *lm = checkcolumn(L, 1);
+  luaL_checkany(L, 2);
+  lua_settop(L, 3);
+  if (!pf_type_is_int(lm->c->type))
+    return luaL_argerror(L, 1, lua_pushfstring(L, "the mask must be a bool or integer column, not %s",
+                                               pf_ftype_name(lm->c->type)));
+  pf_operand a, b;
+  where_operand(L, 2, 3, &a, lm->n);
+  where_operand(L, 3, 2, &b, lm->n);
+  if (a.kind == PF_OPD_NULL && b.kind == PF_OPD_NULL) return luaL_argerror(L, 2, "a value or a column expected, got nil");
+  const char *name = "where";
+  if (a.kind == PF_OPD_COL) name = colname(L, 2, (LColumn *)lua_touserdata(L, 2));
+  else if (b.kind == PF_OPD_COL) name = colname(L, 3, (LColumn *)lua_touserdata(L, 3));
+  pf_lua_newtable(L);
+  int rc;
+  pf_column *c = pf_where(&pf_lua_ctx, pf_lua_colref(lm), &a, &b, lm->n, name, &rc);
+  if (rc == PF_TABLE_ETYPE) {
+    const char *ta = a.kind == PF_OPD_COL ? pf_ftype_name(a.col.c->type) : luaL_typename(L, 2);
+    const char *tb = b.kind == PF_OPD_COL ? pf_ftype_name(b.col.c->type) : luaL_typename(L, 3);
+    return luaL_argerror(L, 3, lua_pushfstring(L, "cannot choose between %s and %s values", ta, tb));
+  }
+  pf_lua_checkrc(L, rc);
+  pf_lua_pushresult(L, -1, c, lm->n);
+  return 1;
+}
+
 /* Lua turns the result of '<' into a boolean: say what to write instead. */
 static int col_order(lua_State *L) {
   return luaL_error(L, "attempt to compare a pktframe.Column with '<': Lua makes that a boolean; "
@@ -596,6 +623,7 @@ static const luaL_Reg col_methods[] = {
   {"abs", col_abs},
   {"isnull", col_isnull},
   {"notnull", col_notnull},
+  {"where", col_where},
   {"diff", col_diff},
   {"shift", col_shift},
   {"cumsum", col_cumsum},

@@ -631,6 +631,124 @@ pf_column *pf_unary(const pf_ctx *ctx, int op, pf_colref a, const char *name, in
   return c;
 }
 
+/* ---- where ---- */
+
+/* The type a scalar integer i takes beside an integer column of type t: t
+   when i is one of t's values, else int. */
+static pf_ftype int_scalar_type(int64_t i, pf_ftype t) {
+  if (t == PF_FT_INT) return t;
+  if (t == PF_FT_BOOL) return i == 0 || i == 1 ? t : PF_FT_INT;
+  return i >= 0 ? t : PF_FT_INT;
+}
+
+/* The common type of where's sides and the field whose text form it keeps
+   (-1: none); 0, or -1 when the sides do not go together. */
+static int where_type(const pf_operand *a, const pf_operand *b, pf_ftype *type, int *fid) {
+  const pf_operand *side[2] = { a, b };
+  pf_ftype t[2];
+  int f[2];
+  for (int k = 0; k < 2; k++) {
+    f[k] = side[k]->kind == PF_OPD_COL ? side[k]->col.c->fid : -1;
+    t[k] = side[k]->kind == PF_OPD_NULL ? PF_FT_COUNT_ : type_of(side[k]);
+  }
+  if (t[0] == PF_FT_COUNT_ && t[1] == PF_FT_COUNT_) return -1;
+  /* a scalar integer beside an integer column takes the column's type when it fits */
+  for (int k = 0; k < 2; k++) {
+    const pf_operand *o = side[k], *other = side[1 - k];
+    if (o->kind == PF_OPD_INT && other->kind == PF_OPD_COL && pf_type_is_int(t[1 - k]))
+      t[k] = int_scalar_type(o->i, t[1 - k]);
+  }
+  if (t[0] == PF_FT_COUNT_ || t[1] == PF_FT_COUNT_ || t[0] == t[1]) {
+    *type = t[0] == PF_FT_COUNT_ ? t[1] : t[0];
+    if (side[0]->kind == PF_OPD_COL && side[1]->kind == PF_OPD_COL)
+      /* two columns: a field's text form when both print alike */
+      *fid = f[0] == f[1] || (f[0] >= 0 && f[1] >= 0 && pf_fields[f[0]].base == pf_fields[f[1]].base) ? f[0] : -1;
+    else
+      *fid = side[0]->kind == PF_OPD_COL ? f[0] : f[1];
+    if (*fid >= 0 && pf_fields[*fid].type != *type) *fid = -1;
+    return 0;
+  }
+  int ka = kind_of_type(t[0]), kb = kind_of_type(t[1]);
+  *fid = -1;
+  if (ka == K_INT && kb == K_INT) *type = PF_FT_INT;
+  else if ((ka == K_INT || ka == K_DBL) && (kb == K_INT || kb == K_DBL)) *type = PF_FT_DOUBLE;
+  else return -1;
+  return 0;
+}
+
+/* Writes side o's value for row r into row r of c (of the common type);
+   nothing for a null. PF_TABLE_OK or ENOMEM. */
+static int where_put(pf_column *c, const pf_operand *o, size_t r) {
+  if (o->kind == PF_OPD_NULL || !opd_valid(o, r)) return PF_TABLE_OK;
+  switch (c->type) {
+    case PF_FT_NONE: break;
+    case PF_FT_BOOL: case PF_FT_UINT: case PF_FT_INT: case PF_FT_FRAMENUM:
+      ((int64_t *)(void *)c->data)[r] = opd_int(o, r);
+      break;
+    case PF_FT_DOUBLE: ((double *)(void *)c->data)[r] = opd_dbl(o, r); break;
+    case PF_FT_ABSTIME: case PF_FT_RELTIME: put_time(c, r, opd_time(o, r)); break;
+    case PF_FT_IPV4: case PF_FT_IPV6: case PF_FT_ETHER: {
+      size_t w = c->type == PF_FT_IPV4 ? 4 : c->type == PF_FT_IPV6 ? 16 : 6;
+      const unsigned char *s = o->kind == PF_OPD_COL ? pf_cell_bytes(o->col.c, o->col.off + r) : o->v.v.a;
+      memcpy(c->data + r * c->width, s, w);   /* setlen zeroed the rest of an ether cell */
+      break;
+    }
+    case PF_FT_STRING: case PF_FT_BYTES: {
+      if (o->kind == PF_OPD_COL) {
+        pf_span sp = pf_cell_span(o->col.c, o->col.off + r);
+        return pf_column_setspan(c, r, o->col.c->arena + sp.off, (size_t)sp.len);
+      }
+      return pf_column_setspan(c, r, o->v.v.s.p, o->v.v.s.len);
+    }
+    default: return PF_TABLE_OK;
+  }
+  pf_column_setvalid(c, r);
+  return PF_TABLE_OK;
+}
+
+pf_column *pf_where(const pf_ctx *ctx, pf_colref m, const pf_operand *a, const pf_operand *b, size_t n,
+                    const char *name, int *rc) {
+  pf_ftype type;
+  int fid;
+  if (!pf_type_is_int(m.c->type) || where_type(a, b, &type, &fid) < 0) {
+    *rc = PF_TABLE_ETYPE;
+    return NULL;
+  }
+  pf_column *c = pf_column_new(ctx, type, fid, name);
+  if (c == NULL || pf_column_setlen(c, n) != PF_TABLE_OK) {
+    pf_column_release(c);
+    *rc = PF_TABLE_ENOMEM;
+    return NULL;
+  }
+  /* the common case, two integer columns of the result's type, in a tight loop */
+  if (pf_type_is_int(type) && a->kind == PF_OPD_COL && b->kind == PF_OPD_COL && a->col.c->type == type &&
+      b->col.c->type == type) {
+    const int64_t *x = (const int64_t *)(const void *)a->col.c->data + a->col.off;
+    const int64_t *y = (const int64_t *)(const void *)b->col.c->data + b->col.off;
+    int64_t *out = (int64_t *)(void *)c->data;
+    for (size_t r = 0; r < n; r++) {
+      if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
+      int t = truth(m, r);
+      const pf_colref *s = t ? &a->col : &b->col;
+      if (!pf_cell_valid(s->c, s->off + r)) continue;
+      out[r] = t ? x[r] : y[r];
+      pf_column_setvalid(c, r);
+    }
+    *rc = PF_TABLE_OK;
+    return c;
+  }
+  for (size_t r = 0; r < n; r++) {
+    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
+    *rc = where_put(c, truth(m, r) ? a : b, r);
+    if (*rc != PF_TABLE_OK) {
+      pf_column_release(c);
+      return NULL;
+    }
+  }
+  *rc = PF_TABLE_OK;
+  return c;
+}
+
 /* ---- running values ---- */
 
 size_t pf_shift_row(size_t r, size_t n, long long periods) {

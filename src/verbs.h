@@ -24,7 +24,7 @@ int pf_sort(const pf_ctx *ctx, const pf_colref *keys, const int *desc, int nkeys
 
 /* ---- column expressions ---- */
 
-enum { PF_OPD_COL, PF_OPD_INT, PF_OPD_DOUBLE, PF_OPD_VALUE };
+enum { PF_OPD_COL, PF_OPD_INT, PF_OPD_DOUBLE, PF_OPD_VALUE, PF_OPD_NULL /* pf_where only: no value */ };
 
 /* One side of an operation: a column, or a scalar used for every row. */
 typedef struct pf_operand {
@@ -62,6 +62,19 @@ pf_column *pf_logic(const pf_ctx *ctx, char op, pf_colref a, pf_colref b, const 
 enum { PF_UN_NEG, PF_UN_ABS, PF_UN_ISNULL, PF_UN_NOTNULL };
 /* -a and |a| (integers, doubles, reltimes), a is null, a is not null. */
 pf_column *pf_unary(const pf_ctx *ctx, int op, pf_colref a, const char *name, int *rc);
+
+/* Row-wise choice, as numpy.where(m, a, b): row r is a's cell where the
+   truth column m (integer types: nonzero is true) is true, b's where it is
+   false or null (pandas' where treats a missing condition as false); a null
+   chosen cell, or a PF_OPD_NULL side, gives a null. Each cell's first
+   occurrence only. The result's type: the sides' common type (a scalar
+   integer takes an integer column's type when its value fits it: >= 0 for
+   uint and framenum, 0 or 1 for bool); integer types that differ give int,
+   integers with doubles give double; a VALUE side must be of the other
+   side's type. It keeps the field's text form when both columns have it (or
+   one column and a scalar). ETYPE for other mixes or no typed side. */
+pf_column *pf_where(const pf_ctx *ctx, pf_colref m, const pf_operand *a, const pf_operand *b, size_t n,
+                    const char *name, int *rc);
 
 /* ---- running values ---- */
 
