@@ -294,6 +294,7 @@ int luaopen_pktframe_core(lua_State *L) {
   pf_lua_filter_register(L);
   pf_lua_verbs_register(L);
   pf_lua_live_register(L);
+  pf_lua_bytes_register(L);
   lua_pushvalue(L, -1);
   lua_pushcclosure(L, pf_read, 1);
   lua_setfield(L, -2, "read");

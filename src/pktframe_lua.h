@@ -51,6 +51,8 @@ void pf_lua_open_groupby(lua_State *L);
 void pf_lua_verbs_register(lua_State *L);
 /* Sets capture (live_lua.c) in the module table at the top of the stack. */
 void pf_lua_live_register(lua_State *L);
+/* Sets hex, unhex, printable, printable_ratio (bytes_lua.c) in the module table at the top. */
+void pf_lua_bytes_register(lua_State *L);
 
 /* Pushes a new closed pktframe.Table; the caller stores the pf_table in ->t,
    so that an error raised in between leaks nothing. [-0, +1, m] */
