@@ -15,6 +15,7 @@ struct pf_decoder {
   struct pf_app *app;       /* application-layer state (TCP streams, text) */
   int have_ref;
   pf_time ref, prev;
+  const pf_user_hook *user; /* user-defined fields, or NULL: one branch per record */
 };
 
 pf_decoder *pf_decoder_new(const int *fids, int nfids) {
@@ -49,6 +50,20 @@ void pf_decoder_free(pf_decoder *d) {
   free(d);
 }
 
+void pf_decoder_set_user(pf_decoder *d, const pf_user_hook *h) { d->user = h; }
+
+pf_val *pf_pkt_add(pf_pkt *p, int fid) {
+  if (p->nvals >= PF_MAX_VALS) return NULL;
+  int i = p->nvals++;
+  pf_val *v = &p->vals[i];
+  v->fid = (uint16_t)fid;
+  v->next = -1;
+  if (p->first[fid] < 0) p->first[fid] = (int16_t)i;
+  else p->vals[p->last[fid]].next = (int16_t)i;
+  p->last[fid] = (int16_t)i;
+  return v;
+}
+
 void pf_pkt_init(pf_pkt *p) {
   p->nvals = 0;
   p->scratch_used = 0;
@@ -81,7 +96,8 @@ int pf_decode(pf_decoder *d, pf_pkt *p) {
     uint32_t rlen = p->len > p->caplen ? p->len : p->caplen;
     pf_dissect_link(&c, p->linktype, p->data, p->caplen, rlen);
   }
-  return c.oom ? -1 : 0;
+  if (c.oom) return -1;
+  return d->user ? d->user->fn(d->user->ud, p) : 0;
 }
 
 /* Text forms are written by hand: snprintf was two thirds of the time of a

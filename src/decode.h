@@ -20,6 +20,21 @@ void pf_pkt_init(pf_pkt *p);
    Returns 0, or -1 when out of memory. */
 int pf_decode(pf_decoder *d, pf_pkt *p);
 
+/* A hook adding the values of user-defined fields (pf.define_field) to a
+   packet: pf_decode calls fn after the built-in fields of every record.
+   fn returns 0, or -1 when out of memory (pf_decode then fails). */
+typedef struct pf_user_hook {
+  int (*fn)(void *ud, pf_pkt *p);
+  void *ud;
+} pf_user_hook;
+
+/* Sets (or with NULL clears) d's user-field hook; h must outlive d. */
+void pf_decoder_set_user(pf_decoder *d, const pf_user_hook *h);
+
+/* Appends an occurrence of field fid (any id below pf_field_count()) to p,
+   chained after its earlier ones; NULL when p holds PF_MAX_VALS values. */
+pf_val *pf_pkt_add(pf_pkt *p, int fid);
+
 /* Occurrence iteration: for (i = p->first[f]; i >= 0; i = p->vals[i].next) */
 
 /* Appends the tshark text of value v of field fid to buf; returns the length

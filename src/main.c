@@ -248,7 +248,7 @@ static int cmd_fields(int argc, char **argv) {
   pf_bar pg;
   pf_bar_start(&pg, !quiet && isatty(2));
   signal(SIGINT, on_sigint);
-  pf_scan_opts so = { bpf, &interrupted, pf_bar_step, &pg, filter };
+  pf_scan_opts so = { bpf, &interrupted, pf_bar_step, &pg, filter, NULL };
   pf_diag diag;
   pf_diag_init(&diag);
   char err[512];
@@ -309,7 +309,7 @@ static int cmd_info(int argc, char **argv) {
     if (a[0] == '-' && a[1] != 0) continue;
     pf_bar pg;
     pf_bar_start(&pg, !quiet && isatty(2));
-    pf_scan_opts so = { NULL, &interrupted, pf_bar_step, &pg, NULL };
+    pf_scan_opts so = { NULL, &interrupted, pf_bar_step, &pg, NULL, NULL };
     pf_info inf;
     pf_diag diag;
     pf_diag_init(&diag);
@@ -510,7 +510,7 @@ static int cmd_repl(int argc, char **argv) {
     pf_filter_free(f);
   }
   if (o.bpf && *o.bpf) {
-    pf_scan_opts so = { o.bpf, NULL, NULL, NULL, NULL };
+    pf_scan_opts so = { o.bpf, NULL, NULL, NULL, NULL, NULL };
     pf_diag none;
     pf_diag_init(&none);
     int fid = PF_F_FRAME_NUMBER;

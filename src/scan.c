@@ -74,7 +74,7 @@ static void bpf_free(bpf_cache *bc) {
 int pf_scan(const char *const *paths, int npaths, const int *fids, int nfids,
             const pf_scan_opts *opts, pf_sink_fn sink, void *ud, pf_diag *diag,
             char *err, size_t errlen) {
-  pf_scan_opts none = { NULL, NULL, NULL, NULL, NULL };
+  pf_scan_opts none = { NULL, NULL, NULL, NULL, NULL, NULL };
   if (opts == NULL) opts = &none;
   int rc = PF_SCAN_OK;
   pf_decoder *dec = pf_decoder_new(fids, nfids);
@@ -88,6 +88,7 @@ int pf_scan(const char *const *paths, int npaths, const int *fids, int nfids,
     return PF_SCAN_ERROR;
   }
   pf_pkt_init(p);
+  pf_decoder_set_user(dec, opts->user);
   if (opts->bpf && *opts->bpf) {
     /* compile once up front so a typo fails before any file is read */
     if (bpf_for(&bc, opts->bpf, 1, err, errlen) == NULL) { rc = PF_SCAN_ERROR; goto done; }

@@ -30,6 +30,7 @@ typedef struct pf_scan_opts {
   pf_progress_fn progress;                /* called every few MB, or NULL */
   void *progress_ud;
   const pf_filter *filter;                /* display filter on decoded packets, or NULL */
+  const struct pf_user_hook *user;        /* user-defined fields (decode.h), or NULL */
 } pf_scan_opts;
 
 enum {

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   pf_diag diag;
   pf_diag_init(&diag);
   char err[512];
-  pf_scan_opts opts = { NULL, NULL, NULL, NULL, NULL };
+  pf_scan_opts opts = { NULL, NULL, NULL, NULL, NULL, NULL };
   const char *paths[1] = { path };
   pf_scan(paths, 1, all, PF_NFIELDS, &opts, sink, NULL, &diag, err, sizeof err);
   pf_diag_free(&diag);
