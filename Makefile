@@ -53,7 +53,7 @@ HDRS      = $(wildcard src/*.h) src/fields.def
 UNIT_SRC  = $(wildcard tests/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 
-DEPS_PKGS = gcc make pkg-config lua5.4 liblua5.4-dev libpcap-dev libpcre2-dev zlib1g-dev lua-lpeg lua-busted tshark libreadline-dev tmux clang python3-pandas
+DEPS_PKGS = gcc make pkg-config lua5.4 liblua5.4-dev libpcap-dev libpcre2-dev zlib1g-dev lua-lpeg lua-busted tshark libreadline-dev tmux clang python3-pandas librsvg2-bin ieee-data
 
 all: $(BUILD)/pktframe $(BUILD)/lib/pktframe/core.so
 
@@ -100,6 +100,7 @@ test: deps all $(UNIT_BIN)
 	  "difftest lua5.4 tests/difftest.lua $(BUILD)/pktframe $(SHARED)/captures $(SHARED)/fields-core.txt" \
 	  "filtertest lua5.4 tests/filtertest.lua $(BUILD)/pktframe $(SHARED)/captures tests/filters.txt" \
 	  "oracle python3 tests/oracle_test.py $(BUILD)/pktframe $(SHARED)/captures" \
+	  "plot sh tests/plot_test.sh $(BUILD)/pktframe" \
 	  "fuzz-replay $(MAKE) -s fuzz-replay"
 
 # ---- demo ----
