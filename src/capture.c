@@ -83,15 +83,16 @@ static size_t fill(pf_reader *r, size_t want) {
     r->end -= r->pos;
     r->pos = 0;
   }
-  if (want > r->cap) {
-    size_t ncap = r->cap;
-    while (ncap < want) ncap *= 2;
-    uint8_t *nb = realloc(r->buf, ncap);
-    if (nb == NULL) return r->end - r->pos;
-    r->buf = nb;
-    r->cap = ncap;
-  }
   while (r->end < want) {
+    /* grow only once the buffer is full: a damaged length asking for a
+       gigabyte costs at most twice the bytes the file really has */
+    if (r->end == r->cap) {
+      size_t ncap = r->cap * 2 < want ? r->cap * 2 : want;
+      uint8_t *nb = realloc(r->buf, ncap);
+      if (nb == NULL) break;
+      r->buf = nb;
+      r->cap = ncap;
+    }
     ssize_t got;
     if (r->gz) {
       size_t want_n = r->cap - r->end;
@@ -197,7 +198,9 @@ pf_reader *pf_reader_open(const char *path, char *err, size_t errlen) {
     r->gzipped = 1;
     r->size = 0;   /* the uncompressed size is not known up front */
   }
+  /* a small file gets a small buffer: opening one must be cheap (the fuzzer opens millions) */
   r->cap = BUF_INIT;
+  if (!r->gzipped && r->size > 0 && r->size < BUF_INIT) r->cap = r->size < 4096 ? 4096 : (size_t)r->size;
   r->buf = malloc(r->cap);
   if (r->buf == NULL) {
     snprintf(err, errlen, "out of memory");

@@ -23,8 +23,10 @@ typedef struct pending {
   uint8_t *buf;                /* MAX_DGRAM bytes */
 } pending;
 
+/* slots are allocated on first use: most captures have no fragments, and a
+   decoder (one per read, one per fuzz input) must be cheap to make */
 struct pf_reasm {
-  pending slots[MAX_PENDING];
+  pending *slots[MAX_PENDING];
   uint64_t clock;
   uint8_t *done;               /* the last completed datagram */
 };
@@ -36,7 +38,11 @@ struct pf_reasm *pf_reasm_new(void) {
 
 void pf_reasm_free(struct pf_reasm *r) {
   if (r == NULL) return;
-  for (int i = 0; i < MAX_PENDING; i++) free(r->slots[i].buf);
+  for (int i = 0; i < MAX_PENDING; i++) {
+    if (r->slots[i] == NULL) continue;
+    free(r->slots[i]->buf);
+    free(r->slots[i]);
+  }
   free(r->done);
   free(r);
 }
@@ -60,12 +66,18 @@ int pf_reasm_add(struct pf_reasm *r, int af, const uint8_t *src, const uint8_t *
                  const uint8_t **out, uint32_t *outlen) {
   size_t alen = af == 4 ? 4 : 16;
   pending *p = NULL, *victim = NULL, *freeslot = NULL;
+  int empty = -1;
   for (int i = 0; i < MAX_PENDING; i++) {
-    pending *s = &r->slots[i];
+    pending *s = r->slots[i];
+    if (s == NULL) { if (empty < 0) empty = i; continue; }
     if (!s->used) { if (!freeslot) freeslot = s; continue; }
     if (s->af == af && s->id == id && s->proto == proto && memcmp(s->src, src, alen) == 0 &&
         memcmp(s->dst, dst, alen) == 0) { p = s; break; }
     if (!victim || s->age < victim->age) victim = s;
+  }
+  if (p == NULL && freeslot == NULL && empty >= 0) {
+    freeslot = r->slots[empty] = calloc(1, sizeof(pending));
+    if (freeslot == NULL) return -1;
   }
   if (p == NULL) {
     p = freeslot ? freeslot : victim;
