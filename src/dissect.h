@@ -85,6 +85,10 @@ void pf_dissect_ipproto(pf_dctx *c, int proto, int af, const uint8_t *src, const
 
 /* ---- application layer (dissect_app.c) ---- */
 
+/* Bytes no dissector claims, as tshark's data dissector shows them: data.data
+   (the captured bytes, pointing at d) and data.len; nothing when len is 0. */
+void pf_dissect_data(pf_dctx *c, const uint8_t *d, uint32_t len);
+
 /* The application payload of a UDP datagram (DNS, mDNS, LLMNR, DHCP, SSDP). */
 void pf_app_udp(pf_dctx *c, uint16_t sport, uint16_t dport, const uint8_t *d, uint32_t len,
                 uint32_t rlen);

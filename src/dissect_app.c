@@ -169,6 +169,32 @@ static int stream_side(const app_stream *st, const pf_tcpseg *s) {
   return !(s->sport == st->a_port && memcmp(st->a_addr, s->src, s->af == 6 ? 16 : 4) == 0);
 }
 
+/* ---- the data dissector ---- */
+
+void pf_dissect_data(pf_dctx *c, const uint8_t *d, uint32_t len) {
+  /* packet-data.c adds nothing for an empty buffer, and counts captured bytes */
+  if (len == 0) return;
+  pf_emit_s(c, PF_F_DATA_DATA, d, len);
+  pf_emit_u(c, PF_F_DATA_LEN, len);
+}
+
+/* data.data over a TCP buffer: the packet's bytes when they are in one piece,
+   else a copy that lives until the next packet. */
+static void data_vbuf(pf_dctx *c, const pf_vbuf *b) {
+  if (b->len == 0 || (!pf_wants(c, PF_F_DATA_DATA) && !pf_wants(c, PF_F_DATA_LEN))) return;
+  const uint8_t *d = pf_vbuf_span(b, 0, b->len);
+  if (d == NULL) {
+    uint8_t *o = pf_app_text_alloc(c, b->len);
+    if (o == NULL) return;
+    for (uint32_t i = 0; i < b->len; i++) {
+      int v = pf_vbuf_byte(b, i);
+      o[i] = (uint8_t)(v < 0 ? 0 : v);
+    }
+    d = o;
+  }
+  pf_dissect_data(c, d, b->len);
+}
+
 /* ---- UDP ---- */
 
 /* tshark's DNS heuristic over UDP (dns_udp): a plain query or a small response
@@ -217,6 +243,7 @@ void pf_app_udp(pf_dctx *c, uint16_t sport, uint16_t dport, const uint8_t *d, ui
   if (lo && udp_try(c, UDP_PORT(lo), d, len, rlen)) return;
   if (hi && udp_try(c, UDP_PORT(hi), d, len, rlen)) return;
   if (dns_heuristic(d, len, rlen)) pf_dns_dissect(c, d, len, rlen);
+  else pf_dissect_data(c, d, len);   /* no port or heuristic dissector took it */
 }
 
 /* ---- TCP ---- */
@@ -269,7 +296,10 @@ static void http_tunnel(tcp_ctx *t, const pf_vbuf *b, int can_desegment, pf_dese
   long up = hc->uri_port;
   static const long http_ports[] = { 80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710 };
   for (size_t i = 0; i < sizeof http_ports / sizeof http_ports[0]; i++)
-    if (up == http_ports[i]) return;   /* the data dissector */
+    if (up == http_ports[i]) {   /* the data dissector */
+      data_vbuf(t->c, b);
+      return;
+    }
   app_stream *st = t->st;
   int from_server = t->side == hc->tunnel_side - 1;
   /* the conversation tshark finds with the tunnel's port: the stream's own when
@@ -286,7 +316,10 @@ static void http_tunnel(tcp_ctx *t, const pf_vbuf *b, int can_desegment, pf_dese
   }
   /* a conversation whose dissector is HTTP (set by the heuristic) gets the data
      dissector, against endless recursion (conversation_dissector_is_http) */
-  if (sc->conv_proto == P_HTTP && t->s->frame >= sc->conv_from) return;
+  if (sc->conv_proto == P_HTTP && t->s->frame >= sc->conv_from) {
+    data_vbuf(t->c, b);
+    return;
+  }
   tcp_ctx in = *t;
   in.sc = sc;
   in.in_tunnel = t->in_tunnel + 1;
@@ -387,7 +420,9 @@ static void decode_ports(tcp_ctx *t, const pf_vbuf *b, uint16_t server_port, int
     sc->conv_proto = P_HTTP;
     sc->conv_from = frame;
     try_proto(t, P_HTTP, b, can_desegment, req);
+    return;
   }
+  data_vbuf(t->c, b);   /* "we don't know this; dissect it as data" */
 }
 
 /* tshark's decode_tcp_ports for one buffer (a segment or a reassembled PDU). */

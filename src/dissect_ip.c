@@ -14,11 +14,17 @@ static void ip_payload(pf_dctx *c, int af, const uint8_t *src, const uint8_t *ds
       uint32_t wlen;
       int done = pf_reasm_add(c->reasm, af, src, dst, id, proto, frag_off, more, d, len, &whole, &wlen);
       if (done < 0) { c->oom = 1; return; }
-      if (done == 0) return;
+      if (done == 0) {   /* tshark shows a fragment waiting for the rest as data */
+        pf_dissect_data(c, d, len);
+        return;
+      }
       pf_dissect_ipproto(c, proto, af, src, dst, whole, wlen, wlen);
       return;
     }
-    if (frag_off != 0) return;   /* a later fragment alone holds no transport header */
+    if (frag_off != 0) {   /* a later fragment alone holds no transport header */
+      pf_dissect_data(c, d, len);
+      return;
+    }
     c->fragment = 1;
     pf_dissect_ipproto(c, proto, af, src, dst, d, len, rlen);
     c->fragment = 0;

@@ -206,12 +206,36 @@ static void dissect_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
   }
 }
 
+/* The data of an ICMP echo request or reply, as packet-icmp.c hands it to the
+   data dissector: after the first 8 bytes of data when they read (big-endian,
+   else little-endian) as a timeval within a day after the frame's time. */
+static void icmp_echo_data(pf_dctx *c, const uint8_t *d, uint32_t len) {
+  if (len <= 8) return;
+  const uint8_t *data = d + 8;
+  uint32_t n = len - 8;
+  if (n >= 8) {
+    int64_t fsecs = c->p->ts.secs;
+    uint32_t secs = pf_get32(data);
+    int32_t usecs = (int32_t)pf_get32(data + 4);   /* nstime_t's nsecs is an int */
+    if ((uint32_t)((int64_t)secs - fsecs) >= 3600 * 24 || usecs >= 1000000) {
+      secs = (uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 | (uint32_t)data[3] << 24;
+      usecs = (int32_t)((uint32_t)data[4] | (uint32_t)data[5] << 8 | (uint32_t)data[6] << 16 | (uint32_t)data[7] << 24);
+    }
+    if ((uint32_t)((int64_t)secs - fsecs) < 3600 * 24 && usecs < 1000000) {
+      data += 8;
+      n -= 8;
+    }
+  }
+  pf_dissect_data(c, data, n);
+}
+
 static void dissect_icmp(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
   if (len < 4) return;
   uint8_t type = d[0];
   pf_emit_u(c, PF_F_ICMP_TYPE, type);
   pf_emit_u(c, PF_F_ICMP_CODE, d[1]);
   if (c->in_error) return;   /* an error about an error quotes nothing further */
+  if ((type == 0 || type == 8) && c->depth >= PF_LY_APP) icmp_echo_data(c, d, len);
   if ((type == 3 || type == 4 || type == 5 || type == 11 || type == 12) && len > 8) {
     uint32_t k = rlen - 8;
     c->in_error = 4;

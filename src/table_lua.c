@@ -171,6 +171,35 @@ static int tbl_row(lua_State *L) {
   return 1;
 }
 
+/* The iterator of t:rows(): upvalue 1 the table, 2 the next row (1-based).
+   Returns a fresh {name = value} (nulls absent) and the row index, nil at the end. */
+static int rows_next(lua_State *L) {
+  LTable *lt = (LTable *)lua_touserdata(L, lua_upvalueindex(1));
+  lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
+  if (lt->t == NULL) return luaL_error(L, "rows: the table was closed during the loop");
+  if (i < 1 || (lua_Unsigned)i > (lua_Unsigned)pf_table_nrows(lt->t)) return 0;
+  lua_pushinteger(L, i + 1);
+  lua_replace(L, lua_upvalueindex(2));
+  int n = pf_table_ncols(lt->t);
+  lua_createtable(L, 0, n);
+  for (int j = 0; j < n; j++) {
+    pf_colref r = pf_table_colref(lt->t, j);
+    pf_lua_pushcell(L, r.c, r.off + (size_t)(i - 1), 0);
+    lua_setfield(L, -2, pf_table_colname(lt->t, j));
+  }
+  lua_pushinteger(L, i);
+  return 2;
+}
+
+/* t:rows(): for row, i in t:rows() do ... end, each row as t:row(i) gives it. */
+static int tbl_rows(lua_State *L) {
+  checktable(L, 1);
+  lua_settop(L, 1);
+  lua_pushinteger(L, 1);
+  lua_pushcclosure(L, rows_next, 2);
+  return 1;
+}
+
 static int tbl_head(lua_State *L) {
   pf_table *t = checktable(L, 1);
   lua_Integer n = luaL_optinteger(L, 2, 5);
@@ -331,6 +360,7 @@ static const luaL_Reg tbl_methods[] = {
   {"columns", tbl_columns},
   {"col", tbl_col},
   {"row", tbl_row},
+  {"rows", tbl_rows},
   {"types", tbl_types},
   {"head", tbl_head},
   {"tail", tbl_tail},
