@@ -187,5 +187,32 @@ if command -v groff >/dev/null 2>&1 && [ -f docs/pktframe.1 ]; then
   warn=$(groff -man -ww -z docs/pktframe.1 2>&1)
   if [ -z "$warn" ]; then ok "the man page formats without warnings"; else no "the man page formats without warnings" "$warn"; fi
 fi
+# modules: a script requires what sits next to it, then PKTFRAME_PATH's folders (colon-separated,
+# in order), then ~/.pktframe/lua, then pktframe's own modules
+mkdir -p "$tmp/scr" "$tmp/pp1/pkg" "$tmp/pp2" "$tmp/home/.pktframe/lua"
+echo 'return "beside"' >"$tmp/scr/mod_beside.lua"
+echo 'return "pp1"' >"$tmp/pp1/mod_first.lua"
+echo 'return "pp2"' >"$tmp/pp2/mod_first.lua"
+echo 'return "pp2 only"' >"$tmp/pp2/mod_pp2.lua"
+echo 'return "init of pkg"' >"$tmp/pp1/pkg/init.lua"
+echo 'return "home"' >"$tmp/home/.pktframe/lua/mod_home.lua"
+echo 'return "pp2 wins over home"' >"$tmp/pp2/mod_home2.lua"
+echo 'return "home loses"' >"$tmp/home/.pktframe/lua/mod_home2.lua"
+echo 'return "beside wins"' >"$tmp/scr/mod_first.lua"
+cat >"$tmp/scr/main.lua" <<'LUA'
+print(require "mod_beside", require "mod_first", require "mod_pp2", require "pkg", require "mod_home",
+      require "mod_home2", require("pktframe").version ~= nil)
+LUA
+expect "a script requires modules beside it, from PKTFRAME_PATH and ~/.pktframe/lua, in that order" 0 \
+  "beside	beside wins	pp2 only	init of pkg	home	pp2 wins over home	true" \
+  env HOME="$tmp/home" PKTFRAME_PATH="$tmp/pp1::$tmp/pp2" "$PF" run "$tmp/scr/main.lua"
+echo 'print(require "mod_beside")' >"$tmp/scr/rel.lua"
+expect "a script run by a relative path finds the modules beside it" 0 "beside" \
+  sh -c 'cd "$1" && "$2" run rel.lua' sh "$tmp/scr" "$PF"
+echo 'print(require "mod_first")' >"$tmp/scr2.lua"
+expect "PKTFRAME_PATH folders are searched in the order given" 0 "pp1" \
+  env PKTFRAME_PATH="$tmp/pp1:$tmp/pp2" "$PF" run "$tmp/scr2.lua"
+expect "a missing module names the folders searched" 1 "$tmp/home/.pktframe/lua/nosuch.lua" \
+  env HOME="$tmp/home" "$PF" -e 'require "nosuch"'
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
