@@ -365,6 +365,23 @@ static void lua_dir(char *out, size_t n) {
   snprintf(out, n, "%s", PF_LUADIR);
 }
 
+/* Adds "D/?.lua;D/?/init.lua;" for the folder D (n bytes at d). A folder whose
+   name has ';' or '?' cannot be written as a Lua path template and is left out;
+   an entry that already holds a '?' is taken as a template as it is. */
+static void add_dir_templates(luaL_Buffer *b, const char *d, size_t n) {
+  if (n == 0 && d[0] != 0 && d[0] != '/') return;   /* an empty PKTFRAME_PATH entry */
+  if (memchr(d, ';', n) != NULL) return;
+  if (memchr(d, '?', n) != NULL) {
+    luaL_addlstring(b, d, n);
+    luaL_addchar(b, ';');
+    return;
+  }
+  for (int k = 0; k < 2; k++) {
+    luaL_addlstring(b, d, n);
+    luaL_addstring(b, k == 0 ? "/?.lua;" : "/?/init.lua;");
+  }
+}
+
 static lua_State *new_state(void) {
   lua_State *L = luaL_newstate();
   if (L == NULL) return NULL;
@@ -378,14 +395,46 @@ static lua_State *new_state(void) {
   /* tracebacks leave out frames of the modules found here */
   lua_pushstring(L, dir);
   lua_setfield(L, LUA_REGISTRYINDEX, "pktframe.luadir");
+  /* package.path: every PKTFRAME_PATH directory, ~/.pktframe/lua, pktframe's
+     own modules, then Lua's default (a script's folder goes first: add_script_dir) */
   lua_getglobal(L, "package");
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
   const char *extra = getenv("PKTFRAME_PATH");
-  lua_pushfstring(L, "%s%s%s/?.lua;%s/?/init.lua;", extra ? extra : "", extra ? ";" : "", dir, dir);
+  while (extra && *extra) {
+    size_t n = strcspn(extra, ":");
+    add_dir_templates(&b, extra, n);
+    extra += n;
+    if (*extra == ':') extra++;
+  }
+  const char *home = getenv("HOME");
+  char hd[PATH_MAX];
+  if (home && *home && (size_t)snprintf(hd, sizeof hd, "%s/.pktframe/lua", home) < sizeof hd)
+    add_dir_templates(&b, hd, strlen(hd));
+  add_dir_templates(&b, dir, strlen(dir));
+  luaL_pushresult(&b);
   lua_getfield(L, -2, "path");
   lua_concat(L, 2);
   lua_setfield(L, -2, "path");
   lua_pop(L, 1);
   return L;
+}
+
+/* Puts the folder of a script first in package.path, so that it can require
+   the modules next to it. */
+static void add_script_dir(lua_State *L, const char *script) {
+  const char *slash = strrchr(script, '/');
+  luaL_Buffer b;
+  lua_getglobal(L, "package");
+  luaL_buffinit(L, &b);
+  if (slash == NULL) add_dir_templates(&b, ".", 1);
+  else if (slash == script) add_dir_templates(&b, "", 0);   /* "/x.lua": the root */
+  else add_dir_templates(&b, script, (size_t)(slash - script));
+  luaL_pushresult(&b);
+  lua_getfield(L, -2, "path");
+  lua_concat(L, 2);
+  lua_setfield(L, -2, "path");
+  lua_pop(L, 1);
 }
 
 static int is_interrupted(lua_State *L) {
@@ -419,6 +468,7 @@ static int cmd_lua(int argc, char **argv, int is_code, int quiet) {
     lua_pushcfunction(L, require_pf);
     status = pf_repl_docall(L, 0, 0, 1);
   }
+  if (!is_code) add_script_dir(L, argv[0]);
   if (status == LUA_OK)
     status = is_code ? luaL_loadbuffer(L, argv[0], strlen(argv[0]), "=(command line)") : luaL_loadfile(L, argv[0]);
   if (status == LUA_OK) {
