@@ -1,0 +1,224 @@
+-- bytes_spec.lua: payload bytes as Lua strings (tcp.payload, udp.payload, data.data), pf.hex,
+-- pf.unhex, pf.printable, pf.printable_ratio and t:rows().
+local pf = require "pktframe"
+
+-- Real captures, used in place (the Makefile sets PKTFRAME_SHARED); expected values
+-- come from TShark 4.0.17 (Debian 12), run here when it is installed.
+local CAPTURES = (os.getenv("PKTFRAME_SHARED") or "/work/shared") .. "/captures"
+
+local function capture(name)
+  local path = CAPTURES .. "/" .. name
+  local f = io.open(path, "rb")
+  if f == nil then
+    pending(path .. " is absent: specs on real captures are skipped")
+    return nil
+  end
+  f:close()
+  return path
+end
+
+local function have_tshark()
+  local ok = os.execute("command -v tshark >/dev/null 2>&1")
+  if not ok then pending("tshark is not installed: the comparison with it is skipped") end
+  return ok
+end
+
+-- tshark's -T fields rows for one capture and fields: { [frame] = {cells...} }.
+-- Only our own fixed names reach the shell (the capture names below are literals).
+local function tshark_rows(name, fields)
+  local cmd = "tshark -n -r '" .. CAPTURES .. "/" .. name .. "' -T fields -E separator=/t -E occurrence=f -e frame.number"
+  for _, f in ipairs(fields) do cmd = cmd .. " -e " .. f end
+  local p = assert(io.popen(cmd .. " 2>/dev/null"))
+  local rows = {}
+  for line in p:lines() do
+    local cells = {}
+    for c in (line .. "\t"):gmatch("([^\t]*)\t") do cells[#cells + 1] = c end
+    rows[tonumber(cells[1])] = cells
+  end
+  p:close()
+  return rows
+end
+
+-- every byte value once, and the hex text of it computed with string.format
+local ALL = {}
+for b = 0, 255 do ALL[#ALL + 1] = string.char(b) end
+ALL = table.concat(ALL)
+local function fmt_hex(s, sep)
+  local out = {}
+  for i = 1, #s do out[i] = string.format("%02x", s:byte(i)) end
+  return table.concat(out, sep or "")
+end
+
+describe("pf.hex", function()
+  it("writes every byte as two lowercase hex digits", function()
+    assert.are.equal(fmt_hex(ALL), pf.hex(ALL))
+    assert.are.equal(512, #pf.hex(ALL))
+    assert.are.equal("", pf.hex(""))
+    assert.are.equal("00017f80ff", pf.hex("\0\1\127\128\255"))
+  end)
+  it("puts the separator between bytes only", function()
+    assert.are.equal("de:ad:be:ef", pf.hex("\xde\xad\xbe\xef", ":"))
+    assert.are.equal(fmt_hex(ALL, " - "), pf.hex(ALL, " - "))
+    assert.are.equal("41", pf.hex("A", ":"))
+    assert.are.equal("", pf.hex("", ":"))
+  end)
+  it("names a bad argument", function()
+    assert.has_error(function() pf.hex(nil) end, "bad argument #1 to 'hex' (string expected, got nil)")
+    assert.has_error(function() pf.hex("a", {}) end, "bad argument #2 to 'hex' (string expected, got table)")
+  end)
+end)
+
+describe("pf.unhex", function()
+  it("reads what pf.hex writes, with or without separators, in either case", function()
+    assert.are.equal(ALL, pf.unhex(fmt_hex(ALL)))
+    assert.are.equal(ALL, pf.unhex(fmt_hex(ALL):upper()))
+    assert.are.equal(ALL, pf.unhex(fmt_hex(ALL, ":")))
+    assert.are.equal("\xde\xad\xbe\xef", pf.unhex("DE:ad-be ef"))
+    assert.are.equal("", pf.unhex(""))
+  end)
+  it("names the position of what it cannot read", function()
+    local cases = {
+      { "abc", "odd number of hex digits (a lone digit at position 3)" },
+      { "a:bc", "odd number of hex digits (a lone digit at position 1)" },
+      { "deadbeeg", "invalid hex digit 'g' at position 8" },
+      { "0x01", "invalid hex digit 'x' at position 2" },
+      { "de\1ad", "invalid hex digit '\\x01' at position 3" },
+      { ":de", "unexpected separator ':' at position 1" },
+      { "de::ad", "unexpected separator ':' at position 4" },
+      { "de:", "unexpected separator ':' at position 3" },
+      { "de ad  be", "unexpected separator ' ' at position 7" },
+      { "de_ad", "invalid hex digit '_' at position 3" },
+    }
+    for _, c in ipairs(cases) do
+      assert.has_error(function() pf.unhex(c[1]) end, "bad argument #1 to 'unhex' (" .. c[2] .. ")")
+    end
+    assert.has_error(function() pf.unhex() end, "bad argument #1 to 'unhex' (string expected, got no value)")
+  end)
+end)
+
+describe("pf.printable", function()
+  it("keeps 0x20 to 0x7e and makes every other byte a dot", function()
+    local want = ALL:gsub(".", function(ch)
+      local b = ch:byte()
+      return (b >= 32 and b <= 126) and ch or "."
+    end)
+    assert.are.equal(want, pf.printable(ALL))
+    assert.are.equal("a.b.c. ~.", pf.printable("a\tb\rc\n ~\127"))
+    assert.are.equal("", pf.printable(""))
+  end)
+end)
+
+describe("pf.printable_ratio", function()
+  it("is the fraction of printable bytes, 0 for the empty string", function()
+    assert.are.equal(95 / 256, pf.printable_ratio(ALL))
+    assert.are.equal(0.5, pf.printable_ratio("ab\0\r"))
+    assert.are.equal(1.0, pf.printable_ratio("GET / HTTP/1.1"))
+    assert.are.equal(0, pf.printable_ratio(""))
+    assert.are.equal("float", math.type(pf.printable_ratio("")))
+  end)
+end)
+
+describe("payload fields", function()
+  it("are Lua strings equal to the bytes tshark prints as hex", function()
+    local path = capture("http-nsec-bigendian.pcap")
+    if not path or not have_tshark() then return end
+    local want = tshark_rows("http-nsec-bigendian.pcap", { "tcp.payload" })
+    local t <close> = assert(pf.read(path, { fields = { "frame.number", "tcp.payload" } }))
+    assert.are.equal("bytes", t:col("tcp.payload"):type())
+    local n = 0
+    for row in t:rows() do
+      local p = row["tcp.payload"]
+      if p then
+        n = n + 1
+        assert.are.equal("string", type(p))
+        assert.are.equal(want[row["frame.number"]][2], pf.hex(p))
+      else
+        assert.are.equal("", want[row["frame.number"]][2])
+      end
+    end
+    assert.is_true(n >= 3)
+  end)
+
+  it("unpack as tshark decodes them (DNS ids from udp.payload)", function()
+    local path = capture("dns-mixed.pcap")
+    if not path or not have_tshark() then return end
+    local want = tshark_rows("dns-mixed.pcap", { "dns.id", "udp.payload" })
+    local t <close> = assert(pf.read(path, { fields = { "frame.number", "udp.payload" } }))
+    local n = 0
+    for row in t:rows() do
+      local w = want[row["frame.number"]]
+      if w[2] ~= "" then
+        n = n + 1
+        assert.are.equal(tonumber(w[2]), (string.unpack(">I2", row["udp.payload"])))
+        assert.are.equal(w[3], pf.hex(row["udp.payload"]))
+      end
+    end
+    assert.is_true(n > 400)
+  end)
+
+  it("stay hex text in CSV, compare as bytes and group as bytes", function()
+    local path = capture("qinq-arp-padding.pcap")
+    if not path then return end
+    local t <close> = assert(pf.read(path, { fields = { "frame.number", "eth.padding", "vlan.trailer" } }))
+    -- tshark 4.0.17: eth.padding 00000000000000000000 and vlan.trailer 00000000 on both frames
+    assert.are.equal("frame.number,eth.padding,vlan.trailer\n1,00000000000000000000,00000000\n"
+      .. "2,00000000000000000000,00000000\n", (t:to_csv():gsub("\r\n", "\n")))
+    assert.are.same({ 1, 1, n = 2 }, t:col("vlan.trailer"):eq("\0\0\0\0"):totable())
+    assert.are.same({ 0, 0, n = 2 }, t:col("vlan.trailer"):eq("00000000"):totable())
+    assert.are.equal(2, #t:filter("vlan.trailer == 00:00:00:00"))
+    local g = t:groupby("eth.padding"):size()
+    assert.are.equal(1, #g)
+    assert.are.equal(string.rep("\0", 10), g:col("eth.padding")[1])
+    local vc = t:value_counts("vlan.trailer")
+    assert.are.same({ ["vlan.trailer"] = "\0\0\0\0", count = 2 }, vc:row(1))
+  end)
+end)
+
+describe("t:rows", function()
+  local function table3()
+    local path = os.tmpname()
+    local f = assert(io.open(path, "w"))
+    f:write("host,bytes\na,1\n,2\nc,\n")
+    f:close()
+    local t = assert(pf.read_csv(path))
+    os.remove(path)
+    return t
+  end
+
+  it("yields each row as t:row gives it, and its index", function()
+    local t <close> = table3()
+    local seen = {}
+    for row, i in t:rows() do seen[#seen + 1] = { row, i } end
+    assert.are.same({ { { host = "a", bytes = 1 }, 1 }, { { bytes = 2 }, 2 }, { { host = "c" }, 3 } }, seen)
+    for i = 1, #t do assert.are.same(t:row(i), seen[i][1]) end
+  end)
+
+  it("gives a fresh table each time, whose values outlive the table", function()
+    local t = table3()
+    local rows = {}
+    for row in t:rows() do
+      row.extra = true
+      rows[#rows + 1] = row
+    end
+    t:close()
+    collectgarbage()
+    assert.are.same({ host = "a", bytes = 1, extra = true }, rows[1])
+    assert.are_not.equal(rows[1], rows[2])
+  end)
+
+  it("yields nothing for an empty table", function()
+    local t <close> = table3()
+    local e <close> = t:head(0)
+    local n = 0
+    for _ in e:rows() do n = n + 1 end
+    assert.are.equal(0, n)
+  end)
+
+  it("raises on a closed table, before and during the loop", function()
+    local t = table3()
+    assert.has_error(function()
+      for _ in t:rows() do t:close() end
+    end, "rows: the table was closed during the loop")
+    assert.has_error(function() t:rows() end, "calling 'rows' on bad self (table is closed)")
+  end)
+end)
