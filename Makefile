@@ -37,7 +37,7 @@ CORE_SRC  = src/pftime.c src/fields.c src/capture.c src/decode.c src/dissect_lin
             src/dissect_app.c src/dissect_dns.c src/dissect_dhcp.c src/dissect_http.c \
             src/dissect_tls.c
 # the table verbs' kernels: pure C like CORE_SRC (kept apart: the fuzz harnesses leave the table out)
-VERB_SRC  = src/verbs.c src/groupby.c src/resample.c src/csv.c
+VERB_SRC  = src/verbs.c src/groupby.c src/resample.c src/csv.c src/query.c src/budget.c
 # every src/*_lua.c is a binding compiled into core.so (a new one needs no edit here)
 LUA_SRC   = $(sort $(wildcard src/*_lua.c))
 CORE_OBJ  = $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o) $(VERB_SRC:src/%.c=$(BUILD)/obj/%.o)

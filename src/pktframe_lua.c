@@ -7,6 +7,7 @@
 #include "pf.h"
 #include "filter_lua.h"
 #include "pktframe_lua.h"
+#include "budget.h"
 #include "scan.h"
 #include "table.h"
 
@@ -87,7 +88,8 @@ static void checkoptkeys(lua_State *L) {
     lua_pop(L, 1);
     if (lua_type(L, -1) == LUA_TSTRING) {
       const char *k = lua_tostring(L, -1);
-      if (strcmp(k, "fields") && strcmp(k, "bpf") && strcmp(k, "strict") && strcmp(k, "filter"))
+      if (strcmp(k, "fields") && strcmp(k, "bpf") && strcmp(k, "strict") && strcmp(k, "filter") &&
+          strcmp(k, "max_memory"))
         luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", k));
     } else if (lua_isinteger(L, -1)) {
       /* pf.read(p, {"ip.src"}): the fields list passed where the options go */
@@ -187,6 +189,9 @@ static int pf_read(lua_State *L) {
     opts.filter = flt;
   }
   opts.interrupted = &pf_lua_interrupted;
+  pf_budget bud;   /* max_memory, or pktframe --max-memory: raises for a bad size */
+  char blabel[64];
+  int hasb = pf_lua_budget(L, 2, "read", &bud, blabel, sizeof blabel);
   if (lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_PROGRESS_KEY) == LUA_TLIGHTUSERDATA) {
     const pf_lua_progress *pg = (const pf_lua_progress *)lua_touserdata(L, -1);
     opts.progress = pg->fn;
@@ -206,16 +211,24 @@ static int pf_read(lua_State *L) {
     }
   }
   LTable *lt = pf_lua_newtable(L);
-  lt->t = pf_table_new(fids, nfids, NULL, NULL);
-  if (lt->t == NULL) return fail(L, "out of memory");
+  lt->t = pf_table_new(fids, nfids, hasb ? pf_budget_alloc : NULL, &bud);
+  if (lt->t == NULL) return fail(L, hasb && bud.hit ? "memory budget reached before the first packet" : "out of memory");
   readctx ctx = { lt->t, strict, 0, 0, 0 };
   int rc = pf_scan(paths, npaths, dec, ndec, &opts, read_sink, &ctx, pf_table_diag(lt->t), err, sizeof err);
-  if (rc == PF_SCAN_OK) return 1;
+  if (rc == PF_SCAN_OK) {
+    if (hasb) pf_table_setalloc(lt->t, NULL, NULL);   /* the budget ends with the read */
+    return 1;
+  }
+  size_t held = pf_table_nrows(lt->t), heldbytes = bud.used;
   pf_table_free(lt->t);   /* now, not at the next collection: it may be large */
   lt->t = NULL;
   if (rc == PF_SCAN_INTERRUPTED) {
     pf_lua_interrupted = 0;
     return luaL_error(L, "interrupted");
+  }
+  if (rc == PF_SCAN_STOPPED && ctx.oom && hasb && bud.hit) {
+    pf_lua_budget_error(L, paths[ctx.oom_file], ctx.oom_num, blabel, "the table holds", held, "row", heldbytes);
+    return fail(L, lua_tostring(L, -1));
   }
   if (rc == PF_SCAN_STOPPED && ctx.oom) {
     lua_pushfstring(L, "%s: packet %I: out of memory", paths[ctx.oom_file], (lua_Integer)ctx.oom_num);
@@ -293,6 +306,7 @@ int luaopen_pktframe_core(lua_State *L) {
   lua_newtable(L);
   pf_lua_filter_register(L);
   pf_lua_verbs_register(L);
+  pf_lua_query_register(L);
   pf_lua_live_register(L);
   pf_lua_bytes_register(L);
   pf_lua_resolve_register(L);

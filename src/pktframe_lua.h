@@ -98,6 +98,22 @@ typedef struct LGroups {
 } LGroups;
 LGroups *pf_lua_newgroups(lua_State *L);
 
+/* ---- streaming and the memory budget (query_lua.c) ---- */
+/* Registry key of the default budget: the text of pktframe --max-memory. */
+#define PF_LUA_MAXMEM_KEY "pktframe.max_memory"
+struct pf_budget;
+/* Fills *b from the max_memory option of the options table at opts (nil:
+   none), else from the registry default; raises "bad argument #opts to
+   'fn' (max_memory: ...)" for a bad size. Returns 1 when there is a limit
+   (its text in label), 0 when none (b->limit 0). */
+int pf_lua_budget(lua_State *L, int opts, const char *fn, struct pf_budget *b, char *label, size_t n);
+/* Pushes "FILE: packet N: memory budget LABEL reached (WHAT COUNT UNIT(s), BYTES bytes; ...)". */
+void pf_lua_budget_error(lua_State *L, const char *file, uint64_t pktno, const char *label, const char *what,
+                         size_t count, const char *unit, size_t bytes);
+/* Sets scan and each in the module table at the top of the stack (upvalue:
+   that table, for default_fields). */
+void pf_lua_query_register(lua_State *L);
+
 /* Pushes occurrence occ of row of c as Lua sees it (nil when absent):
    integers for uint/int/framenum and 0/1 for bool, seconds as a float for
    times, tshark text for addresses and bytes, true for none. [-0, +1, m] */

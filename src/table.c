@@ -212,6 +212,28 @@ void pf_table_free(pf_table *t) {
   t->alloc(t->ud, t, sizeof *t, 0);
 }
 
+void pf_table_setalloc(pf_table *t, pf_alloc_fn alloc, void *ud) {
+  if (alloc == NULL) alloc = default_alloc;
+  t->alloc = alloc;
+  t->ud = ud;
+  for (int i = 0; i < t->ncols; i++) {
+    t->cols[i]->alloc = alloc;
+    t->cols[i]->ud = ud;
+  }
+}
+
+int pf_table_clear(pf_table *t) {
+  for (int i = 0; i < t->ncols; i++)
+    if (t->cols[i]->refs != 1 || off_of(t, i) != 0 || t->cols[i]->fid < 0) return PF_TABLE_EFROZEN;
+  for (int i = 0; i < t->ncols; i++) {
+    pf_column *c = t->cols[i];
+    if (c->valid_size) memset(c->valid, 0, c->valid_size);   /* appends rely on zeroed bits */
+    c->n = c->nmulti = c->nx = c->arena_len = 0;
+  }
+  t->nrows = 0;
+  return PF_TABLE_OK;
+}
+
 /* Makes room in c for one more row holding the occurrences of its field in p,
    so that the commit that follows cannot fail. 0 or -1. */
 static int reserve_row(pf_column *c, const pf_pkt *p) {

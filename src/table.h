@@ -173,6 +173,14 @@ void pf_table_free(pf_table *t);
    appended or, on failure, nothing is: PF_TABLE_OK, PF_TABLE_ENOMEM or
    PF_TABLE_EFROZEN. Growth doubles, so there is no allocation per row. */
 int pf_table_append(pf_table *t, const pf_pkt *p);
+/* Hands t and its columns over to alloc (NULL: the C library's), which must
+   free what the first allocator gave: a read's budget (pf_budget_alloc) ends
+   with the read. Only for a table that shares no column with another. */
+void pf_table_setalloc(pf_table *t, pf_alloc_fn alloc, void *ud);
+/* Empties a table made by pf_table_new whose columns nothing else holds,
+   keeping their memory for the next rows (a streaming scan's chunk).
+   PF_TABLE_OK, or PF_TABLE_EFROZEN for a shared or derived table. */
+int pf_table_clear(pf_table *t);
 /* 1 when p has at least one value of every field of t (the strict reading). */
 int pf_table_has_all(const pf_table *t, const pf_pkt *p);
 

@@ -1,0 +1,1068 @@
+/* query_lua.c: pf.scan (lazy queries run in one bounded pass), pf.each (a function per packet) and the
+   max_memory budget's option and message. The aggregation kernel is query.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "budget.h"
+#include "filter_lua.h"
+#include "groupby.h"
+#include "lauxlib.h"
+#include "lua.h"
+#include "pktframe_lua.h"
+#include "query.h"
+#include "scan.h"
+#include "table.h"
+#include "verbs.h"
+
+#ifndef PF_MAXFIELDS   /* fields defined at run time take ids up to it */
+#define PF_MAXFIELDS PF_NFIELDS
+#endif
+
+#define PF_QUERY_MT "pktframe.Query"
+#define PF_QGROUPBY_MT "pktframe.QueryGroupBy"
+#define SCANSTATE_MT "pktframe.ScanState"
+#define CHUNK_ROWS 65536
+#define MAX_KEYS 64
+#define MAX_BUCKETS 100000000   /* as t:resample */
+
+/* ---- the budget ---- */
+
+int pf_lua_budget(lua_State *L, int opts, const char *fn, pf_budget *b, char *label, size_t n) {
+  (void)fn;
+  memset(b, 0, sizeof *b);
+  label[0] = 0;
+  opts = lua_absindex(L, opts);
+  int t = lua_istable(L, opts) ? lua_getfield(L, opts, "max_memory") : LUA_TNIL;
+  int fromreg = 0;
+  if (t == LUA_TNIL) {
+    if (lua_istable(L, opts)) lua_pop(L, 1);
+    t = lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_MAXMEM_KEY);
+    fromreg = 1;
+    if (t == LUA_TNIL) {
+      lua_pop(L, 1);
+      return 0;
+    }
+  }
+  size_t bytes = 0;
+  if (t == LUA_TNUMBER) {
+    lua_Number v = lua_tonumber(L, -1);
+    if (!lua_isinteger(L, -1) || v < 1)
+      luaL_argerror(L, opts, lua_pushfstring(L, "max_memory: a positive whole number of bytes or a size such as "
+                                                "\"512M\" expected, got %s", lua_tostring(L, -1)));
+    bytes = (size_t)lua_tointeger(L, -1);
+    pf_budget_format(bytes, label, n);
+  } else if (t == LUA_TSTRING) {
+    const char *s = lua_tostring(L, -1);
+    if (pf_budget_parse(s, &bytes) < 0) {
+      if (fromreg) luaL_error(L, "--max-memory: bad size '%s'", s);
+      luaL_argerror(L, opts, lua_pushfstring(L, "max_memory: bad size '%s': expected bytes or a number and K, M, G "
+                                                "or T (\"512M\", \"1.5G\")", s));
+    }
+    snprintf(label, n, "%s", s);
+  } else {
+    luaL_argerror(L, opts, lua_pushfstring(L, "max_memory: size expected, got %s", luaL_typename(L, -1)));
+  }
+  lua_pop(L, 1);
+  b->limit = bytes;
+  return 1;
+}
+
+void pf_lua_budget_error(lua_State *L, const char *file, uint64_t pktno, const char *label, const char *what,
+                         size_t count, const char *unit, size_t bytes) {
+  lua_pushfstring(L, "%s: packet %I: memory budget %s reached (%s %I %s%s, %I bytes)", file, (lua_Integer)pktno,
+                  label, what, (lua_Integer)count, unit, count == 1 ? "" : "s", (lua_Integer)bytes);
+}
+
+/* ---- options and the query's description ---- */
+
+static const char *unknown_field(lua_State *L, const char *name) {
+  const char *sugg[3];
+  int n = pf_field_suggest(name, sugg, 3);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  lua_pushfstring(L, "unknown field '%s'", name);
+  luaL_addvalue(&b);
+  for (int i = 0; i < n; i++) {
+    lua_pushfstring(L, "%s'%s'", i == 0 ? "; did you mean " : i == n - 1 ? " or " : ", ", sugg[i]);
+    luaL_addvalue(&b);
+  }
+  if (n > 0) luaL_addchar(&b, '?');
+  luaL_pushresult(&b);
+  return lua_tostring(L, -1);
+}
+
+/* Checks the field list at idx as pf.read does (messages naming arg). */
+static void checkfields(lua_State *L, int idx, int arg) {
+  idx = lua_absindex(L, idx);
+  lua_Integer n = luaL_len(L, idx);
+  if (n < 1) luaL_argerror(L, arg, "no fields requested");
+  if (n > 4096) luaL_argerror(L, arg, "too many fields");
+  unsigned char seen[PF_MAXFIELDS];
+  memset(seen, 0, sizeof seen);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_geti(L, idx, i);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, arg, lua_pushfstring(L, "fields[%I]: string expected, got %s", i, luaL_typename(L, -1)));
+    const char *name = lua_tostring(L, -1);
+    int fid = pf_field_lookup(name);
+    if (fid < 0) luaL_argerror(L, arg, unknown_field(L, name));
+    if (seen[fid]++) luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' requested twice", name));
+    lua_pop(L, 1);
+  }
+}
+
+static int nosink(void *ud, const pf_pkt *p) {
+  (void)ud;
+  (void)p;
+  return 0;
+}
+
+/* Reads pf.scan's or pf.each's arguments (paths at 1, options at opts) into
+   a new description table pushed on the stack: {paths, fields, bpf, strict,
+   filters = {...}, max_memory}. Raises as pf.read does for a bad argument. */
+static void pushspec(lua_State *L, int opts) {
+  static const char *const known[] = { "fields", "filter", "bpf", "strict", "max_memory", NULL };
+  if (lua_type(L, 1) != LUA_TSTRING && lua_type(L, 1) != LUA_TTABLE) luaL_typeerror(L, 1, "string or table");
+  lua_newtable(L);
+  int S = lua_gettop(L);
+  lua_newtable(L);
+  if (lua_type(L, 1) == LUA_TSTRING) {
+    lua_pushvalue(L, 1);
+    lua_rawseti(L, -2, 1);
+  } else {
+    lua_Integer n = luaL_len(L, 1);
+    luaL_argcheck(L, n >= 1, 1, "empty list of paths");
+    luaL_argcheck(L, n <= 0xffffff, 1, "too many paths");
+    for (lua_Integer i = 1; i <= n; i++) {
+      if (lua_geti(L, 1, i) != LUA_TSTRING)
+        luaL_argerror(L, 1, lua_pushfstring(L, "paths[%I]: string expected, got %s", i, luaL_typename(L, -1)));
+      lua_rawseti(L, -2, i);
+    }
+  }
+  lua_setfield(L, S, "paths");
+  lua_newtable(L);
+  lua_setfield(L, S, "filters");
+  if (lua_isnoneornil(L, opts)) return;
+  luaL_checktype(L, opts, LUA_TTABLE);
+  lua_pushnil(L);
+  while (lua_next(L, opts) != 0) {
+    lua_pop(L, 1);
+    if (lua_isinteger(L, -1)) luaL_argerror(L, opts, "fields go in {fields = {...}}");
+  }
+  pf_lua_checkopts(L, opts, known);
+  if (lua_getfield(L, opts, "strict") != LUA_TNIL && !lua_isboolean(L, -1))
+    luaL_argerror(L, opts, lua_pushfstring(L, "strict: boolean expected, got %s", luaL_typename(L, -1)));
+  lua_setfield(L, S, "strict");
+  if (lua_getfield(L, opts, "bpf") != LUA_TNIL) {
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, opts, lua_pushfstring(L, "bpf: string expected, got %s", luaL_typename(L, -1)));
+    char err[512];
+    pf_scan_opts so;
+    memset(&so, 0, sizeof so);
+    so.bpf = lua_tostring(L, -1);
+    pf_diag none;
+    pf_diag_init(&none);
+    int fid = PF_F_FRAME_NUMBER;
+    int rc = pf_scan(NULL, 0, &fid, 1, &so, nosink, NULL, &none, err, sizeof err);
+    pf_diag_free(&none);
+    if (rc == PF_SCAN_ERROR) luaL_argerror(L, opts, lua_pushstring(L, err));
+  }
+  lua_setfield(L, S, "bpf");
+  if (lua_getfield(L, opts, "filter") != LUA_TNIL) {
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, opts, lua_pushfstring(L, "filter: string expected, got %s", luaL_typename(L, -1)));
+    char err[512];
+    const char *text = lua_tostring(L, -1);
+    if (pf_lua_pushfilter(L, text, err, sizeof err) == NULL)
+      luaL_argerror(L, opts, lua_pushfstring(L, "bad filter '%s': %s", text, err));
+    lua_pop(L, 1);
+    lua_getfield(L, S, "filters");
+    lua_pushvalue(L, -2);
+    lua_rawseti(L, -2, 1);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  int ft = lua_getfield(L, opts, "fields");
+  if (ft != LUA_TNIL) {
+    if (ft != LUA_TTABLE)
+      luaL_argerror(L, opts, lua_pushfstring(L, "fields: table expected, got %s", luaL_typename(L, -1)));
+    checkfields(L, -1, opts);
+    /* a copy: later changes to the caller's list do not change the query */
+    lua_Integer n = luaL_len(L, -1);
+    lua_createtable(L, (int)n, 0);
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_geti(L, -2, i);
+      lua_rawseti(L, -2, i);
+    }
+    lua_setfield(L, S, "fields");
+  }
+  lua_pop(L, 1);
+  pf_budget b;
+  char label[64];
+  pf_lua_budget(L, opts, "scan", &b, label, sizeof label);   /* checks the size now */
+  lua_getfield(L, opts, "max_memory");
+  lua_setfield(L, S, "max_memory");
+}
+
+/* The Query at arg and its description pushed. */
+static int checkquery(lua_State *L, int arg) {
+  luaL_checkudata(L, arg, PF_QUERY_MT);
+  lua_getiuservalue(L, arg, 1);
+  return lua_gettop(L);
+}
+
+static void pushquery(lua_State *L, int spec) {
+  lua_newuserdatauv(L, 1, 1);
+  luaL_setmetatable(L, PF_QUERY_MT);
+  lua_pushvalue(L, spec);
+  lua_setiuservalue(L, -2, 1);
+}
+
+/* The fields list of the description at S (or default_fields) pushed. */
+static void pushfieldlist(lua_State *L, int S) {
+  if (lua_getfield(L, S, "fields") == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  if (lua_getfield(L, lua_upvalueindex(1), "default_fields") != LUA_TTABLE)
+    luaL_error(L, "no fields given and no default_fields (require \"pktframe\")");
+  checkfields(L, -1, 2);
+}
+
+/* The field id of column name for a verb of the query at S, or -1: with a
+   fields list, one of those; without, any field pktframe knows. */
+static int qcol(lua_State *L, int S, const char *name) {
+  int fid = pf_field_lookup(name);
+  if (fid < 0) return -1;
+  if (lua_getfield(L, S, "fields") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return fid;
+  }
+  lua_Integer n = luaL_len(L, -1);
+  int found = 0;
+  for (lua_Integer i = 1; i <= n && !found; i++) {
+    lua_geti(L, -1, i);
+    found = strcmp(lua_tostring(L, -1), name) == 0;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return found ? fid : -1;
+}
+
+/* ---- the scan ---- */
+
+enum { M_AGG, M_COLLECT, M_COUNT, M_EACH };
+enum { E_NONE, E_BUDGET, E_NOMEM, E_QUERY, E_LUA, E_RANGE };
+
+/* Everything a scan holds, freed by __gc so that an error leaks nothing. */
+typedef struct ScanState {
+  pf_budget b;
+  int hasb;
+  char label[64];
+  pf_table *chunk;
+  pf_query *q;
+  uint64_t *frames;
+  uint32_t *files;
+  pf_diag diag;
+  /* the sink's */
+  int mode;
+  const int *strict;
+  int nstrict;
+  pf_filter **flt;
+  int nflt;
+  size_t count;
+  int err;
+  size_t err_rows;
+  uint64_t err_num;
+  uint32_t err_file;
+  lua_State *L;
+  int fn;
+  int stopped;
+} ScanState;
+
+static void ss_free(ScanState *s) {
+  pf_table_free(s->chunk);
+  s->chunk = NULL;
+  pf_query_free(s->q);
+  s->q = NULL;
+  free(s->frames);
+  free(s->files);
+  s->frames = NULL;
+  s->files = NULL;
+  pf_diag_free(&s->diag);
+}
+
+static int ss_gc(lua_State *L) {
+  ss_free((ScanState *)lua_touserdata(L, 1));
+  return 0;
+}
+
+static ScanState *newstate(lua_State *L) {
+  ScanState *s = (ScanState *)lua_newuserdatauv(L, sizeof(ScanState), 0);
+  memset(s, 0, sizeof *s);
+  pf_diag_init(&s->diag);
+  if (luaL_newmetatable(L, SCANSTATE_MT)) {
+    lua_pushcfunction(L, ss_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return s;
+}
+
+/* Runs the chunk through the query and empties it. 0, or -1 with the error
+   recorded against the row that needed memory (or packet p, NULL: the last row). */
+static int flush(ScanState *s, const pf_pkt *p) {
+  size_t bad;
+  int rc = pf_query_add(s->q, s->chunk, &bad);
+  if (rc != PF_TABLE_OK) {
+    s->err = rc == PF_TABLE_ERANGE ? E_RANGE : rc == PF_TABLE_EINTR ? E_QUERY : s->b.hit ? E_BUDGET : E_NOMEM;
+    if (bad == PF_NOROW && p != NULL) {
+      s->err_num = p->num;
+      s->err_file = p->file_index;
+    } else {
+      if (bad == PF_NOROW) bad = pf_table_nrows(s->chunk) - 1;
+      s->err_num = s->frames[bad];
+      s->err_file = s->files[bad];
+    }
+    s->err_rows = pf_query_ngroups(s->q);
+    return -1;
+  }
+  pf_table_clear(s->chunk);
+  return 0;
+}
+
+/* Called under lua_pcall by the sink: fn(row) for the one row of the chunk. [fn, state] */
+static int each_call(lua_State *L) {
+  ScanState *s = (ScanState *)lua_touserdata(L, 2);
+  pf_table *t = s->chunk;
+  int n = pf_table_ncols(t);
+  lua_pushvalue(L, 1);
+  lua_createtable(L, 0, n);
+  for (int j = 0; j < n; j++) {
+    pf_colref c = pf_table_colref(t, j);
+    pf_lua_pushcell(L, c.c, c.off, 0);
+    lua_setfield(L, -2, pf_table_colname(t, j));
+  }
+  lua_call(L, 1, 1);
+  return 1;
+}
+
+/* pf_sink_fn: runs inside pf_scan, so it never raises (Lua calls go through lua_pcall). */
+static int scan_sink(void *ud, const pf_pkt *p) {
+  ScanState *s = (ScanState *)ud;
+  for (int i = 0; i < s->nstrict; i++)
+    if (p->first[s->strict[i]] < 0) return 0;
+  for (int i = 0; i < s->nflt; i++)
+    if (!pf_filter_eval(s->flt[i], p)) return 0;
+  if (s->mode == M_COUNT) {
+    s->count++;
+    return 0;
+  }
+  /* near a budget, a chunk gives way early: the groups may need the room */
+  if (s->mode == M_AGG && s->hasb && s->b.used > s->b.limit / 4 * 3 && pf_table_nrows(s->chunk) > 0 &&
+      flush(s, p) < 0)
+    return 1;
+  int rc = pf_table_append(s->chunk, p);
+  if (rc != PF_TABLE_OK && s->mode == M_AGG && s->b.hit && pf_table_nrows(s->chunk) > 0) {
+    /* the budget is full: aggregate what the chunk holds and try again in its room */
+    if (flush(s, p) < 0) return 1;
+    s->b.hit = 0;
+    rc = pf_table_append(s->chunk, p);
+  }
+  if (rc != PF_TABLE_OK) {
+    s->err = s->b.hit ? E_BUDGET : E_NOMEM;
+    s->err_num = p->num;
+    s->err_file = p->file_index;
+    s->err_rows = s->mode == M_AGG ? pf_query_ngroups(s->q) : pf_table_nrows(s->chunk);
+    return 1;
+  }
+  s->count++;
+  if (s->mode == M_EACH) {
+    lua_State *L = s->L;
+    lua_pushcfunction(L, each_call);
+    lua_pushvalue(L, s->fn);
+    lua_pushlightuserdata(L, s);
+    int st = lua_pcall(L, 2, 1, 0);
+    pf_table_clear(s->chunk);
+    if (st != LUA_OK) {
+      s->err = E_LUA;   /* the message stays on the stack */
+      s->err_num = p->num;
+      s->err_file = p->file_index;
+      return 1;
+    }
+    int stop = lua_isboolean(L, -1) && !lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (stop) s->stopped = 1;
+    return stop;
+  }
+  if (s->mode == M_AGG) {
+    size_t r = pf_table_nrows(s->chunk) - 1;
+    s->frames[r] = p->num;
+    s->files[r] = p->file_index;
+    if (r + 1 == CHUNK_ROWS && flush(s, NULL) < 0) return 1;
+  }
+  return 0;
+}
+
+/* What a terminal verb asks of the scan. */
+typedef struct runspec {
+  int mode;
+  int fids[PF_MAXFIELDS];  /* the chunk's columns (agg, collect, each) */
+  int nfids;
+  int keys[MAX_KEYS];      /* agg: chunk columns */
+  int nkeys, dropna, sort;
+  int bucket_col;          /* resample: chunk column of the times, else -1 */
+  int64_t interval;
+  int origin;
+  const char *time_name;
+  pf_qspec *specs;
+  int nspecs;
+  int fn;                  /* each: stack index of the function */
+} runspec;
+
+/* The chunk column of field fid, added when new. */
+static int chunkcol(runspec *r, int fid) {
+  for (int i = 0; i < r->nfids; i++)
+    if (r->fids[i] == fid) return i;
+  r->fids[r->nfids] = fid;
+  return r->nfids++;
+}
+
+static int fail2(lua_State *L, const char *msg) {
+  luaL_pushfail(L);
+  lua_pushstring(L, msg);
+  return 2;
+}
+
+/* Runs the query described at S for r. Pushes the verb's result (a Table,
+   or a count) and returns 1, or nil and a message (2) for a file that
+   cannot be read or the budget; raises for interrupts and callback errors. */
+static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
+  int top = lua_gettop(L);
+  ScanState *s = newstate(L);
+  s->mode = r->mode;
+  s->L = L;
+  s->fn = r->fn;
+  s->hasb = pf_lua_budget(L, S, verb, &s->b, s->label, sizeof s->label);
+  /* paths */
+  lua_getfield(L, S, "paths");
+  int np = (int)luaL_len(L, -1);
+  const char **paths = (const char **)lua_newuserdatauv(L, sizeof(char *) * (size_t)np, 0);
+  for (int i = 0; i < np; i++) {
+    lua_geti(L, -2, i + 1);
+    paths[i] = lua_tostring(L, -1);   /* anchored in the description */
+    lua_pop(L, 1);
+  }
+  /* strict: the packets that have every field of the list */
+  int *strict = (int *)lua_newuserdatauv(L, sizeof(int) * PF_MAXFIELDS, 0);
+  int nstrict = 0;
+  if (lua_getfield(L, S, "strict") == LUA_TBOOLEAN && lua_toboolean(L, -1)) {
+    pushfieldlist(L, S);
+    lua_Integer n = luaL_len(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_geti(L, -1, i);
+      strict[nstrict++] = pf_field_lookup(lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  s->strict = strict;
+  s->nstrict = nstrict;
+  /* filters, compiled again (each owned by the stack) */
+  lua_getfield(L, S, "filters");
+  int FL = lua_gettop(L);
+  int nf = (int)luaL_len(L, FL);
+  pf_filter **flt = (pf_filter **)lua_newuserdatauv(L, sizeof(pf_filter *) * (size_t)(nf ? nf : 1), 0);
+  int *dec = (int *)lua_newuserdatauv(L, sizeof(int) * (size_t)(r->nfids + nstrict + (nf + 1) * PF_MAXFIELDS + 1), 0);
+  int ndec = 0;
+  for (int i = 0; i < r->nfids; i++) dec[ndec++] = r->fids[i];
+  for (int i = 0; i < nstrict; i++) dec[ndec++] = strict[i];
+  char err[512];
+  for (int i = 0; i < nf; i++) {
+    lua_geti(L, FL, i + 1);
+    const char *text = lua_tostring(L, -1);
+    flt[i] = pf_lua_pushfilter(L, text, err, sizeof err);
+    if (flt[i] == NULL) return luaL_error(L, "bad filter '%s': %s", text, err);
+    ndec += pf_filter_fields(flt[i], dec + ndec, PF_MAXFIELDS);
+  }
+  s->flt = flt;
+  s->nflt = nf;
+  if (ndec == 0) dec[ndec++] = PF_F_FRAME_NUMBER;   /* a count of every packet still decodes a field */
+  /* the chunk and the query */
+  if (r->mode != M_COUNT) {
+    s->chunk = pf_table_new(r->fids, r->nfids, s->hasb ? pf_budget_alloc : NULL, &s->b);
+    if (s->chunk == NULL)
+      return fail2(L, s->hasb && s->b.hit ? "memory budget reached before the first packet" : "out of memory");
+  }
+  if (r->mode == M_AGG) {
+    s->frames = (uint64_t *)malloc(sizeof(uint64_t) * CHUNK_ROWS);
+    s->files = (uint32_t *)malloc(sizeof(uint32_t) * CHUNK_ROWS);
+    pf_ctx qctx = { s->hasb ? pf_budget_alloc : NULL, &s->b, &pf_lua_interrupted };
+    if (s->frames && s->files)
+      s->q = pf_query_new(&qctx, s->chunk, r->keys, r->nkeys, r->dropna, r->bucket_col, r->interval, r->origin,
+                          r->specs, r->nspecs);
+    if (s->q == NULL)
+      return fail2(L, s->hasb && s->b.hit ? "memory budget reached before the first packet" : "out of memory");
+  }
+  pf_scan_opts opts;
+  memset(&opts, 0, sizeof opts);
+  if (lua_getfield(L, S, "bpf") == LUA_TSTRING) opts.bpf = lua_tostring(L, -1);
+  lua_pop(L, 1);
+  opts.interrupted = &pf_lua_interrupted;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_PROGRESS_KEY) == LUA_TLIGHTUSERDATA && r->mode != M_EACH) {
+    const pf_lua_progress *pg = (const pf_lua_progress *)lua_touserdata(L, -1);
+    opts.progress = pg->fn;
+    opts.progress_ud = pg->ud;
+  }
+  lua_pop(L, 1);
+  luaL_checkstack(L, 16, "scan");
+  int rc = pf_scan(paths, np, dec, ndec, &opts, scan_sink, s, &s->diag, err, sizeof err);
+  if (rc == PF_SCAN_OK && r->mode == M_AGG && pf_table_nrows(s->chunk) > 0 && flush(s, NULL) < 0) rc = PF_SCAN_STOPPED;
+  if (rc == PF_SCAN_INTERRUPTED || (s->err == E_QUERY)) {
+    pf_lua_interrupted = 0;
+    return luaL_error(L, "interrupted");
+  }
+  if (rc == PF_SCAN_ERROR) return fail2(L, err);
+  if (s->err == E_LUA) {
+    const char *msg = lua_tostring(L, -1);
+    return luaL_error(L, "%s: packet %I: %s", paths[s->err_file], (lua_Integer)s->err_num,
+                      msg ? msg : lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, -1)));
+  }
+  if (s->err == E_BUDGET || s->err == E_NOMEM) {
+    int agg = r->mode == M_AGG;
+    if (s->err == E_BUDGET)
+      pf_lua_budget_error(L, paths[s->err_file], s->err_num, s->label, agg ? "the scan holds" : "the table holds",
+                          s->err_rows, agg ? "group" : "row", s->b.used);
+    else
+      lua_pushfstring(L, "%s: packet %I: out of memory", paths[s->err_file], (lua_Integer)s->err_num);
+    ss_free(s);   /* now, not at the next collection: it may be large */
+    return fail2(L, lua_tostring(L, -1));
+  }
+  if (s->err == E_RANGE)
+    return luaL_error(L, "%s: packet %I: the times are too far apart for buckets of this interval",
+                      paths[s->err_file], (lua_Integer)s->err_num);
+  /* results */
+  if (r->mode == M_COUNT || r->mode == M_EACH) {
+    lua_pushinteger(L, (lua_Integer)s->count);
+    return 1;
+  }
+  LTable *out = pf_lua_newtable(L);
+  if (r->mode == M_COLLECT) {
+    out->t = s->chunk;
+    s->chunk = NULL;
+    if (s->hasb) pf_table_setalloc(out->t, NULL, NULL);   /* the budget ends with the scan */
+  } else {
+    int ncols = (r->bucket_col >= 0 ? 1 : r->nkeys) + r->nspecs;
+    pf_column **cols = (pf_column **)lua_newuserdatauv(L, sizeof(pf_column *) * (size_t)ncols, 0);
+    size_t nrows;
+    const char *why;
+    int qrc = pf_query_result(s->q, &pf_lua_ctx, r->sort, r->time_name, MAX_BUCKETS, cols, &nrows, &why);
+    if (qrc == PF_TABLE_ERANGE) {
+      if (strcmp(why, "too many buckets") == 0)
+        return luaL_error(L, "resample: interval over these times makes more than %d buckets", MAX_BUCKETS);
+      return luaL_error(L, "resample: %s", why);
+    }
+    pf_lua_checkrc(L, qrc);
+    out->t = pf_table_build(&pf_lua_ctx, ncols, cols, NULL, NULL, nrows);
+    for (int i = 0; i < ncols; i++) pf_column_release(cols[i]);
+    if (out->t == NULL) return luaL_error(L, "not enough memory");
+    lua_pop(L, 1);   /* cols */
+  }
+  for (int i = 0; i < s->diag.n; i++) pf_diag_add(pf_table_diag(out->t), "%s", s->diag.msgs[i]);
+  lua_replace(L, top + 1);
+  lua_settop(L, top + 1);
+  return 1;
+}
+
+/* ---- aggregation specs (as gb:agg reads them) ---- */
+
+typedef struct aggspec {
+  const char *name;
+  const char *col;
+  int fid;
+  int fn;
+} aggspec;
+
+static int sort_by_name(const void *a, const void *b) {
+  return strcmp(((const aggspec *)a)->name, ((const aggspec *)b)->name);
+}
+
+static void readagg(lua_State *L, int S, int arg, int idx, int first, aggspec *s) {
+  lua_geti(L, idx, first);
+  if (lua_type(L, -1) != LUA_TSTRING)
+    luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': column name expected, got %s", s->name,
+                                          luaL_typename(L, -1)));
+  const char *col = lua_tostring(L, -1);
+  s->col = col;
+  s->fid = qcol(L, S, col);
+  if (s->fid < 0) luaL_argerror(L, arg, lua_pushfstring(L, "no column named '%s' for '%s'", col, s->name));
+  lua_geti(L, idx, first + 1);
+  if (lua_type(L, -1) == LUA_TFUNCTION)
+    luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': a Lua function needs every value of a group, which "
+                                             "a scan does not keep (use a named aggregation, or pf.read)", s->name));
+  if (lua_type(L, -1) != LUA_TSTRING)
+    luaL_argerror(L, arg, lua_pushfstring(L, "aggregation for '%s': name or function expected, got %s", s->name,
+                                          luaL_typename(L, -1)));
+  const char *fn = lua_tostring(L, -1);
+  s->fn = 0;
+  while (pf_agg_names[s->fn] && strcmp(pf_agg_names[s->fn], fn) != 0) s->fn++;
+  if (pf_agg_names[s->fn] == NULL) {
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 0; pf_agg_names[i]; i++) {
+      luaL_addstring(&b, i ? ", " : "");
+      luaL_addstring(&b, pf_agg_names[i]);
+    }
+    luaL_pushresult(&b);
+    luaL_argerror(L, arg, lua_pushfstring(L, "unknown aggregation '%s' for '%s'; expected one of %s or a function",
+                                          fn, s->name, lua_tostring(L, -1)));
+  }
+  pf_ftype ty = pf_fields[s->fid].type;
+  if (!pf_agg_supports(s->fn, ty))
+    luaL_argerror(L, arg, lua_pushfstring(L, "'%s' is not defined for %s column '%s' (for '%s')", fn,
+                                          pf_ftype_name(ty), col, s->name));
+  lua_pop(L, 2);
+}
+
+/* The aggregations at arg in output order (listed first, then named ones
+   sorted), in a userdata pushed on the stack. */
+static aggspec *checkaggs(lua_State *L, int S, int arg, int *nspec, const char **taken, int ntaken) {
+  luaL_checktype(L, arg, LUA_TTABLE);
+  lua_Integer nl = luaL_len(L, arg);
+  int n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, arg) != 0) {
+    lua_pop(L, 1);
+    if (n < 4096) n++;
+    if (!lua_isinteger(L, -1) && lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, arg, lua_pushfstring(L, "aggregation keys are names or list positions, got %s",
+                                            luaL_typename(L, -1)));
+  }
+  luaL_argcheck(L, n > 0, arg, "no aggregations given");
+  luaL_argcheck(L, n < 4096, arg, "too many aggregations");
+  aggspec *s = (aggspec *)lua_newuserdatauv(L, sizeof(aggspec) * (size_t)n, 0);
+  int k = 0;
+  for (lua_Integer i = 1; i <= nl; i++) {
+    lua_geti(L, arg, i);
+    int e = lua_gettop(L);
+    if (lua_type(L, e) != LUA_TTABLE || lua_geti(L, e, 1) != LUA_TSTRING)
+      luaL_argerror(L, arg, lua_pushfstring(L, "aggregations[%I]: {name, column, function} expected", i));
+    s[k].name = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    readagg(L, S, arg, e, 2, &s[k]);
+    lua_pop(L, 1);
+    k++;
+  }
+  int listed = k;
+  lua_pushnil(L);
+  while (lua_next(L, arg) != 0) {
+    if (lua_type(L, -2) == LUA_TSTRING) {
+      s[k].name = lua_tostring(L, -2);
+      if (lua_type(L, -1) != LUA_TTABLE)
+        luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': {column, function} expected, got %s", s[k].name,
+                                              luaL_typename(L, -1)));
+      readagg(L, S, arg, lua_gettop(L), 1, &s[k]);
+      k++;
+    } else if (!(lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= nl)) {
+      luaL_argerror(L, arg, lua_pushfstring(L, "aggregations[%I]: not part of the list", lua_tointeger(L, -2)));
+    }
+    lua_pop(L, 1);
+  }
+  qsort(s + listed, (size_t)(k - listed), sizeof *s, sort_by_name);
+  for (int i = 0; i < k; i++) {
+    for (int j = 0; j < ntaken; j++)
+      if (strcmp(s[i].name, taken[j]) == 0)
+        luaL_argerror(L, arg, lua_pushfstring(L, "'%s' names a key column", s[i].name));
+    for (int j = 0; j < i; j++)
+      if (strcmp(s[i].name, s[j].name) == 0)
+        luaL_argerror(L, arg, lua_pushfstring(L, "two aggregations named '%s'", s[i].name));
+  }
+  *nspec = k;
+  return s;
+}
+
+/* Fills r's specs from the aggregations (their columns added to the chunk). */
+static void setspecs(lua_State *L, runspec *r, const aggspec *a, int n) {
+  r->specs = (pf_qspec *)lua_newuserdatauv(L, sizeof(pf_qspec) * (size_t)n, 0);
+  r->nspecs = n;
+  for (int i = 0; i < n; i++) {
+    r->specs[i].col = chunkcol(r, a[i].fid);
+    r->specs[i].fn = a[i].fn;
+    r->specs[i].name = a[i].name;
+  }
+}
+
+/* ---- Query methods ---- */
+
+static void initspec(runspec *r, int mode) {
+  memset(r, 0, sizeof *r);
+  r->mode = mode;
+  r->bucket_col = -1;
+  r->dropna = 1;
+}
+
+/* q:filter(expr): the query with one more display filter */
+static int q_filter(lua_State *L) {
+  lua_settop(L, 2);
+  int S = checkquery(L, 1);
+  if (lua_type(L, 2) != LUA_TSTRING)
+    luaL_argerror(L, 2, lua_pushfstring(L, "display filter text expected, got %s", luaL_typename(L, 2)));
+  const char *text = lua_tostring(L, 2);
+  char err[512];
+  if (pf_lua_pushfilter(L, text, err, sizeof err) == NULL)
+    luaL_argerror(L, 2, lua_pushfstring(L, "bad filter '%s': %s", text, err));
+  lua_pop(L, 1);
+  lua_newtable(L);   /* a shallow copy with its own filters list */
+  int N = lua_gettop(L);
+  lua_pushnil(L);
+  while (lua_next(L, S) != 0) {
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, N);
+  }
+  lua_getfield(L, S, "filters");
+  lua_Integer n = luaL_len(L, -1);
+  lua_createtable(L, (int)n + 1, 0);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_geti(L, -2, i);
+    lua_rawseti(L, -2, i);
+  }
+  lua_pushvalue(L, 2);
+  lua_rawseti(L, -2, n + 1);
+  lua_setfield(L, N, "filters");
+  lua_pop(L, 1);
+  pushquery(L, N);
+  return 1;
+}
+
+/* q:count(): the packets the query keeps */
+static int q_count(lua_State *L) {
+  lua_settop(L, 1);
+  int S = checkquery(L, 1);
+  runspec r;
+  initspec(&r, M_COUNT);
+  return runscan(L, S, &r, "count");
+}
+
+/* The fields list (or default_fields) as the chunk's columns. */
+static void allfields(lua_State *L, int S, runspec *r) {
+  pushfieldlist(L, S);
+  lua_Integer n = luaL_len(L, -1);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_geti(L, -1, i);
+    chunkcol(r, pf_field_lookup(lua_tostring(L, -1)));
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+/* q:collect(): the Table pf.read would give (with the budget) */
+static int q_collect(lua_State *L) {
+  lua_settop(L, 1);
+  int S = checkquery(L, 1);
+  runspec r;
+  initspec(&r, M_COLLECT);
+  allfields(L, S, &r);
+  return runscan(L, S, &r, "collect");
+}
+
+static int each_run(lua_State *L, int S, int fn) {
+  runspec r;
+  initspec(&r, M_EACH);
+  r.fn = fn;
+  allfields(L, S, &r);
+  return runscan(L, S, &r, "each");
+}
+
+/* q:each(fn): fn(row) per packet; returning false stops */
+static int q_each(lua_State *L) {
+  lua_settop(L, 2);
+  int S = checkquery(L, 1);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  return each_run(L, S, 2);
+}
+
+/* q:value_counts(col, [{normalize = bool}]) */
+static int q_value_counts(lua_State *L) {
+  static const char *const known[] = { "normalize", NULL };
+  lua_settop(L, 3);
+  int S = checkquery(L, 1);
+  const char *name = luaL_checkstring(L, 2);
+  int fid = qcol(L, S, name);
+  if (fid < 0) luaL_argerror(L, 2, lua_pushfstring(L, "no column named '%s'", name));
+  pf_lua_checkopts(L, 3, known);
+  int normalize = pf_lua_optbool(L, 3, "normalize", 0);
+  runspec r;
+  initspec(&r, M_AGG);
+  r.keys[0] = chunkcol(&r, fid);
+  r.nkeys = 1;
+  aggspec a = { "count", name, fid, PF_AGG_SIZE };
+  setspecs(L, &r, &a, 1);
+  int n = runscan(L, S, &r, "value_counts");
+  if (n != 1) return n;
+  /* most frequent first, ties in order of first appearance (as t:value_counts) */
+  pf_table *t = pf_lua_checktable(L, -1);
+  size_t ng = pf_table_nrows(t);
+  pf_colref key = pf_table_colref(t, 0), cnt = pf_table_colref(t, 1);
+  size_t *perm = (size_t *)lua_newuserdatauv(L, sizeof(size_t) * (ng ? ng : 1), 0);
+  for (size_t k = 0; k < ng; k++) perm[k] = k;
+  int desc = 1;
+  pf_lua_checkrc(L, pf_sort(&pf_lua_ctx, &cnt, &desc, 1, perm, ng));
+  LTable *out = pf_lua_newtable(L);
+  pf_column *cols[2] = { NULL, NULL };
+  int rc;
+  cols[0] = pf_column_take_first(&pf_lua_ctx, key, perm, ng, NULL, &rc);
+  pf_lua_checkrc(L, rc);
+  if (normalize) {
+    cols[1] = pf_column_new(&pf_lua_ctx, PF_FT_DOUBLE, -1, "proportion");
+    if (cols[1] && pf_column_setlen(cols[1], ng) == PF_TABLE_OK) {
+      size_t total = 0;
+      for (size_t k = 0; k < ng; k++) total += (size_t)pf_cell_i64(cnt.c, cnt.off + k);
+      for (size_t k = 0; k < ng; k++) {
+        ((double *)(void *)cols[1]->data)[k] = (double)pf_cell_i64(cnt.c, cnt.off + perm[k]) / (double)total;
+        pf_column_setvalid(cols[1], k);
+      }
+    }
+  } else {
+    cols[1] = pf_column_take(&pf_lua_ctx, cnt, perm, ng, "count", &rc);
+  }
+  if (cols[1] == NULL || cols[1]->n != ng) {
+    pf_column_release(cols[0]);
+    pf_column_release(cols[1]);
+    return luaL_error(L, "not enough memory");
+  }
+  out->t = pf_table_build(&pf_lua_ctx, 2, cols, NULL, NULL, ng);
+  pf_column_release(cols[0]);
+  pf_column_release(cols[1]);
+  if (out->t == NULL) return luaL_error(L, "not enough memory");
+  for (int i = 0; i < pf_table_diag(t)->n; i++) pf_diag_add(pf_table_diag(out->t), "%s", pf_table_diag(t)->msgs[i]);
+  return 1;
+}
+
+/* q:resample(interval, aggs, [{on = "frame.time_epoch", origin = "start_day"}]) */
+static int q_resample(lua_State *L) {
+  static const char *const known[] = { "on", "origin", NULL };
+  static const char *const origins[] = { "start_day", "epoch", "start", NULL };
+  lua_settop(L, 4);
+  int S = checkquery(L, 1);
+  const char *iv = luaL_checkstring(L, 2);
+  int64_t interval;
+  if (pf_parse_interval(iv, &interval) < 0)
+    luaL_argerror(L, 2, lua_pushfstring(L, "bad interval '%s': expected a number and a unit: ns us ms s min h", iv));
+  luaL_checktype(L, 3, LUA_TTABLE);
+  pf_lua_checkopts(L, 4, known);
+  const char *on = "frame.time_epoch";
+  int origin = PF_ORIGIN_START_DAY;
+  if (!lua_isnoneornil(L, 4)) {
+    int ty = lua_getfield(L, 4, "on");
+    if (ty != LUA_TNIL && ty != LUA_TSTRING)
+      luaL_argerror(L, 4, lua_pushfstring(L, "on: column name expected, got %s", luaL_typename(L, -1)));
+    if (ty == LUA_TSTRING) on = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    ty = lua_getfield(L, 4, "origin");
+    if (ty != LUA_TNIL) {
+      const char *o = ty == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+      origin = 0;
+      while (o && origins[origin] && strcmp(origins[origin], o) != 0) origin++;
+      if (o == NULL || origins[origin] == NULL)
+        luaL_argerror(L, 4, lua_pushfstring(L, "origin: 'start_day', 'epoch' or 'start' expected, got %s%s%s",
+                                            o ? "'" : "", o ? o : luaL_typename(L, -1), o ? "'" : ""));
+    }
+    lua_pop(L, 1);
+  }
+  int tf = qcol(L, S, on);
+  if (tf < 0) luaL_argerror(L, 4, lua_pushfstring(L, "no column named '%s' (the times: {on = name})", on));
+  pf_ftype tt = pf_fields[tf].type;
+  if (!pf_type_is_time(tt))
+    luaL_argerror(L, 4, lua_pushfstring(L, "on: column '%s' is %s, not a time", on, pf_ftype_name(tt)));
+  runspec r;
+  initspec(&r, M_AGG);
+  r.bucket_col = chunkcol(&r, tf);
+  r.interval = interval;
+  r.origin = origin;
+  r.time_name = pf_fields[tf].name;
+  const char *taken[1] = { r.time_name };
+  int nspec;
+  aggspec *a = checkaggs(L, S, 3, &nspec, taken, 1);
+  setspecs(L, &r, a, nspec);
+  return runscan(L, S, &r, "resample");
+}
+
+/* q:groupby(key | {keys}, [{sort = false, dropna = true}]): a pending grouping */
+static int q_groupby(lua_State *L) {
+  static const char *const known[] = { "sort", "dropna", NULL };
+  lua_settop(L, 3);
+  int S = checkquery(L, 1);
+  int list = lua_type(L, 2) == LUA_TTABLE;
+  if (!list && lua_type(L, 2) != LUA_TSTRING) luaL_typeerror(L, 2, "string or table");
+  lua_Integer n = list ? luaL_len(L, 2) : 1;
+  luaL_argcheck(L, n >= 1, 2, "no key columns given");
+  luaL_argcheck(L, n <= MAX_KEYS, 2, "too many key columns");
+  pf_lua_checkopts(L, 3, known);
+  int sort = pf_lua_optbool(L, 3, "sort", 0), dropna = pf_lua_optbool(L, 3, "dropna", 1);
+  lua_createtable(L, 0, 4);
+  int G = lua_gettop(L);
+  lua_pushvalue(L, 1);
+  lua_setfield(L, G, "q");
+  lua_createtable(L, (int)n, 0);
+  for (lua_Integer k = 1; k <= n; k++) {
+    if (list) lua_geti(L, 2, k);
+    else lua_pushvalue(L, 2);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, 2, lua_pushfstring(L, "keys[%I]: string expected, got %s", k, luaL_typename(L, -1)));
+    const char *name = lua_tostring(L, -1);
+    if (qcol(L, S, name) < 0) luaL_argerror(L, 2, lua_pushfstring(L, "no column named '%s'", name));
+    for (lua_Integer j = 1; j < k; j++) {
+      lua_geti(L, G + 1, j);
+      if (strcmp(lua_tostring(L, -1), name) == 0) luaL_argerror(L, 2, lua_pushfstring(L, "key '%s' given twice", name));
+      lua_pop(L, 1);
+    }
+    lua_rawseti(L, G + 1, k);
+  }
+  lua_setfield(L, G, "keys");
+  lua_pushboolean(L, sort);
+  lua_setfield(L, G, "sort");
+  lua_pushboolean(L, dropna);
+  lua_setfield(L, G, "dropna");
+  lua_newuserdatauv(L, 1, 1);
+  luaL_setmetatable(L, PF_QGROUPBY_MT);
+  lua_pushvalue(L, G);
+  lua_setiuservalue(L, -2, 1);
+  return 1;
+}
+
+/* The pending grouping at 1: fills r's keys, pushes the query's description, returns its index. */
+static int checkqgb(lua_State *L, runspec *r, const char **taken) {
+  luaL_checkudata(L, 1, PF_QGROUPBY_MT);
+  lua_getiuservalue(L, 1, 1);
+  int G = lua_gettop(L);
+  lua_getfield(L, G, "q");
+  lua_getiuservalue(L, -1, 1);
+  int S = lua_gettop(L);
+  initspec(r, M_AGG);
+  lua_getfield(L, G, "sort");
+  r->sort = lua_toboolean(L, -1);
+  lua_getfield(L, G, "dropna");
+  r->dropna = lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  lua_getfield(L, G, "keys");
+  r->nkeys = (int)luaL_len(L, -1);
+  for (int k = 0; k < r->nkeys; k++) {
+    lua_geti(L, -1, k + 1);
+    taken[k] = lua_tostring(L, -1);   /* anchored in the keys list */
+    r->keys[k] = chunkcol(r, pf_field_lookup(taken[k]));
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return S;
+}
+
+/* gb:agg{...} on a scan */
+static int qgb_agg(lua_State *L) {
+  const char *taken[MAX_KEYS];
+  runspec r;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  int S = checkqgb(L, &r, taken);
+  int nspec;
+  aggspec *a = checkaggs(L, S, 2, &nspec, taken, r.nkeys);
+  setspecs(L, &r, a, nspec);
+  return runscan(L, S, &r, "agg");
+}
+
+/* gb:size() on a scan */
+static int qgb_size(lua_State *L) {
+  const char *taken[MAX_KEYS];
+  runspec r;
+  lua_settop(L, 1);
+  int S = checkqgb(L, &r, taken);
+  aggspec a = { "size", taken[0], pf_field_lookup(taken[0]), PF_AGG_SIZE };
+  setspecs(L, &r, &a, 1);
+  return runscan(L, S, &r, "size");
+}
+
+static int q_tostring(lua_State *L) {
+  int S = checkquery(L, 1);
+  lua_getfield(L, S, "paths");
+  lua_Integer np = luaL_len(L, -1);
+  lua_getfield(L, S, "filters");
+  lua_Integer nf = luaL_len(L, -1);
+  lua_pushfstring(L, "pktframe.Query (%I file%s, %I filter%s)", np, np == 1 ? "" : "s", nf, nf == 1 ? "" : "s");
+  return 1;
+}
+
+static int qgb_tostring(lua_State *L) {
+  luaL_checkudata(L, 1, PF_QGROUPBY_MT);
+  lua_getiuservalue(L, 1, 1);
+  lua_getfield(L, -1, "keys");
+  int K = lua_gettop(L);
+  lua_Integer nk = luaL_len(L, K);
+  lua_pushliteral(L, "pktframe.QueryGroupBy (by ");
+  for (lua_Integer k = 1; k <= nk; k++) {
+    lua_geti(L, K, k);
+    lua_pushstring(L, k < nk ? ", " : ")");
+    lua_concat(L, 3);
+  }
+  return 1;
+}
+
+/* pf.scan(paths, [opts]): a Query; nothing is read until a terminal verb */
+static int pf_scan_fn(lua_State *L) {
+  lua_settop(L, 2);
+  pushspec(L, 2);
+  pushquery(L, lua_gettop(L));
+  return 1;
+}
+
+/* pf.each(paths, [opts], fn): fn(row) per packet kept; false stops. The count of calls. */
+static int pf_each_fn(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TFUNCTION && lua_isnone(L, 3)) {
+    lua_pushnil(L);
+    lua_insert(L, 2);
+  }
+  lua_settop(L, 3);
+  luaL_checktype(L, 3, LUA_TFUNCTION);
+  pushspec(L, 2);
+  return each_run(L, lua_gettop(L), 3);
+}
+
+static const luaL_Reg q_methods[] = {
+  {"filter", q_filter},
+  {"groupby", q_groupby},
+  {"resample", q_resample},
+  {"value_counts", q_value_counts},
+  {"each", q_each},
+  {"count", q_count},
+  {"collect", q_collect},
+  {NULL, NULL}
+};
+
+static const luaL_Reg qgb_methods[] = {
+  {"agg", qgb_agg},
+  {"size", qgb_size},
+  {NULL, NULL}
+};
+
+/* Registers a metatable with methods whose upvalue is the module table at mod. */
+static void newmeta(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction tostr, int mod) {
+  luaL_newmetatable(L, name);
+  lua_pushcfunction(L, tostr);
+  lua_setfield(L, -2, "__tostring");
+  luaL_newlibtable(L, q_methods);
+  lua_pushvalue(L, mod);
+  luaL_setfuncs(L, methods, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+}
+
+void pf_lua_query_register(lua_State *L) {
+  int mod = lua_gettop(L);
+  newmeta(L, PF_QUERY_MT, q_methods, q_tostring, mod);
+  newmeta(L, PF_QGROUPBY_MT, qgb_methods, qgb_tostring, mod);
+  lua_pushvalue(L, mod);
+  lua_pushcclosure(L, pf_scan_fn, 1);
+  lua_setfield(L, mod, "scan");
+  lua_pushvalue(L, mod);
+  lua_pushcclosure(L, pf_each_fn, 1);
+  lua_setfield(L, mod, "each");
+}
