@@ -1,4 +1,5 @@
-/* live_lua.c: pf.capture: writes a capture file from a network interface through libpcap. */
+/* live_lua.c: pf.capture: writes a capture file from a network interface through libpcap;
+   pf.mkdir: the output directory of a capture or an analysis, without a shell. */
 #include <errno.h>
 #include <math.h>
 #include <pcap/pcap.h>
@@ -6,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "lauxlib.h"
@@ -262,6 +264,33 @@ static int pf_capture(lua_State *L) {
   return 1;
 }
 
+/* pf.mkdir(path): creates the directory and its missing parents (mkdir -p):
+   true, or nil and "path: message". */
+static int pf_mkdir(lua_State *L) {
+  size_t len;
+  const char *path = luaL_checklstring(L, 1, &len);
+  luaL_argcheck(L, len > 0, 1, "empty path");
+  luaL_argcheck(L, strlen(path) == len, 1, "path contains a zero byte");
+  char *buf = (char *)lua_newuserdatauv(L, len + 1, 0);
+  memcpy(buf, path, len + 1);
+  for (size_t i = 1; i <= len; i++) {
+    if (i < len && buf[i] != '/') continue;
+    char c = buf[i];
+    buf[i] = '\0';
+    struct stat st;
+    if (mkdir(buf, 0777) != 0) {
+      int e = errno;
+      if (e != EEXIST || stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        errno = e == EEXIST ? ENOTDIR : e;
+        return luaL_fileresult(L, 0, buf);
+      }
+    }
+    buf[i] = c;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 static const luaL_Reg cap_meta[] = {
   {"__gc", cap_release}, {"__close", cap_release}, {NULL, NULL}
 };
@@ -271,4 +300,6 @@ void pf_lua_live_register(lua_State *L) {
   lua_pop(L, 1);
   lua_pushcfunction(L, pf_capture);
   lua_setfield(L, -2, "capture");
+  lua_pushcfunction(L, pf_mkdir);
+  lua_setfield(L, -2, "mkdir");
 }

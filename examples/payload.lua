@@ -1,0 +1,29 @@
+-- payload.lua: payload bytes by source/destination address and TCP/UDP source/destination port.
+-- usage: pktframe run examples/payload.lua CAPTURE... [--top N] [--ip6] [--out DIR]
+local pf = require "pktframe"
+local payload = require "pktframe.payload"
+local outputs = require "pktframe.outputs"
+
+local o = pf.args{
+  description = "Payload bytes (tcp.len for TCP, udp.length - 8 for UDP) summed by source and destination "
+    .. "address and by TCP and UDP source and destination port, most first.",
+  positional = { { "capture", many = true, help = "capture files, read as one" } },
+  options = {
+    { "top", type = "integer", default = 10, help = "rows to print and bars to draw (the rest summed)" },
+    { "ip6", type = "boolean", help = "IPv6 addresses instead of IPv4" },
+    { "out", metavar = "DIR", help = "write payload_ip_src.csv ... payload_udp_dstport.csv and a bar chart of each into DIR" },
+  },
+}
+
+local t <close> = assert(pf.read(o.capture, { fields = payload.fields(o.ip6) }))
+local res, titles = payload.analyse(t, { ip6 = o.ip6 })
+local total = payload.column(t):sum() or 0
+print(string.format("%d packets, %d payload bytes", #t, total))
+print()
+local tables = {}
+for _, k in ipairs(payload.KEYS) do
+  outputs.show(titles[k[1]], res[k[1]], o.top)
+  tables["payload_" .. k[1]] = res[k[1]]
+end
+if o.out then outputs.write_or_die(o.out, tables, payload.plots(res, titles, o.top)) end
+for _, msg in ipairs(t:diagnostics()) do io.stderr:write("warning: ", msg, "\n") end
