@@ -1,6 +1,7 @@
 /* fields.c: the field registry (names, types, docs), user-defined fields and name look-up with suggestions. */
-#include "pf.h"
+#include "fields.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,77 @@ static const char *const ftype_names[PF_FT_COUNT_] = {
 
 const char *pf_ftype_name(pf_ftype t) {
   return (unsigned)t < PF_FT_COUNT_ ? ftype_names[t] : "?";
+}
+
+int pf_field_retired(int fid) { return fid >= 0 && fid < PF_MAXFIELDS && retired[fid]; }
+
+int pf_ftype_lookup(const char *name) {
+  for (int t = 0; t < PF_FT_COUNT_; t++)
+    if (strcmp(ftype_names[t], name) == 0) return t;
+  return -1;
+}
+
+/* NULL for a good user field name, else why it is not one. */
+static const char *bad_name(const char *name) {
+  size_t len = strlen(name);
+  int dots = 0;
+  if (len == 0) return "empty";
+  if (len > 63) return "longer than 63 characters";
+  if (!(name[0] >= 'a' && name[0] <= 'z')) return "it must start with a lowercase letter";
+  for (size_t i = 0; i < len; i++) {
+    char ch = name[i];
+    if (ch == '.') {
+      if (name[i + 1] == '.' || name[i + 1] == 0) return "an empty part between dots";
+      dots++;
+    } else if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-')) {
+      return "only lowercase letters, digits, '_', '-' and dots";
+    }
+  }
+  /* a dotless name is a protocol's in a display filter ("tcp") */
+  if (dots == 0) return "it needs a protocol part, as in 'myproto.op'";
+  return NULL;
+}
+
+static char *dup_str(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+int pf_field_define(const char *name, pf_ftype type, int base, const char *doc, char *err, size_t errlen) {
+  const char *why = bad_name(name);
+  if (why) { snprintf(err, errlen, "bad field name '%s': %s", name, why); return -1; }
+  if ((unsigned)type >= PF_FT_COUNT_) { snprintf(err, errlen, "bad field type"); return -1; }
+  int old = pf_field_lookup(name);
+  if (old >= 0 && old < PF_NFIELDS) {
+    snprintf(err, errlen, "'%s' is a built-in field", name);
+    return -1;
+  }
+  char *ndoc = dup_str(doc ? doc : "");
+  if (ndoc == NULL) { snprintf(err, errlen, "out of memory"); return -1; }
+  pf_field_info *f;
+  if (old >= 0 && pf_fields[old].type == type && pf_fields[old].base == base) {
+    f = &pf_fields[old];
+    free((char *)f->doc);   /* user docs are ours; readers copy them */
+    f->doc = ndoc;
+    return old;
+  }
+  if (nfields == PF_MAXFIELDS) {
+    free(ndoc);
+    snprintf(err, errlen, "too many user fields (at most %d definitions)", PF_MAXUSERFIELDS);
+    return -1;
+  }
+  char *nname = dup_str(name);
+  if (nname == NULL) { free(ndoc); snprintf(err, errlen, "out of memory"); return -1; }
+  if (old >= 0) retired[old] = 1;   /* its name and type live on for the tables that hold it */
+  f = &pf_fields[nfields];
+  f->name = nname;   /* never freed: a table may name its column by it */
+  f->type = type;
+  f->base = base;
+  f->layer = PF_LY_FRAME;   /* what the decoder needs is asked for on its behalf (userfield_lua.c) */
+  f->doc = ndoc;
+  return nfields++;
 }
 
 int pf_field_lookup(const char *name) {

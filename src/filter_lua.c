@@ -210,8 +210,8 @@ static int flt_compile(lua_State *L) {
 
 static int flt_fields(lua_State *L) {
   pf_filter *f = pf_lua_checkfilter(L, 1);
-  int fids[PF_NFIELDS];
-  int n = pf_filter_fields(f, fids, PF_NFIELDS);
+  int fids[PF_MAXFIELDS];
+  int n = pf_filter_fields(f, fids, PF_MAXFIELDS);
   lua_createtable(L, n, 0);
   for (int i = 0; i < n; i++) {
     lua_pushstring(L, pf_fields[fids[i]].name);

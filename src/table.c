@@ -121,7 +121,7 @@ void *pf_ctx_alloc(const pf_ctx *ctx, void *ptr, size_t osize, size_t nsize) {
 int pf_ctx_stop(const pf_ctx *ctx) { return ctx_stop(ctx); }
 
 pf_column *pf_column_new(const pf_ctx *ctx, pf_ftype type, int fid, const char *name) {
-  if (fid >= PF_NFIELDS || (fid >= 0 && pf_fields[fid].type != type) || type >= PF_FT_COUNT_) return NULL;
+  if (fid >= pf_field_count() || (fid >= 0 && pf_fields[fid].type != type) || type >= PF_FT_COUNT_) return NULL;
   if (fid < 0) fid = -1;
   return col_alloc(ctx_alloc(ctx), ctx_ud(ctx), type, fid, name);
 }
@@ -189,7 +189,7 @@ pf_table *pf_table_new(const int *fids, int nfids, pf_alloc_fn alloc, void *ud) 
   if (alloc == NULL) alloc = default_alloc;
   if (nfids < 0) return NULL;
   for (int i = 0; i < nfids; i++)
-    if (fids[i] < 0 || fids[i] >= PF_NFIELDS) return NULL;
+    if (fids[i] < 0 || fids[i] >= pf_field_count()) return NULL;
   pf_table *t = table_alloc(alloc, ud, nfids);
   if (t == NULL) return NULL;
   for (int i = 0; i < nfids; i++) {

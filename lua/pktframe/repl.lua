@@ -150,15 +150,11 @@ local function context(line)
   return nil
 end
 
-local field_names
+-- Asked afresh at each Tab: pf.define_field may have added fields since the last.
 local function fields_starting(prefix)
-  if not field_names then
-    field_names = {}
-    for _, f in ipairs(pf.fields()) do field_names[#field_names + 1] = f.name end
-  end
   local out = {}
-  for _, name in ipairs(field_names) do
-    if name:sub(1, #prefix) == prefix then out[#out + 1] = name end
+  for _, f in ipairs(pf.fields()) do
+    if f.name:sub(1, #prefix) == prefix then out[#out + 1] = f.name end
   end
   return out
 end

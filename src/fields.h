@@ -1,0 +1,24 @@
+/* fields.h: fields defined at run time (the C half of pf.define_field). */
+#ifndef PF_FIELDS_H
+#define PF_FIELDS_H
+
+#include <stddef.h>
+
+#include "pf.h"
+
+/* Defines a user field, or redefines one: with the same type and base it
+   keeps its id (only the doc changes); with another, the old id is retired
+   (tables that hold it keep its name and type) and a new one is taken.
+   name: lowercase words of [a-z0-9_-] joined by dots, at least two, starting
+   with a letter, at most 63 characters; base as pf_field_info's (uint only).
+   Returns the field id, or -1 with a message in err: a bad name, a built-in
+   name, no free id, out of memory. */
+int pf_field_define(const char *name, pf_ftype type, int base, const char *doc, char *err, size_t errlen);
+
+/* 1 for an id that look-up no longer finds (see pf_field_define). */
+int pf_field_retired(int fid);
+
+/* The type named name ("uint", "string", ... as pf_ftype_name), or -1. */
+int pf_ftype_lookup(const char *name);
+
+#endif
