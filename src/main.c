@@ -14,6 +14,7 @@
 #include "lua.h"
 #include "lualib.h"
 
+#include "budget.h"
 #include "fieldsout.h"
 #include "filter_lua.h"
 #include "info.h"
@@ -29,6 +30,7 @@ int luaopen_pktframe_core(lua_State *L);
 #endif
 
 static const char *progname = "pktframe";
+static const char *max_memory = NULL;   /* --max-memory SIZE: the budget of every pf.read and pf.scan */
 static volatile sig_atomic_t interrupted = 0;
 
 static void on_sigint(int sig) {
@@ -51,6 +53,9 @@ static const char usage_main[] =
   "  -e CODE [ARGS...]            run a Lua chunk\n"
   "  help [COMMAND]               this text, or a command's (fields, info, run, repl)\n"
   "  --version                    print the version\n"
+  "\n"
+  "--max-memory SIZE before the command (512M, 1.5G, 4G) caps what each pf.read or\n"
+  "pf.scan of run, -e or the REPL holds: past it the read stops with an error.\n"
   "\n"
   "Scripts use: local pf = require \"pktframe\"; local t = pf.read(\"x.pcap\", {fields = {...}})\n"
   "Exit status: 0 ok, 1 runtime error (unreadable or damaged file, Lua error),\n"
@@ -386,6 +391,10 @@ static lua_State *new_state(void) {
   lua_State *L = luaL_newstate();
   if (L == NULL) return NULL;
   luaL_openlibs(L);
+  if (max_memory) {   /* read by pf.read and pf.scan (PF_LUA_MAXMEM_KEY of pktframe_lua.h) */
+    lua_pushstring(L, max_memory);
+    lua_setfield(L, LUA_REGISTRYINDEX, "pktframe.max_memory");
+  }
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   lua_pushcfunction(L, luaopen_pktframe_core);
   lua_setfield(L, -2, "pktframe.core");
@@ -592,6 +601,20 @@ static int help(const char *topic) {
 }
 
 int main(int argc, char **argv) {
+  /* --max-memory SIZE (or =SIZE) before the command, for every command */
+  while (argc >= 2 && strncmp(argv[1], "--max-memory", 12) == 0 && (argv[1][12] == 0 || argv[1][12] == '=')) {
+    int eq = argv[1][12] == '=';
+    const char *v = eq ? argv[1] + 13 : argc >= 3 ? argv[2] : NULL;
+    size_t bytes;
+    if (v == NULL) return usage_error("%s", "option --max-memory needs a size");
+    if (pf_budget_parse(v, &bytes) < 0)
+      return usage_error("bad --max-memory size '%s' (bytes, or a number and K, M, G or T: 512M, 1.5G)", v);
+    max_memory = v;
+    int used = eq ? 1 : 2;
+    argv[used] = argv[0];
+    argv += used;
+    argc -= used;
+  }
   if (argc < 2) return cmd_repl(0, argv + 1);
   const char *cmd = argv[1];
   if (strcmp(cmd, "fields") == 0) return cmd_fields(argc - 2, argv + 2);
