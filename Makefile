@@ -35,14 +35,14 @@ CORE_SRC  = src/pftime.c src/fields.c src/capture.c src/decode.c src/dissect_lin
             src/dissect_ip.c src/dissect_l4.c src/reasm.c src/conv.c src/scan.c \
             src/fieldsout.c src/filter.c src/table.c src/tcpreasm.c src/apptext.c \
             src/dissect_app.c src/dissect_dns.c src/dissect_dhcp.c src/dissect_http.c \
-            src/dissect_tls.c
+            src/dissect_tls.c src/info.c
 # the table verbs' kernels: pure C like CORE_SRC (kept apart: the fuzz harnesses leave the table out)
 VERB_SRC  = src/verbs.c src/groupby.c src/resample.c src/csv.c src/query.c src/budget.c
 # every src/*_lua.c is a binding compiled into core.so (a new one needs no edit here)
 LUA_SRC   = $(sort $(wildcard src/*_lua.c))
 CORE_OBJ  = $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o) $(VERB_SRC:src/%.c=$(BUILD)/obj/%.o)
 LUA_OBJ   = $(LUA_SRC:src/%.c=$(BUILD)/obj/%.o)
-HOST_SRC  = src/repl.c src/info.c
+HOST_SRC  = src/repl.c
 HOST_OBJ  = $(HOST_SRC:src/%.c=$(BUILD)/obj/%.o)
 READLINE ?= 1
 ifeq ($(READLINE),1)

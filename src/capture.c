@@ -48,6 +48,12 @@ struct pf_reader {
   uint64_t records;      /* records returned so far */
   int eof, failed;
   char err[256];
+  /* warnings: damage the reader stepped over (a pcapng block whose own framing is
+     intact but whose content is not), and oddities reported once per file */
+  char warn[PF_READER_MAXWARN][200];
+  int nwarn, warn_head;
+  uint64_t nwarned;            /* warnings raised in this file, listed or not */
+  int noted_snaplen, noted_caplen;
   char fmtname[32];
 };
 
@@ -72,6 +78,50 @@ static int fail(pf_reader *r, uint64_t offset, const char *fmt, ...) {
   va_end(ap);
   r->failed = 1;
   return -1;
+}
+
+/* Queues a warning about the record at offset (the next packet number). Past
+   PF_READER_MAXWARN waiting, or PF_READER_WARN_LIMIT in a file, later ones are
+   counted but not kept (a file of a million bad blocks must not make a million lines). */
+static void warn(pf_reader *r, uint64_t offset, const char *fmt, ...) {
+  r->nwarned++;
+  if (r->nwarn == PF_READER_MAXWARN || r->nwarned > PF_READER_WARN_LIMIT) return;
+  char *w = r->warn[(r->warn_head + r->nwarn++) % PF_READER_MAXWARN];
+  int n = snprintf(w, sizeof r->warn[0], "packet %llu at offset %llu: ", (unsigned long long)(r->records + 1),
+                   (unsigned long long)offset);
+  if (n < 0 || (size_t)n >= sizeof r->warn[0]) n = 0;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(w + n, sizeof r->warn[0] - (size_t)n, fmt, ap);
+  va_end(ap);
+}
+
+/* In next_pcapng: skips the current block (its framing is sound, its content is
+   not) with a warning, and reads on. */
+#define SKIP_BLOCK(...) { warn(r, off, __VA_ARGS__); goto skip_block; }
+
+const char *pf_reader_warning(pf_reader *r) {
+  if (r->nwarn == 0) return NULL;
+  const char *w = r->warn[r->warn_head];
+  r->warn_head = (r->warn_head + 1) % PF_READER_MAXWARN;
+  r->nwarn--;
+  return w;
+}
+
+uint64_t pf_reader_warnings(const pf_reader *r) { return r->nwarned; }
+
+/* The record lengths a file should not have but tshark shows as they are: noted once a file. */
+static void note_lengths(pf_reader *r, uint64_t off, uint32_t caplen, uint32_t len, uint32_t snaplen) {
+  if (snaplen && caplen > snaplen && !r->noted_snaplen) {
+    r->noted_snaplen = 1;
+    warn(r, off, "%u captured bytes, more than the snapshot length of %u; kept as captured "
+         "(noted once per file)", caplen, snaplen);
+  }
+  if (caplen > len && !r->noted_caplen) {
+    r->noted_caplen = 1;
+    warn(r, off, "%u captured bytes, more than the %u bytes on the wire; kept as captured "
+         "(noted once per file)", caplen, len);
+  }
 }
 
 /* Makes at least want bytes available at buf+pos; returns how many are (less only at EOF). */
@@ -267,6 +317,7 @@ static int next_pcap(pf_reader *r, pf_pkt *p) {
     return fail(r, off, "truncated record (%zu of %u bytes of packet data); the file was cut short",
                 have - hlen, caplen);
   h = r->buf + r->pos;
+  note_lengths(r, off, caplen, len, r->snaplen);
   p->ts.secs = (int64_t)sec;
   /* the raw fraction, even when >= 1 s: tshark prints it that way */
   p->ts.nsecs = (int32_t)(r->nsec ? frac : frac * 1000u);
@@ -382,31 +433,39 @@ static int next_pcapng(pf_reader *r, pf_pkt *p) {
         break;
       }
       case 1: {            /* interface description */
-        if (blen_body < 8) return fail(r, off, "interface description block too short");
         if (r->nifs >= MAX_IFACES) return fail(r, off, "more than %d interfaces", MAX_IFACES);
+        if (blen_body < 8) {
+          /* keep its place, so the interfaces after it keep their numbers */
+          if (add_iface(r, -1, 0) < 0) return fail(r, off, "out of memory");
+          SKIP_BLOCK("interface description block too short (%zu bytes of content, at least 8 expected); "
+                     "its packets are not decoded", blen_body);
+        }
         if (add_iface(r, rd16(r, body), rd32(r, body + 4)) < 0) return fail(r, off, "out of memory");
         idb_options(r, &r->ifs[r->nifs - 1], body + 8, blen_body - 8);
         break;
       }
       case 6: case 2: {    /* enhanced packet, obsolete packet */
-        if (blen_body < 20) return fail(r, off, "packet block too short");
+        if (blen_body < 20)
+          SKIP_BLOCK("packet block too short (%u bytes); block skipped", blen);
         uint32_t ifid = type == 6 ? rd32(r, body) : rd16(r, body);
         if (ifid >= (uint32_t)r->nifs)
-          return fail(r, off, "packet for interface %u, but only %d interfaces are described", ifid, r->nifs);
+          SKIP_BLOCK("packet for interface %u, but only %d interface%s described; block skipped", ifid,
+                     r->nifs, r->nifs == 1 ? " is" : "s are");
         const iface *f = &r->ifs[ifid];
         uint32_t caplen = rd32(r, body + 12), len = rd32(r, body + 16);
         if (caplen > blen_body - 20)
-          return fail(r, off, "packet claims %u captured bytes in a block of %u", caplen, blen);
+          SKIP_BLOCK("packet claims %u captured bytes in a block of %u; block skipped", caplen, blen);
         if (caplen > pf_max_snaplen(f->linktype))
-          return fail(r, off, "record claims %u captured bytes, more than the maximum of %u; the file is damaged",
-                      caplen, pf_max_snaplen(f->linktype));
+          SKIP_BLOCK("packet claims %u captured bytes, more than the maximum of %u; block skipped",
+                     caplen, pf_max_snaplen(f->linktype));
+        note_lengths(r, off, caplen, len, f->snaplen);
         got = set_record(p, ng_time(f, rd32(r, body + 4), rd32(r, body + 8)), 1, 1, caplen, len,
                          f->linktype, body + 20);
         break;
       }
       case 3: {            /* simple packet: no timestamp, interface 0 */
-        if (blen_body < 4) return fail(r, off, "simple packet block too short");
-        if (r->nifs < 1) return fail(r, off, "simple packet block before any interface description");
+        if (blen_body < 4) SKIP_BLOCK("simple packet block too short (%u bytes); block skipped", blen);
+        if (r->nifs < 1) SKIP_BLOCK("simple packet block before any interface description; block skipped");
         const iface *f = &r->ifs[0];
         uint32_t len = rd32(r, body), caplen = len;
         if (f->snaplen && caplen > f->snaplen) caplen = f->snaplen;
@@ -416,7 +475,7 @@ static int next_pcapng(pf_reader *r, pf_pkt *p) {
         break;
       }
       case 0x00000bad: case 0x40000bad: {   /* custom blocks: tshark 4.0 shows them as frames */
-        if (blen_body < 4) return fail(r, off, "custom block too short");
+        if (blen_body < 4) SKIP_BLOCK("custom block too short (%u bytes); block skipped", blen);
         got = set_record(p, r->last_ts, 0, 0, (uint32_t)(blen_body - 4), (uint32_t)(blen_body - 4), -1, body + 4);
         break;
       }
@@ -430,12 +489,23 @@ static int next_pcapng(pf_reader *r, pf_pkt *p) {
       r->records++;
       return 1;
     }
+    continue;
+  skip_block:
+    r->pos += blen;
   }
 }
 
 int pf_reader_next(pf_reader *r, pf_pkt *p) {
   if (r->failed) return -1;
-  return r->kind == FMT_PCAP ? next_pcap(r, p) : next_pcapng(r, p);
+  int got = r->kind == FMT_PCAP ? next_pcap(r, p) : next_pcapng(r, p);
+  if (got <= 0 && r->nwarned > PF_READER_WARN_LIMIT && r->nwarn < PF_READER_MAXWARN) {
+    /* the count of those not listed, once, as the file ends */
+    uint64_t more = r->nwarned - PF_READER_WARN_LIMIT;
+    snprintf(r->warn[(r->warn_head + r->nwarn++) % PF_READER_MAXWARN], sizeof r->warn[0],
+             "%llu more damaged or odd record%s not listed", (unsigned long long)more, more == 1 ? "" : "s");
+    r->nwarned = PF_READER_WARN_LIMIT;
+  }
+  return got;
 }
 
 const char *pf_reader_error(const pf_reader *r) { return r->err; }

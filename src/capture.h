@@ -18,6 +18,19 @@ pf_reader *pf_reader_open(const char *path, char *err, size_t errlen);
 int pf_reader_next(pf_reader *r, pf_pkt *p);
 
 const char *pf_reader_error(const pf_reader *r);
+
+/* Damage the reader stepped over (a pcapng block skipped because its content
+   is bad though its framing is sound: a packet for an interface that does not
+   exist, a captured length past its block) and oddities kept as they are but
+   worth knowing (more captured bytes than the snapshot length or the wire
+   length: noted once per file). Each "packet N at offset O: what" (N the
+   number the next packet gets). pf_reader_warning returns the oldest not yet
+   taken, or NULL; call it after each pf_reader_next. At most
+   PF_READER_WARN_LIMIT are kept per file; pf_reader_warnings counts them all. */
+#define PF_READER_MAXWARN 8
+#define PF_READER_WARN_LIMIT 20
+const char *pf_reader_warning(pf_reader *r);
+uint64_t pf_reader_warnings(const pf_reader *r);
 /* "pcap", "pcap-nsec", "pcapng", with byte order: for capinfos-style reports. */
 const char *pf_reader_format(const pf_reader *r);
 /* Link type of the file (pcap) or of the first interface (pcapng); -1 unknown. */

@@ -1,6 +1,7 @@
 /* decode.c: the per-record driver: frame fields, time references, dispatch to the link layer. */
 #include "decode.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -16,6 +17,7 @@ struct pf_decoder {
   int have_ref;
   pf_time ref, prev;
   const pf_user_hook *user; /* user-defined fields, or NULL: one branch per record */
+  int nmalformed;           /* malformed packets reported (pf_malformed) */
 };
 
 pf_decoder *pf_decoder_new(const int *fids, int nfids) {
@@ -67,6 +69,7 @@ pf_val *pf_pkt_add(pf_pkt *p, int fid) {
 void pf_pkt_init(pf_pkt *p) {
   p->nvals = 0;
   p->scratch_used = 0;
+  p->malformed[0] = 0;
   for (int i = 0; i < PF_MAXFIELDS; i++) p->first[i] = -1;
 }
 
@@ -74,11 +77,37 @@ static void reset_vals(pf_pkt *p) {
   for (int i = 0; i < p->nvals; i++) p->first[p->vals[i].fid] = -1;
   p->nvals = 0;
   p->scratch_used = 0;
+  p->malformed[0] = 0;
+}
+
+/* Malformed packets listed per decoder (per read): past this they still decode
+   as well as they can, but only the count would grow, not the information. */
+#define MALFORMED_LIMIT 20
+
+void pf_malformed(pf_dctx *c, const uint8_t *at, const char *fmt, ...) {
+  pf_pkt *p = c->p;
+  if (p->malformed[0] || c->nmalformed == NULL || *c->nmalformed >= MALFORMED_LIMIT) return;
+  ++*c->nmalformed;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(p->malformed, sizeof p->malformed, fmt, ap);
+  va_end(ap);
+  if (n < 0) n = 0;
+  if ((size_t)n >= sizeof p->malformed) n = (int)sizeof p->malformed - 1;
+  size_t left = sizeof p->malformed - (size_t)n;
+  /* where in the frame, as Wireshark's bytes pane counts; a reassembled
+     datagram or stream is not in any one frame */
+  if (at != NULL && p->data != NULL && at >= p->data && at <= p->data + p->caplen)
+    n += snprintf(p->malformed + n, left, " at frame byte %lu", (unsigned long)(at - p->data));
+  else if (at != NULL)
+    n += snprintf(p->malformed + n, left, " in reassembled data");
+  if (*c->nmalformed == MALFORMED_LIMIT && n >= 0 && (size_t)n < sizeof p->malformed)
+    snprintf(p->malformed + n, sizeof p->malformed - (size_t)n, "; later malformed packets are not listed");
 }
 
 int pf_decode(pf_decoder *d, pf_pkt *p) {
   reset_vals(p);
-  pf_dctx c = { p, d->want, d->depth, d->conv, d->reasm, 0, 0, 0, 0, d->app };
+  pf_dctx c = { p, d->want, d->depth, d->conv, d->reasm, 0, 0, 0, 0, d->app, &d->nmalformed };
   /* tshark's first-frame reference and previous-frame time come from every
      record, even one without a time stamp of its own (it then carries 0 or
      the previous record's time: see capture.c) */

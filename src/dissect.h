@@ -18,7 +18,17 @@ typedef struct pf_dctx {
   int fragment;           /* decoding the first fragment of a datagram not reassembled */
   int oom;
   struct pf_app *app;     /* application-layer state (dissect_app.c); NULL below PF_LY_STATE */
+  int *nmalformed;        /* the decoder's count of malformed packets reported */
 } pf_dctx;
+
+/* Notes what is malformed in this packet (the first thing only), at byte `at`
+   of the data being dissected (NULL: no position): pf_scan lists it as a
+   diagnostic. printf-style; the text says what, as tshark's expert info would. */
+void pf_malformed(pf_dctx *c, const uint8_t *at, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 3, 4)))
+#endif
+  ;
 
 /* IP reassembly (reasm.c). Adds one fragment; when it completes its datagram,
    returns 1 and points *out and *outlen at the whole payload (valid until the next

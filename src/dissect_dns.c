@@ -1,5 +1,7 @@
 /* dissect_dns.c: DNS, mDNS and LLMNR messages as tshark 4.0's packet-dns.c reads them:
    header, questions, and the A, AAAA, CNAME and TTL of every resource record. */
+#include <stdio.h>
+
 #include "app.h"
 
 #define MAX_DNAME_LEN 255
@@ -16,7 +18,16 @@ typedef struct dns_msg {
   const uint8_t *d;
   uint32_t len;
   uint32_t work;
+  /* the first fault met, for the diagnostic: what and where */
+  const char *why;         /* NULL: none */
+  uint32_t at, arg;
 } dns_msg;
+
+/* Records the first fault; returns -1 (tshark's exception) for the caller to return. */
+static int fault(dns_msg *m, const char *why, uint32_t at, uint32_t arg) {
+  if (m->why == NULL) { m->why = why; m->at = at; m->arg = arg; }
+  return -1;
+}
 
 /* A name as expand_dns_name() builds it: up to 254 characters (its length
    counter ignores bitstring labels, a tshark quirk kept here) or a fixed text. */
@@ -35,7 +46,7 @@ static int expand_name(dns_msg *m, uint32_t off, dns_name *nm, uint32_t *written
   nm->len = 0;
   nm->fixed = NULL;
   for (;;) {
-    if (off >= m->len) return -1;
+    if (off >= m->len) return fault(m, "name runs past the end of the message", off, 0);
     uint32_t clen = m->d[off++];
     if (clen == 0) break;
     switch (clen & 0xc0) {
@@ -45,10 +56,10 @@ static int expand_name(dns_msg *m, uint32_t off, dns_name *nm, uint32_t *written
         } else {
           maxname--;
         }
-        if (m->work + clen > MAX_NAME_WORK) return -1;
+        if (m->work + clen > MAX_NAME_WORK) return fault(m, "names too costly to expand", off - 1, 0);
         m->work += clen;
         while (clen > 0) {
-          if (off >= m->len) return -1;
+          if (off >= m->len) return fault(m, "label runs past the end of the message", off, 0);
           if (maxname > 0) { nm->buf[np++] = m->d[off]; nm->len++; maxname--; }
           clen--;
           off++;
@@ -104,16 +115,18 @@ static int expand_name(dns_msg *m, uint32_t off, dns_name *nm, uint32_t *written
         }
         break;
       case 0x80:
-        return -1;
+        return fault(m, "label of the reserved type 0x80", off - 1, 0);
       default: {   /* 0xc0: pointer */
-        if (off >= m->len) return -1;
+        if (off >= m->len) return fault(m, "compression pointer cut off at the end of the message", off - 1, 0);
         uint32_t target = ((clen & 0x3f) << 8) | m->d[off];
+        if (target >= m->len) fault(m, "compression pointer to byte %u, past the end of the message", off - 1, target);
         off++;
         pointers++;
         if (len < 0) len = (int)(off - start);
         /* tshark's trivial-loop test compares with the offset two bytes past the
            pointer (never true for a pointer to itself); the count catches loops */
         if (target == off + 2 || pointers > MAX_POINTERS) {
+          fault(m, "name with a compression pointer loop", off - 2, 0);
           nm->fixed = "<Name contains a pointer that loops>";
           *written = np;
           return len;
@@ -657,33 +670,46 @@ static int dns_rr(pf_dctx *c, dns_msg *m, uint32_t off) {
   return (int)(data + dlen - off);
 }
 
+static int dns_records(pf_dctx *c, dns_msg *m, const uint8_t *d, uint32_t len);
+
+/* The faults a message of all its bytes has are the packet's (one cut short by the
+   snapshot length is not malformed, only incomplete). */
 void pf_dns_dissect(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
-  (void)rlen;
-  dns_msg m = { d, len, 0 };
+  dns_msg m = { d, len, 0, NULL, 0, 0 };
+  dns_records(c, &m, d, len);
+  if (m.why && len >= rlen) {
+    char what[96];
+    snprintf(what, sizeof what, m.why, m.arg);
+    pf_malformed(c, d + m.at, "DNS: %s", what);
+  }
+}
+
+/* Reads the message; 0 when it ended where the counts say or a field was not
+   wanted, -1 when a record ran past its end (tshark's exception). */
+static int dns_records(pf_dctx *c, dns_msg *m, const uint8_t *d, uint32_t len) {
   /* the id and flags are read before anything is shown, the counts next */
-  if (len < 4) return;
+  if (len < 4) return 0;
   uint16_t flags = pf_get16(d + 2);
   pf_emit_u(c, PF_F_DNS_ID, pf_get16(d));
   pf_emit_u(c, PF_F_DNS_FLAGS_RESPONSE, flags >> 15);
   if (flags & 0x8000) pf_emit_u(c, PF_F_DNS_FLAGS_RCODE, flags & 0x000f);
   /* each count is read as it is shown: a cut header shows the counts it has */
-  if (len < 8) return;
+  if (len < 8) return 0;
   /* a dynamic update has prerequisites in place of answers (another field) */
   if (((flags >> 11) & 0xf) != 5) pf_emit_u(c, PF_F_DNS_COUNT_ANSWERS, pf_get16(d + 6));
-  if (len < 12) return;
+  if (len < 12) return 0;
   uint32_t quest = pf_get16(d + 4), ans = pf_get16(d + 6), auth = pf_get16(d + 8), add = pf_get16(d + 10);
   if (!pf_wants(c, PF_F_DNS_QRY_NAME) && !pf_wants(c, PF_F_DNS_QRY_TYPE) && !pf_wants(c, PF_F_DNS_A) &&
       !pf_wants(c, PF_F_DNS_AAAA) && !pf_wants(c, PF_F_DNS_CNAME) && !pf_wants(c, PF_F_DNS_RESP_TTL))
-    return;
+    return 0;
   uint32_t off = 12;
   for (uint32_t i = 0; i < quest; i++) {
     dns_name nm;
-    int n = get_name(&m, off, &nm);
-    if (n < 0) return;
+    int n = get_name(m, off, &nm);
+    if (n < 0) return fault(m, "question %u runs past the end of the message", off, i + 1);
     uint32_t p = off + (uint32_t)n;
-    if (p + 2 > len) return;
-    uint16_t type = pf_get16(d + p);
-    if (p + 4 > len) return;   /* the class is read with the type, before anything is shown */
+    if (p + 4 > len) return fault(m, "question %u runs past the end of the message", off, i + 1);
+    uint16_t type = pf_get16(d + p);   /* the class is read with the type, before anything is shown */
     emit_name(c, PF_F_DNS_QRY_NAME, &nm);
     pf_emit_u(c, PF_F_DNS_QRY_TYPE, type);
     off = p + 4;
@@ -691,9 +717,10 @@ void pf_dns_dissect(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
   uint32_t counts[3] = { ans, auth, add };
   for (int s = 0; s < 3; s++) {
     for (uint32_t i = 0; i < counts[s]; i++) {
-      int n = dns_rr(c, &m, off);
-      if (n < 0) return;
+      int n = dns_rr(c, m, off);
+      if (n < 0) return fault(m, "resource record runs past the end of the message", off, 0);
       off += (uint32_t)n;
     }
   }
+  return 0;
 }

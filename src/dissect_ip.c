@@ -1,6 +1,8 @@
 /* dissect_ip.c: IPv4 (with fragments), IPv6 (extension headers, fragments) and ARP. */
 #include "dissect.h"
 
+#define MAX_EXT_HEADERS 495
+
 /* The payload of an IP datagram: reassembled when it is a fragment whose bytes
    were all captured, as tshark does with its default defragment preferences. */
 static void ip_payload(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst, int proto,
@@ -40,11 +42,23 @@ void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, 
   pf_emit_u(c, PF_F_IP_VERSION, (uint64_t)version);
   if (version != 4) return;
   pf_emit_u(c, PF_F_IP_HDR_LEN, hlen);
-  if (hlen < 20 || len < 20) return;
+  if (hlen < 20) {
+    pf_malformed(c, d, "IPv4: bogus header length %u (at least 20)", hlen);
+    return;
+  }
+  if (len < 20) {
+    /* cut by the snapshot length is no fault of the packet's */
+    if (rlen <= len) pf_malformed(c, d, "IPv4: %u bytes, too short for the 20-byte header", len);
+    return;
+  }
   uint32_t tot = pf_get16(d + 2);
   pf_emit_u(c, PF_F_IP_DSFIELD, d[1]);
   pf_emit_u(c, PF_F_IP_LEN, tot);
-  if (tot < hlen) return;
+  if (tot < hlen) {
+    /* 0 is what TSO hardware leaves: common, and nothing to report */
+    if (tot != 0) pf_malformed(c, d + 2, "IPv4: bogus total length %u (less than the header length %u)", tot, hlen);
+    return;
+  }
   uint16_t off = pf_get16(d + 6);
   uint32_t id = pf_get16(d + 4);
   pf_emit_u(c, PF_F_IP_ID, id);
@@ -59,7 +73,11 @@ void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, 
   pf_emit_a(c, PF_F_IP_DST, d + 16, 4);
   pf_emit_a(c, PF_F_IP_ADDR, d + 12, 4);
   pf_emit_a(c, PF_F_IP_ADDR, d + 16, 4);
-  if (hlen > len) return;
+  if (hlen > len) {
+    if (rlen <= len && !c->in_error)
+      pf_malformed(c, d, "IPv4: header length %u runs past the end of the packet (%u bytes)", hlen, len);
+    return;
+  }
   /* the datagram claims tot bytes; what follows in the frame is a trailer */
   if (tot < rlen) {
     *consumed = tot;
@@ -72,7 +90,11 @@ void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, 
 }
 
 void pf_dissect_ipv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed) {
-  if (len < 40 || (d[0] >> 4) != 6) return;
+  if (len < 40 || (d[0] >> 4) != 6) {
+    if (len < 40 && rlen <= len && !c->in_error)
+      pf_malformed(c, d, "IPv6: %u bytes, too short for the 40-byte header", len);
+    return;
+  }
   uint32_t plen = pf_get16(d + 4);
   pf_emit_u(c, PF_F_IP_VERSION, 6);   /* tshark's IPv6 header reuses ip.version */
   pf_emit_u(c, PF_F_IPV6_FLOW, pf_get32(d) & 0xfffff);
@@ -91,23 +113,32 @@ void pf_dissect_ipv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, 
   const uint8_t *src = d + 8, *dst = d + 24;
   int nxt = d[6];
   uint32_t o = 40;
-  /* extension headers; a bounded count stops header loops in hostile packets */
-  for (int hops = 0; hops < 64; hops++) {
+  /* Extension headers. Each takes at least 8 bytes, so the walk ends with the
+     packet; a chain of hundreds ends where tshark's does: it allows 500 protocol
+     layers (frame, eth, ethertype, ipv6 and 495 headers over untagged Ethernet),
+     and past that the packet is malformed with no transport layer. */
+  for (int hops = 0;; hops++) {
+    if (hops == MAX_EXT_HEADERS && (nxt == 0 || nxt == 43 || nxt == 60 || nxt == 135 || nxt == 139 ||
+                                    nxt == 140 || nxt == 51)) {
+      pf_malformed(c, d + o, "IPv6: more than %d extension headers", MAX_EXT_HEADERS);
+      return;
+    }
     switch (nxt) {
-      case 0: case 43: case 60: case 135: case 139: case 140: {
-        if (o + 8 > len) return;
-        uint32_t hl = ((uint32_t)d[o + 1] + 1) * 8;
+      case 0: case 43: case 60: case 135: case 139: case 140: case 51: {
+        if (o + 8 > len) {
+          if (rlen <= len && !c->in_error)
+            pf_malformed(c, d + o, "IPv6: extension header %d runs past the end of the packet", hops + 1);
+          return;
+        }
+        /* AH counts 4-byte units, minus 2; the others 8-byte units, minus 1 */
+        uint32_t hl = nxt == 51 ? ((uint32_t)d[o + 1] + 2) * 4 : ((uint32_t)d[o + 1] + 1) * 8;
         nxt = d[o];
         o += hl;
-        if (o > len) return;
-        continue;
-      }
-      case 51: {   /* AH: length in 4-byte units, minus 2 */
-        if (o + 8 > len) return;
-        uint32_t hl = ((uint32_t)d[o + 1] + 2) * 4;
-        nxt = d[o];
-        o += hl;
-        if (o > len) return;
+        if (o > len) {
+          if (rlen <= len && !c->in_error)
+            pf_malformed(c, d + o - hl, "IPv6: extension header %d runs past the end of the packet", hops + 1);
+          return;
+        }
         continue;
       }
       case 44: {

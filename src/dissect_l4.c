@@ -123,10 +123,12 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
     tcp_options(c, d, len, hlen, &opts);
   }
   if (have_state && s.has_stream) pf_emit_u(c, PF_F_TCP_STREAM, s.stream);
-  if (seglen_known && hlen >= 20) pf_emit_u(c, PF_F_TCP_LEN, plen);
+  /* tshark gives the length even for a bogus header length: the IP payload less it */
+  if (seglen_known) pf_emit_u(c, PF_F_TCP_LEN, plen);
   pf_emit_u(c, PF_F_TCP_SEQ, have_state ? s.rel_seq : seq);
   pf_emit_u(c, PF_F_TCP_SEQ_RAW, seq);
   if (hlen < 20) {   /* bogus header length: tshark gives up after saying so */
+    pf_malformed(c, d + 12, "TCP: bogus header length %u (at least 20)", hlen);
     pf_emit_u(c, PF_F_TCP_HDR_LEN, hlen);
     return;
   }

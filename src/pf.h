@@ -123,6 +123,10 @@ typedef struct pf_pkt {
   pf_val vals[PF_MAX_VALS];
   size_t scratch_used;
   uint8_t scratch[PF_SCRATCH];   /* decoded text that is not in the packet (DNS names) */
+  /* what was malformed in this packet, "" when nothing (or no longer listed):
+     "IPv4: bogus header length 16 (at least 20) at frame byte 14"; pf_scan
+     makes it a diagnostic "FILE: packet N at offset O: ..." */
+  char malformed[160];
 } pf_pkt;
 
 #endif

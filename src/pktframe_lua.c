@@ -305,6 +305,8 @@ int luaopen_pktframe_core(lua_State *L) {
   pf_lua_open_filter(L);
   lua_newtable(L);
   pf_lua_filter_register(L);
+  pf_lua_info_register(L);
+  pf_lua_frame_register(L);
   pf_lua_verbs_register(L);
   pf_lua_query_register(L);
   pf_lua_live_register(L);

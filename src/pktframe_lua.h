@@ -56,6 +56,11 @@ void pf_lua_bytes_register(lua_State *L);
 /* Sets resolve (resolve_lua.c) in the module table at the top of the stack. */
 void pf_lua_resolve_register(lua_State *L);
 
+/* Sets info (info_lua.c: pf.info, capinfos' numbers) in the module table at the top of the stack. */
+void pf_lua_info_register(lua_State *L);
+/* Sets table (frame_lua.c: pf.table, a Table from Lua lists) in the module table at the top of the stack. */
+void pf_lua_frame_register(lua_State *L);
+
 /* Pushes a new closed pktframe.Table; the caller stores the pf_table in ->t,
    so that an error raised in between leaks nothing. [-0, +1, m] */
 LTable *pf_lua_newtable(lua_State *L);

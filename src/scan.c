@@ -116,6 +116,7 @@ int pf_scan(const char *const *paths, int npaths, const int *fids, int nfids,
     uint64_t kept = 0, next_progress = 4u << 20;
     for (;;) {
       int got = pf_reader_next(r, p);
+      for (const char *w; (w = pf_reader_warning(r)) != NULL;) pf_diag_add(diag, "%s: %s", paths[f], w);
       if (got == 0) break;
       if (got < 0) {
         pf_diag_add(diag, "%s: %s; the %llu packet%s before it %s kept", paths[f], pf_reader_error(r),
@@ -146,6 +147,9 @@ int pf_scan(const char *const *paths, int npaths, const int *fids, int nfids,
         rc = PF_SCAN_ERROR;
         break;
       }
+      if (p->malformed[0])
+        pf_diag_add(diag, "%s: packet %llu at offset %llu: %s", paths[f], (unsigned long long)frame,
+                    (unsigned long long)p->offset, p->malformed);
       if (opts->filter && !pf_filter_eval(opts->filter, p)) continue;
       if (sink(ud, p)) { rc = PF_SCAN_STOPPED; break; }
     }
