@@ -1,0 +1,33 @@
+-- bursts.lua: bursts of large packets per address pair: id, src, dst, start, end, packets, bytes.
+-- usage: pktframe run examples/bursts.lua CAPTURE... [--size 300] [--time 0.3] [--min-packets 2] [--out DIR]
+local pf = require "pktframe"
+local bursts = require "pktframe.bursts"
+local outputs = require "pktframe.outputs"
+
+local o = pf.args{
+  description = "Burst detection: per (source, destination) address pair, packets with at least --size "
+    .. "payload bytes (tcp.len or udp.length - 8), each sent at most --time after the previous such "
+    .. "packet of the pair, form a burst (of at least --min-packets packets).",
+  positional = { { "capture", many = true, help = "capture files, read as one" } },
+  options = {
+    { "size", type = "integer", default = 300, help = "BURST_SIZE: least payload bytes of a packet in a burst" },
+    { "time", type = "duration", default = "0.3", help = "BURST_TIME: most time between two packets of a burst" },
+    { "min-packets", type = "integer", default = 2, help = "fewest packets that make a burst" },
+    { "top", type = "integer", default = 10, help = "bursts to print (most bytes first)" },
+    { "ip6", type = "boolean", help = "IPv6 addresses instead of IPv4" },
+    { "out", metavar = "DIR", help = "write bursts.csv, burst_packets.csv and bursts.svg into DIR" },
+  },
+}
+
+local t <close> = assert(pf.read(o.capture, { fields = bursts.fields(o.ip6) }))
+local r = bursts.analyse(t, { size = o.size, time = o.time, min_packets = o.min_packets, ip6 = o.ip6 })
+local b = r.bursts
+print(string.format("%d bursts (>= %d packets of >= %d payload bytes, <= %g s apart) holding %d packets, %d bytes",
+  #b, o.min_packets, o.size, o.time, b:col("packets"):sum() or 0, b:col("bytes"):sum() or 0))
+print()
+outputs.show("Bursts, most bytes first", b:sort("bytes", { desc = true }), o.top)
+outputs.show("Bursts per address pair",
+  b:groupby({ "src", "dst" }, { sort = true }):agg{ { "bursts", "id", "count" }, { "packets", "packets", "sum" },
+    { "bytes", "bytes", "sum" }, { "longest", "duration", "max" } }:sort("bytes", { desc = true }), o.top)
+if o.out then outputs.write_or_die(o.out, { bursts = b, burst_packets = r.packets }, bursts.plots(r)) end
+for _, msg in ipairs(t:diagnostics()) do io.stderr:write("warning: ", msg, "\n") end

@@ -1,0 +1,34 @@
+-- payload_time.lua: the payload of each packet the top source sent, over time, per destination.
+-- usage: pktframe run examples/payload_time.lua CAPTURE... [--source ADDR] [--series N] [--ip6] [--out DIR]
+local pf = require "pktframe"
+local pt = require "pktframe.payload_time"
+local outputs = require "pktframe.outputs"
+
+local o = pf.args{
+  description = "Payload sizes over time: for the source that sent the most payload bytes (or --source), "
+    .. "the payload (tcp.len or udp.length - 8) of each of its packets over time, one scatter series "
+    .. "per destination.",
+  positional = { { "capture", many = true, help = "capture files, read as one" } },
+  options = {
+    { "source", metavar = "ADDR", help = "the source address (default: the top source by payload bytes)" },
+    { "series", type = "integer", default = 8, help = "destinations drawn as their own series (the rest in grey)" },
+    { "top", type = "integer", default = 10, help = "rows to print" },
+    { "ip6", type = "boolean", help = "IPv6 addresses instead of IPv4" },
+    { "out", metavar = "DIR", help = "write payload_time.csv and payload_time.svg into DIR" },
+  },
+}
+
+local t <close> = assert(pf.read(o.capture, { fields = pt.fields(o.ip6) }))
+local r = pt.analyse(t, { source = o.source, ip6 = o.ip6 })
+if not r.source then
+  print("No packet with a TCP or UDP payload.")
+  os.exit(0)
+end
+local sizes = r.packets:col("payload")
+print(string.format("Top source %s: %d packets, %d payload bytes (min %d, mean %.1f, max %d) to %d destinations",
+  r.source, #sizes, sizes:sum(), sizes:min() or 0, sizes:mean() or 0, sizes:max() or 0, #r.destinations))
+print()
+outputs.show("Destinations, most payload first", r.destinations, o.top)
+outputs.show("Packets", r.packets, o.top)
+if o.out then outputs.write_or_die(o.out, { payload_time = r.packets }, pt.plots(r, o.series)) end
+for _, msg in ipairs(t:diagnostics()) do io.stderr:write("warning: ", msg, "\n") end
