@@ -1,0 +1,37 @@
+-- pktframe.live: capture then analyse: pf.capture into a file, then the first questions about the
+-- fresh traffic (packets and bytes per interval, the busiest address pairs) with table verbs.
+--
+--   local live = require "pktframe.live"
+--   local t, summary = live.capture_and_read{iface = "lo", duration = 5, out = "/tmp/lo.pcap"}
+--   local r = live.summarise(t)      -- r.rate, r.pairs
+local core = require "pktframe.core"
+
+local M = {}
+
+M.FIELDS = { "frame.number", "frame.time_epoch", "frame.len", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+  "ip.proto", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport" }
+
+-- pf.capture(opts), then pf.read of the file: the Table and the capture's summary, or nil and
+-- the message of whichever failed.
+function M.capture_and_read(opts, fields)
+  local summary, err = core.capture(opts)
+  if not summary then return nil, err end
+  local t, rerr = core.read(summary.path, { fields = fields or M.FIELDS })
+  if not t then return nil, rerr end
+  return t, summary
+end
+
+-- {rate = Table time bucket, packets, bytes (every interval, empty ones included),
+--  pairs = Table src, dst, packets, bytes (IPv4 and IPv6 pairs, most bytes first)}.
+function M.summarise(t, interval)
+  local rate = #t > 0 and t:resample(interval or "1s", { { "packets", "frame.len", "size" },
+    { "bytes", "frame.len", "sum" } }) or nil
+  local function pairs_by(s, d)
+    return t:groupby({ s, d }, { sort = true }):agg{ { "packets", "frame.len", "size" }, { "bytes", "frame.len", "sum" } }
+            :rename{ [s] = "src", [d] = "dst" }
+  end
+  local v4, v6 = pairs_by("ip.src", "ip.dst"), pairs_by("ipv6.src", "ipv6.dst")
+  return { rate = rate, pairs = v4:sort("bytes", { desc = true }), pairs6 = v6:sort("bytes", { desc = true }) }
+end
+
+return M
