@@ -225,12 +225,34 @@ local function runs(xv, yv, n)
   return out
 end
 
-local function legend(buf, items, right, top)
+-- The legend box goes in the corner of the plot area with the fewest data points under it
+-- (matplotlib's loc="best", on a coarse count); corners are tried top-right, top-left,
+-- bottom-right, bottom-left.
+local function legend(buf, items, area, series, X, Y)
   if #items == 0 then return end
   local wmax = 0
   for _, it in ipairs(items) do wmax = math.max(wmax, text_width(it.name, 12)) end
   local bw, bh = wmax + 40, #items * 18 + 8
-  local x0 = right - bw - 8
+  local corners = {
+    { area.x + area.w - bw - 8, area.y + 8 }, { area.x + 8, area.y + 8 },
+    { area.x + area.w - bw - 8, area.y + area.h - bh - 8 }, { area.x + 8, area.y + area.h - bh - 8 },
+  }
+  local hits = { 0, 0, 0, 0 }
+  for _, s in ipairs(series) do
+    for _, r in ipairs(s.runs) do
+      local step = math.max(1, r.n // 5000)         -- a sample is enough to compare corners
+      for k = 1, r.n, step do
+        local px, py = X(r.xs[k]), Y(r.ys[k])
+        for c = 1, 4 do
+          local cx, cy = corners[c][1], corners[c][2]
+          if px >= cx - 4 and px <= cx + bw + 4 and py >= cy - 4 and py <= cy + bh + 4 then hits[c] = hits[c] + 1 end
+        end
+      end
+    end
+  end
+  local best = 1
+  for c = 2, 4 do if hits[c] < hits[best] then best = c end end
+  local x0, top = corners[best][1], corners[best][2] - 8
   buf[#buf + 1] = fmt('<g class="legend"><rect x="%.1f" y="%.1f" width="%.1f" height="%d" fill="#ffffff" '
     .. 'fill-opacity="0.85" stroke="#bbbbbb"/>\n', x0, top + 8, bw, bh)
   for i, it in ipairs(items) do
@@ -366,6 +388,13 @@ local function xy_chart(o, default_kind, fname)
     .. '<g clip-path="url(#plotarea)">\n', L, T, pw, ph)
   local items = {}
   for _, s in ipairs(series) do
+    if s.name then items[#items + 1] = { name = s.name, color = s.color, kind = s.kind } end
+  end
+  -- lines first, then dots, so that markers stay visible on top of lines
+  local drawing = {}
+  for _, s in ipairs(series) do if s.kind ~= "scatter" then drawing[#drawing + 1] = s end end
+  for _, s in ipairs(series) do if s.kind == "scatter" then drawing[#drawing + 1] = s end end
+  for _, s in ipairs(drawing) do
     if s.kind == "scatter" or s.marker then
       -- points in one half-pixel cell drawn once, with the opacity that k stacked copies would have
       local cells, order = {}, {}
@@ -430,14 +459,15 @@ local function xy_chart(o, default_kind, fname)
       end
       buf[#buf + 1] = concat(lone)
     end
-    if s.name then items[#items + 1] = { name = s.name, color = s.color, kind = s.kind } end
   end
   buf[#buf + 1] = "</g>\n"
   if empty then
     buf[#buf + 1] = fmt('<text x="%.1f" y="%.1f" text-anchor="middle" fill="#888888" font-size="16">no data</text>\n',
       L + pw / 2, T + ph / 2)
   end
-  if o.legend ~= false and (#items > 1 or (#items == 1 and o.legend)) then legend(buf, items, L + pw, T) end
+  if o.legend ~= false and (#items > 1 or (#items == 1 and o.legend)) then
+    legend(buf, items, { x = L, y = T, w = pw, h = ph }, series, X, Y)
+  end
   buf[#buf + 1] = "</svg>\n"
   return concat(buf)
 end
