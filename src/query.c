@@ -51,6 +51,7 @@ struct pf_query {
   int origin;
   pf_ftype ttype;          /* the time column's */
   int has_t;
+  int forced;              /* org0 given by pf_query_set_origin */
   pf_time org0, tmin, tmax;    /* provisional origin (of the first time), extremes */
   pf_column *bkey;         /* per chunk row: its bucket from org0 */
   size_t *slot, mask;      /* group + 1, 0 for empty */
@@ -332,6 +333,19 @@ fail:
 
 size_t pf_query_ngroups(const pf_query *q) { return q->ng; }
 
+int pf_query_misplaced(const pf_query *q, pf_time *org) {
+  if (q->bcol < 0 || !q->has_t || q->forced) return 0;
+  *org = origin_of(q->origin, q->tmin);
+  int ok = 1;
+  int64_t d = ns_since(q->org0, *org, &ok);
+  return ok && d % q->interval != 0;
+}
+
+void pf_query_set_origin(pf_query *q, pf_time org) {
+  q->org0 = org;
+  q->forced = 1;
+}
+
 /* Room for one more group in every per-group array (each keeps its own
    capacity, so a failure halfway leaves every array consistent). 0 or -1. */
 static int grow_groups(pf_query *q) {
@@ -403,7 +417,7 @@ static int buckets(pf_query *q, const pf_table *chunk, size_t n, size_t *bad_row
     pf_time x = pf_cell_time(t.c, t.off + r);
     if (!q->has_t) {
       q->has_t = 1;
-      q->org0 = origin_of(q->origin, x);
+      if (!q->forced) q->org0 = origin_of(q->origin, x);
       q->tmin = q->tmax = x;
     }
     if (pf_time_cmp(x, q->tmin) < 0) q->tmin = x;

@@ -37,6 +37,14 @@ int pf_query_add(pf_query *q, const pf_table *chunk, size_t *bad_row);
 
 size_t pf_query_ngroups(const pf_query *q);
 
+/* Buckets are counted from the origin of the first time seen; a later,
+   earlier time moves the origin. 1 (with the origin the buckets need in
+   *org) when it moved by a time that is not a whole number of intervals, so
+   that the rows must be added again to a query told that origin with
+   pf_query_set_origin (before its first pf_query_add); else 0. */
+int pf_query_misplaced(const pf_query *q, pf_time *org);
+void pf_query_set_origin(pf_query *q, pf_time org);
+
 /* The result as new columns allocated by out (not the query's allocator):
    the keys (first occurrences, named and formatted as the chunk's columns),
    or for buckets the bucket start (an abstime or reltime named time_name),
