@@ -14,6 +14,7 @@
 #include "scan.h"
 #include "table.h"
 #include "verbs.h"
+#include "userfield_lua.h"
 
 #ifndef PF_MAXFIELDS   /* fields defined at run time take ids up to it */
 #define PF_MAXFIELDS PF_NFIELDS
@@ -414,6 +415,7 @@ typedef struct runspec {
   int64_t interval;
   int origin;
   const char *time_name;
+  const char *iv;          /* resample: the interval as given */
   pf_qspec *specs;
   int nspecs;
   int fn;                  /* each: stack index of the function */
@@ -488,6 +490,7 @@ static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
   s->flt = flt;
   s->nflt = nf;
   if (ndec == 0) dec[ndec++] = PF_F_FRAME_NUMBER;   /* a count of every packet still decodes a field */
+  pf_lua_ufplan *uf = pf_lua_ufplan_push(L, dec, &ndec);   /* user fields (userfield_lua.h); NULL: none */
   /* the chunk and the query */
   if (r->mode != M_COUNT) {
     s->chunk = pf_table_new(r->fids, r->nfids, s->hasb ? pf_budget_alloc : NULL, &s->b);
@@ -516,8 +519,28 @@ static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
   }
   lua_pop(L, 1);
   luaL_checkstack(L, 16, "scan");
+  if (uf) pf_lua_ufplan_attach(uf, &opts, &s->diag);
   int rc = pf_scan(paths, np, dec, ndec, &opts, scan_sink, s, &s->diag, err, sizeof err);
+  if (uf) pf_lua_ufplan_finish(uf);
   if (rc == PF_SCAN_OK && r->mode == M_AGG && pf_table_nrows(s->chunk) > 0 && flush(s, NULL) < 0) rc = PF_SCAN_STOPPED;
+  pf_time org;
+  if (rc == PF_SCAN_OK && r->mode == M_AGG && pf_query_misplaced(s->q, &org)) {
+    /* a time before the first moved the buckets off the ones counted: a second pass from the right origin */
+    pf_ctx qctx = { s->hasb ? pf_budget_alloc : NULL, &s->b, &pf_lua_interrupted };
+    pf_query_free(s->q);
+    s->q = pf_query_new(&qctx, s->chunk, r->keys, r->nkeys, r->dropna, r->bucket_col, r->interval, r->origin,
+                        r->specs, r->nspecs);
+    if (s->q == NULL) return fail2(L, "out of memory");
+    pf_query_set_origin(s->q, org);
+    pf_table_clear(s->chunk);
+    pf_diag_free(&s->diag);
+    pf_diag_init(&s->diag);
+    s->count = 0;
+    if (uf) pf_lua_ufplan_attach(uf, &opts, &s->diag);
+    rc = pf_scan(paths, np, dec, ndec, &opts, scan_sink, s, &s->diag, err, sizeof err);
+    if (uf) pf_lua_ufplan_finish(uf);
+    if (rc == PF_SCAN_OK && pf_table_nrows(s->chunk) > 0 && flush(s, NULL) < 0) rc = PF_SCAN_STOPPED;
+  }
   if (rc == PF_SCAN_INTERRUPTED || (s->err == E_QUERY)) {
     pf_lua_interrupted = 0;
     return luaL_error(L, "interrupted");
@@ -539,8 +562,8 @@ static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
     return fail2(L, lua_tostring(L, -1));
   }
   if (s->err == E_RANGE)
-    return luaL_error(L, "%s: packet %I: the times are too far apart for buckets of this interval",
-                      paths[s->err_file], (lua_Integer)s->err_num);
+    return luaL_argerror(L, 2, lua_pushfstring(L, "interval '%s' over these times makes more than %d buckets, or "
+                                                  "the times are too far apart", r->iv, MAX_BUCKETS));
   /* results */
   if (r->mode == M_COUNT || r->mode == M_EACH) {
     lua_pushinteger(L, (lua_Integer)s->count);
@@ -558,8 +581,9 @@ static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
     const char *why;
     int qrc = pf_query_result(s->q, &pf_lua_ctx, r->sort, r->time_name, MAX_BUCKETS, cols, &nrows, &why);
     if (qrc == PF_TABLE_ERANGE) {
-      if (strcmp(why, "too many buckets") == 0)
-        return luaL_error(L, "resample: interval over these times makes more than %d buckets", MAX_BUCKETS);
+      if (strcmp(why, "too many buckets") == 0 || strcmp(why, "the times are too far apart") == 0)
+        return luaL_argerror(L, 2, lua_pushfstring(L, "interval '%s' over these times makes more than %d buckets, or "
+                                                      "the times are too far apart", r->iv, MAX_BUCKETS));
       return luaL_error(L, "resample: %s", why);
     }
     pf_lua_checkrc(L, qrc);
@@ -881,6 +905,7 @@ static int q_resample(lua_State *L) {
   r.interval = interval;
   r.origin = origin;
   r.time_name = pf_fields[tf].name;
+  r.iv = iv;
   const char *taken[1] = { r.time_name };
   int nspec;
   aggspec *a = checkaggs(L, S, 3, &nspec, taken, 1);
