@@ -1,0 +1,67 @@
+-- volume.lua: bytes per destination and source address, and per host name (names from the DNS
+-- answers in the capture; --resolve adds reverse lookups for the rest).
+-- usage: pktframe run examples/volume.lua CAPTURE... [--top N] [--resolve] [--out DIR]
+local pf = require "pktframe"
+local volume = require "pktframe.volume"
+local plot = require "pktframe.plot"
+local report = require "pktframe.report"
+
+local o = pf.args{
+  description = "Volume by address and by name: bytes (sum of frame.len) and packets per destination\n"
+    .. "and per source IP (IPv4 and IPv6), most first; host names from the DNS answers seen in\n"
+    .. "the capture (passive DNS, no network), and with --resolve PTR lookups for the addresses\n"
+    .. "the capture never named (pf.resolve: UDP to the resolv.conf server, cached).",
+  positional = { { "capture", many = true, help = "capture files, read as one" } },
+  options = {
+    { "top", type = "integer", default = 15, help = "rows to print and bars to draw" },
+    { "resolve", type = "boolean", help = "reverse lookups (PTR) for addresses the capture did not name" },
+    { "timeout", type = "duration", default = "1s", help = "how long a reverse lookup may take" },
+    { "server", metavar = "ADDR", help = "DNS server for --resolve (default: from /etc/resolv.conf)" },
+    { "out", metavar = "DIR", help = "write volume_dst.csv, volume_src.csv, volume_name.csv, dns_names.csv and SVGs into DIR" },
+  },
+}
+local out = report.outdir(o.out)
+local t <close> = report.read(o.capture, { fields = volume.fields })
+local names, answers = volume.passive_dns(t)
+local dst, src = volume.by_address(t, "dst"), volume.by_address(t, "src")
+local ptr
+if o.resolve then
+  local addrs = volume.unnamed(volume.with_names(dst, names))
+  for _, a in ipairs(volume.unnamed(volume.with_names(src, names))) do addrs[#addrs + 1] = a end
+  if #addrs > 0 then
+    local ok, r, err = pcall(pf.resolve, addrs, { timeout = o.timeout, server = o.server })
+    if not ok then report.usage_error(report.reason(r)) end
+    if not r then io.stderr:write("warning: reverse lookups failed: ", tostring(err), "\n") end
+    ptr = r or nil
+  end
+end
+dst, src = volume.with_names(dst, names, ptr), volume.with_names(src, names, ptr)
+local by_name = volume.by_name(dst)
+
+report.section(("Bytes per destination address (%d addresses, %d frames)"):format(#dst, #t))
+print(dst:head(o.top))
+report.section(("Bytes per source address (%d addresses)"):format(#src))
+print(src:head(o.top))
+report.section(("Names from the capture's DNS answers: %d addresses"):format(#answers))
+print(answers:head(o.top))
+report.section("Bytes per destination name" .. (o.resolve and " (dns: capture, ptr: reverse lookup)" or ""))
+print(by_name:head(o.top))
+
+if out then
+  report.csv(out, "volume_dst", dst)
+  report.csv(out, "volume_src", src)
+  report.csv(out, "volume_name", by_name)
+  report.csv(out, "dns_names", answers)
+  local top = dst:head(o.top)
+  local labels = {}
+  for i = 1, #top do
+    local r = top:row(i)
+    labels[i] = r.source ~= "" and (r.address .. "  " .. r.name) or r.address
+  end
+  report.svg(out, "volume_dst", plot.bar{ title = "Bytes per destination address", labels = labels,
+    values = top:col("bytes"), xlabel = "bytes (sum of frame.len)" })
+  local tn = by_name:head(o.top)
+  report.svg(out, "volume_name", plot.bar{ title = "Bytes per destination name", labels = tn:col("name"),
+    values = tn:col("bytes"), xlabel = "bytes (sum of frame.len)", color = "#2ca02c" })
+end
+report.done(out)

@@ -1,0 +1,105 @@
+-- pktframe.volume: bytes per destination (and source) address, and per host name, the names taken
+-- from the DNS answers in the capture itself (passive DNS), optionally from reverse lookups.
+--
+--   local volume = require "pktframe.volume"
+--   local t <close> = assert(pf.read(paths, {fields = volume.fields}))
+--   local dst = volume.by_address(t, "dst")        -- address, bytes, packets, most bytes first
+--   local names = volume.passive_dns(t)            -- {[address] = name}, Table of the answers
+--   local by_name = volume.by_name(dst, names)     -- name, addresses, bytes, packets
+--
+-- The notebook's volume_stats_by_ip: groupby(ip_dst)["length"].sum() sorted by bytes, with
+-- frame.len as the length; IPv4 and IPv6 addresses side by side (as text). Frames without an
+-- IP address (ARP, ...) are left out. Names: an address in a dns.a or dns.aaaa answer gets the
+-- dns.qry.name of the first response that gave it (the name the client asked for; dns.cname
+-- shows the chain in the answers table). With resolve, addresses the capture never named are
+-- asked for their PTR record through pf.resolve (a timeout, a cache); the name's source says
+-- which ("dns", "ptr" or "" for none).
+local pf = require "pktframe"
+
+local M = {}
+
+M.fields = { "frame.number", "frame.len", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+  "dns.flags.response", "dns.qry.name", "dns.a", "dns.aaaa", "dns.cname" }
+
+local SIDES = { dst = { "ip.dst", "ipv6.dst" }, src = { "ip.src", "ipv6.src" } }
+
+-- by_address(t, [side = "dst"]) -> Table address (string), bytes (sum of frame.len), packets;
+-- most bytes first, ties by address text
+function M.by_address(t, side)
+  side = side or "dst"
+  local cols = SIDES[side]
+  if not cols then error("bad argument #2 to 'by_address' ('dst' or 'src' expected, got '" .. tostring(side) .. "')", 2) end
+  local addr, bytes, packets = { n = 0 }, { n = 0 }, { n = 0 }
+  for _, c in ipairs(cols) do
+    local g = t:groupby(c):agg{ { "bytes", "frame.len", "sum" }, { "packets", "frame.len", "size" } }
+    local a, b, p = g:col(c), g:col("bytes"), g:col("packets")
+    for i = 1, #g do                     -- one row per address: a small table
+      local k = addr.n + 1
+      addr[k], bytes[k], packets[k] = a[i], b[i], p[i]
+      addr.n, bytes.n, packets.n = k, k, k
+    end
+  end
+  local v = pf.table{ { "address", addr }, { "bytes", bytes }, { "packets", packets } }
+  if #v == 0 then return v end
+  return v:sort({ "bytes", "address" }, { desc = { true, false } })
+end
+
+-- passive_dns(t) -> {[address] = name}, Table address, name, cname, frame.number (the answer
+-- that named it first). t holds the dns fields of M.fields.
+function M.passive_dns(t)
+  local resp = t:filter("dns.flags.response == 1 and (dns.a or dns.aaaa)")
+  local names, order = {}, {}
+  local qn, a4, a6, cn, fn = resp:col("dns.qry.name"), resp:col("dns.a"), resp:col("dns.aaaa"),
+    resp:col("dns.cname"), resp:col("frame.number")
+  for i = 1, #resp do                     -- DNS responses only: every occurrence of the answers
+    local q = qn[i]
+    if q then
+      local chain = cn:all(i)
+      for _, col in ipairs({ a4, a6 }) do
+        for _, addr in ipairs(col:all(i)) do
+          if names[addr] == nil then
+            names[addr] = q
+            order[#order + 1] = { addr, q, table.concat(chain, ","), fn[i] }
+          end
+        end
+      end
+    end
+  end
+  local A, N, C, F = { n = #order }, { n = #order }, { n = #order }, { n = #order }
+  for k, r in ipairs(order) do A[k], N[k], C[k], F[k] = r[1], r[2], r[3] ~= "" and r[3] or nil, r[4] end
+  return names, pf.table{ { "address", A }, { "name", N }, { "cname", C }, { "frame.number", F } }
+end
+
+-- with_names(vol, names, [ptr]) -> vol with name and source columns: the capture's name ("dns"),
+-- else the reverse lookup's ("ptr", from the map ptr as pf.resolve returns it), else "(no name)"
+function M.with_names(vol, names, ptr)
+  local a = vol:col("address")
+  local nm, src = { n = #vol }, { n = #vol }
+  for i = 1, #vol do
+    local addr = a[i]
+    if names[addr] then nm[i], src[i] = names[addr], "dns"
+    elseif ptr and ptr[addr] then nm[i], src[i] = ptr[addr], "ptr"
+    else nm[i], src[i] = "(no name)", "" end
+  end
+  local x = pf.table{ { "name", nm }, { "source", src } }
+  return vol:with("name", x:col("name")):with("source", x:col("source"))
+end
+
+-- by_name(named) -> Table name, addresses, bytes, packets, most bytes first (ties by name);
+-- named is with_names' result
+function M.by_name(named)
+  local g = named:groupby("name"):agg{ { "addresses", "address", "size" }, { "bytes", "bytes", "sum" },
+    { "packets", "packets", "sum" } }
+  if #g == 0 then return g end
+  return g:sort({ "bytes", "name" }, { desc = { true, false } })
+end
+
+-- unnamed(named) -> list of the addresses without a name, for pf.resolve
+function M.unnamed(named)
+  local out = {}
+  local a, s = named:col("address"), named:col("source")
+  for i = 1, #named do if s[i] == "" then out[#out + 1] = a[i] end end
+  return out
+end
+
+return M
