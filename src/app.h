@@ -38,6 +38,9 @@ uint8_t *pf_app_text_alloc(pf_dctx *c, size_t n);
 void pf_app_emit_ascii(pf_dctx *c, int fid, const uint8_t *s, size_t n);
 /* Emits string field fid formatted with format_text(). */
 void pf_app_emit_format(pf_dctx *c, int fid, const uint8_t *s, size_t n);
+/* data.data and data.len over bytes off .. off + len of b (cut to what b holds):
+   the packet's bytes when they are in one piece, else a copy until the next packet. */
+void pf_app_data(pf_dctx *c, const pf_vbuf *b, uint32_t off, uint32_t len);
 
 /* ---- protocol entry points ---- */
 

@@ -178,22 +178,25 @@ void pf_dissect_data(pf_dctx *c, const uint8_t *d, uint32_t len) {
   pf_emit_u(c, PF_F_DATA_LEN, len);
 }
 
-/* data.data over a TCP buffer: the packet's bytes when they are in one piece,
-   else a copy that lives until the next packet. */
-static void data_vbuf(pf_dctx *c, const pf_vbuf *b) {
-  if (b->len == 0 || (!pf_wants(c, PF_F_DATA_DATA) && !pf_wants(c, PF_F_DATA_LEN))) return;
-  const uint8_t *d = pf_vbuf_span(b, 0, b->len);
+void pf_app_data(pf_dctx *c, const pf_vbuf *b, uint32_t off, uint32_t len) {
+  if (off >= b->len || (!pf_wants(c, PF_F_DATA_DATA) && !pf_wants(c, PF_F_DATA_LEN))) return;
+  if (len > b->len - off) len = b->len - off;
+  if (len == 0) return;
+  const uint8_t *d = pf_vbuf_span(b, off, len);
   if (d == NULL) {
-    uint8_t *o = pf_app_text_alloc(c, b->len);
+    uint8_t *o = pf_app_text_alloc(c, len);
     if (o == NULL) return;
-    for (uint32_t i = 0; i < b->len; i++) {
-      int v = pf_vbuf_byte(b, i);
+    for (uint32_t i = 0; i < len; i++) {
+      int v = pf_vbuf_byte(b, off + i);
       o[i] = (uint8_t)(v < 0 ? 0 : v);
     }
     d = o;
   }
-  pf_dissect_data(c, d, b->len);
+  pf_dissect_data(c, d, len);
 }
+
+/* data.data over a whole TCP buffer */
+static void data_vbuf(pf_dctx *c, const pf_vbuf *b) { pf_app_data(c, b, 0, b->len); }
 
 /* ---- UDP ---- */
 
@@ -489,8 +492,13 @@ uint32_t pf_app_tcp(pf_dctx *c, const pf_tcpseg *s, int nsack, uint32_t sack_del
     if (r != 0) return bif;
   }
   if (s->len == 0) return bif;
-  /* keep-alives never reach the reassembly (nor a dissector) */
-  if (s->analysis & PF_TCPA_KEEP_ALIVE) return bif;
+  /* keep-alives never reach a dissector, but tshark shows their byte as data
+     unless its reassembly takes the segment for a piece of a PDU first */
+  if (s->analysis & PF_TCPA_KEEP_ALIVE) {
+    if (!whole || !pf_tcpflow_in_pdu(st->flow[side], td.seq, td.nxtseq, td.frame))
+      pf_dissect_data(c, payload, caplen);
+    return bif;
+  }
   if (whole) {
     if (pf_tcpflow_segment(st->flow[side], &td, tcp_dispatch, &t) < 0) c->oom = 1;
   } else {

@@ -466,7 +466,11 @@ static int64_t http_message(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, uint
   int have_seen_http = hc->have_request_uri;
   int first = pf_vbuf_byte(b, off);
   if (first < 0) return -2;
-  if (!(first >= 0x20 && first < 0x7f)) return -1;   /* binary: not worth reading as text */
+  if (!(first >= 0x20 && first < 0x7f)) {   /* binary: not worth reading as text */
+    /* in a conversation that has had HTTP, a continuation shown as data */
+    if (have_seen_http) pf_app_data(c, b, orig, b->len - orig);
+    return -1;
+  }
 
   int hole = 0;
   uint32_t nx = 0;
@@ -498,7 +502,6 @@ static int64_t http_message(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, uint
     if (r < 0) return -2;
     if (r == 0) return -1;
   }
-  (void)have_seen_http;
 
   /* the header lines */
   headers h;

@@ -252,6 +252,9 @@ static void dissect_icmpv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t 
   pf_emit_u(c, PF_F_ICMPV6_TYPE, type);
   pf_emit_u(c, PF_F_ICMPV6_CODE, d[1]);
   if (c->in_error) return;
+  /* echo request and reply: the data after identifier and sequence number
+     (packet-icmpv6.c has no time stamp guess) */
+  if ((type == 128 || type == 129) && len > 8 && c->depth >= PF_LY_APP) pf_dissect_data(c, d + 8, len - 8);
   if (type >= 1 && type <= 4 && len > 8) {
     uint32_t k = rlen - 8;
     c->in_error = 6;

@@ -412,6 +412,13 @@ static pf_vbuf msp_view(msp *m, const uint8_t *cur, uint32_t cur_off, uint32_t c
   return b;
 }
 
+int pf_tcpflow_in_pdu(pf_tcpflow *f, uint32_t seq, uint32_t nxtseq, uint64_t frame) {
+  msp *m = find_exact(f, seq);
+  if (m && LE_SEQ(nxtseq, m->nxtpdu) && m->last_frame != frame) return 1;
+  if (m == NULL) m = find_le(f, seq - 1);
+  return m && LE_SEQ(m->seq, seq) && GT_SEQ(m->nxtpdu, seq);
+}
+
 int pf_tcpflow_segment(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, void *ud) {
   uint32_t seq = s->seq, nxtseq = s->nxtseq, offset = 0;
   const uint8_t *data = s->data;

@@ -132,6 +132,10 @@ int pf_tcpflow_segment(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, 
 int pf_tcpflow_fin(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, void *ud);
 /* 1 when a subdissector asked for reassembly until FIN on this flow. */
 int pf_tcpflow_until_fin(const pf_tcpflow *f);
+/* 1 when desegment_tcp would take the segment seq..nxtseq of frame as part of a
+   PDU (a retransmission of one's start, or a piece of one) instead of handing it
+   to the dissectors; looks only, changes nothing. */
+int pf_tcpflow_in_pdu(pf_tcpflow *f, uint32_t seq, uint32_t nxtseq, uint64_t frame);
 /* Bytes held by the flow's incomplete PDUs (for tests). */
 size_t pf_tcpflow_bytes(const pf_tcpflow *f);
 
