@@ -258,6 +258,11 @@ pf_reader *pf_reader_open(const char *path, char *err, size_t errlen) {
     return NULL;
   }
   size_t have = fill(r, 28);
+  if (have == 0) {
+    snprintf(err, errlen, "empty file: not a pcap or pcapng capture file");
+    pf_reader_close(r);
+    return NULL;
+  }
   if (have < 4) goto notcap;
   const uint8_t *h = r->buf;
   uint32_t le = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
@@ -289,6 +294,13 @@ pf_reader *pf_reader_open(const char *path, char *err, size_t errlen) {
     snprintf(r->fmtname, sizeof r->fmtname, "pcapng-%s%s", linktype_fmt(r), r->gzipped ? "-gzip" : "");
     /* the section header is read as an ordinary block by pf_reader_next */
     return r;
+  }
+  if (have >= 8 && (le == 1 || le == 2 || le == 3 || le == 5 || le == 6) && h[4] % 4 == 0 && h[4] >= 12) {
+    /* the blocks of a pcapng section with its section header lost */
+    snprintf(err, errlen, "not a pcap or pcapng capture file: it starts with a pcapng block of type %u, "
+             "not a section header block", le);
+    pf_reader_close(r);
+    return NULL;
   }
 notcap:
   snprintf(err, errlen, "not a pcap or pcapng capture file");

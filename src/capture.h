@@ -27,7 +27,7 @@ const char *pf_reader_error(const pf_reader *r);
    number the next packet gets). pf_reader_warning returns the oldest not yet
    taken, or NULL; call it after each pf_reader_next. At most
    PF_READER_WARN_LIMIT are kept per file; pf_reader_warnings counts them all. */
-#define PF_READER_MAXWARN 8
+#define PF_READER_MAXWARN 21   /* PF_READER_WARN_LIMIT and the count of the rest */
 #define PF_READER_WARN_LIMIT 20
 const char *pf_reader_warning(pf_reader *r);
 uint64_t pf_reader_warnings(const pf_reader *r);

@@ -46,32 +46,44 @@ void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, 
     pf_malformed(c, d, "IPv4: bogus header length %u (at least 20)", hlen);
     return;
   }
+  /* each field as far as the bytes go: tshark shows those before the first it
+     cannot read */
   if (len < 20) {
     /* cut by the snapshot length is no fault of the packet's */
-    if (rlen <= len) pf_malformed(c, d, "IPv4: %u bytes, too short for the 20-byte header", len);
-    return;
+    if (rlen <= len && !c->in_error) pf_malformed(c, d, "IPv4: %u bytes, too short for the 20-byte header", len);
+    if (len >= 2) pf_emit_u(c, PF_F_IP_DSFIELD, d[1]);
+    if (len < 4) return;
+  } else {
+    pf_emit_u(c, PF_F_IP_DSFIELD, d[1]);
   }
   uint32_t tot = pf_get16(d + 2);
-  pf_emit_u(c, PF_F_IP_DSFIELD, d[1]);
+  /* 0 is what TSO hardware leaves: tshark takes the length the frame gives */
+  if (tot == 0) tot = rlen;
   pf_emit_u(c, PF_F_IP_LEN, tot);
   if (tot < hlen) {
-    /* 0 is what TSO hardware leaves: common, and nothing to report */
-    if (tot != 0) pf_malformed(c, d + 2, "IPv4: bogus total length %u (less than the header length %u)", tot, hlen);
+    pf_malformed(c, d + 2, "IPv4: bogus total length %u (less than the header length %u)", tot, hlen);
     return;
   }
-  uint16_t off = pf_get16(d + 6);
+  if (len < 6) return;
   uint32_t id = pf_get16(d + 4);
   pf_emit_u(c, PF_F_IP_ID, id);
+  if (len < 8) return;
+  uint16_t off = pf_get16(d + 6);
   pf_emit_u(c, PF_F_IP_FLAGS, (uint64_t)(off >> 13));
   pf_emit_u(c, PF_F_IP_FLAGS_DF, (off >> 14) & 1);
   pf_emit_u(c, PF_F_IP_FLAGS_MF, (off >> 13) & 1);
   pf_emit_u(c, PF_F_IP_FRAG_OFFSET, off & 0x1fff);
+  if (len < 9) return;
   pf_emit_u(c, PF_F_IP_TTL, d[8]);
+  if (len < 10) return;
   pf_emit_u(c, PF_F_IP_PROTO, d[9]);
+  if (len < 12) return;
   pf_emit_u(c, PF_F_IP_CHECKSUM, pf_get16(d + 10));
+  if (len < 16) return;
   pf_emit_a(c, PF_F_IP_SRC, d + 12, 4);
-  pf_emit_a(c, PF_F_IP_DST, d + 16, 4);
   pf_emit_a(c, PF_F_IP_ADDR, d + 12, 4);
+  if (len < 20) return;
+  pf_emit_a(c, PF_F_IP_DST, d + 16, 4);
   pf_emit_a(c, PF_F_IP_ADDR, d + 16, 4);
   if (hlen > len) {
     if (rlen <= len && !c->in_error)
