@@ -15,12 +15,14 @@
 #include "lualib.h"
 
 #include "budget.h"
+#include "fields.h"
 #include "fieldsout.h"
 #include "filter_lua.h"
 #include "info.h"
 #include "pf.h"
 #include "repl.h"
 #include "scan.h"
+#include "userfield_lua.h"
 
 /* the C half of the Lua module (src/pktframe_lua.c), linked in */
 int luaopen_pktframe_core(lua_State *L);
@@ -115,6 +117,8 @@ static const char usage_fields[] =
   "  -E aggregator=C     between occurrences (default ,)\n"
   "  -q, --quiet         no progress bar\n"
   "  --list [REGEX]      list field names, types and descriptions, optionally matching REGEX\n"
+  "  --load SCRIPT       run a Lua script first, as `pktframe run` would (repeatable):\n"
+  "                      the fields it defines with pf.define_field work in -e, -Y and --list\n"
   "  -T fields, -n       accepted and ignored, for tshark command lines\n";
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -125,14 +129,39 @@ static int usage_error(const char *fmt, const char *arg) {
 }
 
 static lua_State *new_state(void);
+static int require_pf(lua_State *L);
 
 /* ---- fields ---- */
+
+/* Runs every --load SCRIPT of argv in *L (made on first use), before any
+   field name is looked up: the scripts define user fields. 0, or 1 after
+   printing the script's error. */
+static int load_scripts(lua_State **L, int argc, char **argv) {
+  for (int i = 0; i + 1 < argc; i++) {
+    if (strcmp(argv[i], "--load") != 0) continue;
+    const char *script = argv[++i];
+    if (*L == NULL) {
+      *L = new_state();
+      if (*L == NULL) { fprintf(stderr, "%s: out of memory\n", progname); return 1; }
+      lua_pushcfunction(*L, require_pf);
+      if (pf_repl_docall(*L, 0, 0, 1) != LUA_OK) { pf_repl_report(*L, progname); return 1; }
+    }
+    int status = luaL_loadfile(*L, script);
+    if (status == LUA_OK) status = pf_repl_docall(*L, 0, 0, 1);
+    if (status != LUA_OK) {
+      pf_repl_report(*L, status == LUA_ERRFILE ? progname : NULL);
+      return 1;
+    }
+  }
+  return 0;
+}
 
 static int list_fields(const char *pattern) {
   regex_t re;
   if (pattern && regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB | REG_ICASE) != 0)
     return usage_error("bad regular expression '%s'", pattern);
-  for (int i = 0; i < PF_NFIELDS; i++) {
+  for (int i = 0; i < pf_field_count(); i++) {
+    if (pf_field_retired(i)) continue;
     const pf_field_info *f = &pf_fields[i];
     if (pattern && regexec(&re, f->name, 0, NULL, 0) != 0 && regexec(&re, f->doc, 0, NULL, 0) != 0)
       continue;
@@ -189,11 +218,16 @@ static int cmd_fields(int argc, char **argv) {
   lua_State *L = NULL;
   pf_filter *filter = NULL;
   if (files == NULL || fids == NULL) { fprintf(stderr, "%s: out of memory\n", progname); return 1; }
+  if (load_scripts(&L, argc, argv)) { rc = 1; goto out; }
+  pf_lua_ufplan *uplan = NULL;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       fputs(usage_fields, stdout);
       goto out;
+    } else if (strcmp(a, "--load") == 0) {
+      if (i + 1 >= argc) { rc = usage_error("option %s needs an argument", a); goto out; }
+      i++;   /* run by load_scripts */
     } else if (strcmp(a, "--list") == 0) {
       rc = list_fields(i + 1 < argc ? argv[i + 1] : NULL);
       goto out;
@@ -232,12 +266,12 @@ static int cmd_fields(int argc, char **argv) {
   if (nfids == 0) { rc = usage_error("%s", "fields: no field given (use -e FIELD)"); goto out; }
   /* decode what is printed and what the filter reads */
   int ndec = nfids;
-  int *dec = calloc((size_t)nfids + PF_NFIELDS, sizeof *dec);
+  int *dec = calloc((size_t)nfids + PF_MAXFIELDS + PF_NFIELDS, sizeof *dec);
   if (dec == NULL) { fprintf(stderr, "%s: out of memory\n", progname); rc = 1; goto out; }
   memcpy(dec, fids, sizeof(int) * (size_t)nfids);
   if (yfilter) {
     char ferr[512];
-    L = new_state();
+    if (L == NULL) L = new_state();
     if (L == NULL) { fprintf(stderr, "%s: out of memory\n", progname); rc = 1; free(dec); goto out; }
     filter = pf_lua_filter_compile(L, yfilter, ferr, sizeof ferr);
     if (filter == NULL) {
@@ -246,7 +280,18 @@ static int cmd_fields(int argc, char **argv) {
       free(dec);
       goto out;
     }
-    ndec += pf_filter_fields(filter, dec + nfids, PF_NFIELDS);
+    ndec += pf_filter_fields(filter, dec + nfids, PF_MAXFIELDS);
+  }
+  if (L) {   /* user fields (--load) run their decoders in L */
+    int none;
+    char uerr[512];
+    uplan = pf_lua_ufplan_ppush(L, dec, &ndec, &none, uerr, sizeof uerr);
+    if (uplan == NULL && !none) {
+      fprintf(stderr, "%s: %s\n", progname, uerr);
+      rc = 1;
+      free(dec);
+      goto out;
+    }
   }
   pf_fields_out *w = pf_fields_out_new(stdout, fids, nfids, &o);
   if (w == NULL) { fprintf(stderr, "%s: out of memory\n", progname); rc = 1; free(dec); goto out; }
@@ -257,7 +302,9 @@ static int cmd_fields(int argc, char **argv) {
   pf_diag diag;
   pf_diag_init(&diag);
   char err[512];
+  if (uplan) pf_lua_ufplan_attach(uplan, &so, &diag);
   int sr = pf_scan(files, nfiles, dec, ndec, &so, pf_fields_out_row, w, &diag, err, sizeof err);
+  if (uplan) pf_lua_ufplan_finish(uplan);
   free(dec);
   signal(SIGINT, SIG_DFL);
   pf_bar_end(&pg);

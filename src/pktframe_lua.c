@@ -10,6 +10,8 @@
 #include "budget.h"
 #include "scan.h"
 #include "table.h"
+#include "fields.h"
+#include "userfield_lua.h"
 
 volatile sig_atomic_t pf_lua_interrupted = 0;
 
@@ -179,15 +181,16 @@ static int pf_read(lua_State *L) {
   opts.bpf = bpf;
   /* the decoder must produce what the display filter reads, too */
   int ndec = nfids;
-  int *dec = fids;
+  /* room for the filter's fields and what user decoders need (userfield_lua.h) */
+  int *dec = (int *)lua_newuserdatauv(L, sizeof(int) * ((size_t)nfids + PF_MAXFIELDS + PF_NFIELDS), 0);
+  memcpy(dec, fids, sizeof(int) * (size_t)nfids);
   if (ftext) {
     pf_filter *flt = pf_lua_pushfilter(L, ftext, err, sizeof err);   /* owned by the stack */
     if (flt == NULL) luaL_argerror(L, 2, lua_pushfstring(L, "bad filter '%s': %s", ftext, err));
-    dec = (int *)lua_newuserdatauv(L, sizeof(int) * ((size_t)nfids + PF_NFIELDS), 0);
-    memcpy(dec, fids, sizeof(int) * (size_t)nfids);
-    ndec += pf_filter_fields(flt, dec + nfids, PF_NFIELDS);
+    ndec += pf_filter_fields(flt, dec + nfids, PF_MAXFIELDS);
     opts.filter = flt;
   }
+  pf_lua_ufplan *uf = pf_lua_ufplan_push(L, dec, &ndec);   /* NULL: no user field */
   opts.interrupted = &pf_lua_interrupted;
   pf_budget bud;   /* max_memory, or pktframe --max-memory: raises for a bad size */
   char blabel[64];
@@ -214,7 +217,9 @@ static int pf_read(lua_State *L) {
   lt->t = pf_table_new(fids, nfids, hasb ? pf_budget_alloc : NULL, &bud);
   if (lt->t == NULL) return fail(L, hasb && bud.hit ? "memory budget reached before the first packet" : "out of memory");
   readctx ctx = { lt->t, strict, 0, 0, 0 };
+  if (uf) pf_lua_ufplan_attach(uf, &opts, pf_table_diag(lt->t));
   int rc = pf_scan(paths, npaths, dec, ndec, &opts, read_sink, &ctx, pf_table_diag(lt->t), err, sizeof err);
+  if (uf) pf_lua_ufplan_finish(uf);
   if (rc == PF_SCAN_OK) {
     if (hasb) pf_table_setalloc(lt->t, NULL, NULL);   /* the budget ends with the read */
     return 1;
@@ -282,7 +287,8 @@ static int pf_fields_fn(lua_State *L) {
   }
   lua_newtable(L);
   lua_Integer n = 0;
-  for (int i = 0; i < PF_NFIELDS; i++) {
+  for (int i = 0; i < pf_field_count(); i++) {
+    if (pf_field_retired(i)) continue;   /* a user field redefined with another type */
     const pf_field_info *f = &pf_fields[i];
     if (haspat && !matches(L, find, f->name) && !matches(L, find, f->doc)) continue;
     lua_createtable(L, 0, 3);
@@ -292,6 +298,10 @@ static int pf_fields_fn(lua_State *L) {
     lua_setfield(L, -2, "type");
     lua_pushstring(L, f->doc);
     lua_setfield(L, -2, "doc");
+    if (i >= PF_NFIELDS) {
+      lua_pushboolean(L, 1);
+      lua_setfield(L, -2, "user");
+    }
     lua_rawseti(L, -2, ++n);
   }
   return 1;
@@ -311,6 +321,7 @@ int luaopen_pktframe_core(lua_State *L) {
   pf_lua_query_register(L);
   pf_lua_live_register(L);
   pf_lua_bytes_register(L);
+  pf_lua_userfield_register(L);
   pf_lua_resolve_register(L);
   lua_pushvalue(L, -1);
   lua_pushcclosure(L, pf_read, 1);

@@ -214,5 +214,49 @@ expect "PKTFRAME_PATH folders are searched in the order given" 0 "pp1" \
   env PKTFRAME_PATH="$tmp/pp1:$tmp/pp2" "$PF" run "$tmp/scr2.lua"
 expect "a missing module names the folders searched" 1 "$tmp/home/.pktframe/lua/nosuch.lua" \
   env HOME="$tmp/home" "$PF" -e 'require "nosuch"'
+# fields --load: user fields (pf.define_field) in -e, -Y and --list; examples/custom_field.lua
+cat >"$tmp/method.lua" <<'LUA'
+local pf = require "pktframe"
+pf.define_field{name = "myhttp.method", type = "string", where = "tcp.port == 80", doc = "request method, by hand",
+  decode = function(payload) return payload:match("^(%u+) %S+ HTTP/%d%.%d\r\n") end}
+LUA
+printf 'pf.define_field{name = "myx.f", type = "uint", decode = function() error("boom", 0) end}\n' >"$tmp/boom.lua"
+printf 'local x = nil\nx.y = 1\n' >"$tmp/bad.lua"
+expect "fields --list shows the fields a --load script defines" 0 "myhttp.method                    string    request method, by hand" \
+  "$PF" fields --load "$tmp/method.lua" --list myhttp
+expect "a --load script's error stops fields, naming the line" 1 "bad.lua:2: attempt to index a nil value" \
+  "$PF" fields --load "$tmp/bad.lua" --list
+expect "--load without a script is a usage error" 2 "option --load needs an argument" "$PF" fields x.pcap -e ip.src --load
+if [ ! -d "$CAP" ]; then
+  echo "cli: skipped the --load capture cases: $CAP is absent"
+else
+  expect "a decoder's error names field and packet and exits 1" 1 "pktframe: myx.f: packet 1: decode: boom" \
+    "$PF" fields --load "$tmp/boom.lua" -q "$CAP/dhcp-dora.pcap" -e myx.f
+  if ! command -v tshark >/dev/null 2>&1; then
+    echo "cli: skipped the --load comparisons with tshark: tshark is absent"
+  else
+    "$PF" fields -q --load "$tmp/method.lua" "$CAP/http-browsing-2013.pcap" -e frame.number -e myhttp.method \
+      -Y 'myhttp.method' -E header=n >"$tmp/mine" 2>&1
+    tshark -n -r "$CAP/http-browsing-2013.pcap" -o tcp.desegment_tcp_streams:FALSE -Y http.request \
+      -T fields -e frame.number -e http.request.method >"$tmp/theirs" 2>/dev/null
+    if cmp -s "$tmp/mine" "$tmp/theirs" && [ "$(wc -l <"$tmp/mine")" -gt 300 ]; then
+      ok "fields --load -e/-Y a user field gives tshark's http.request.method frames ($(wc -l <"$tmp/mine"))"
+    else
+      no "fields --load -e/-Y a user field gives tshark's http.request.method frames" "$(diff "$tmp/mine" "$tmp/theirs" | head -5)"
+    fi
+    "$PF" run examples/custom_field.lua "$CAP/dns-mixed.pcap" --top 3 >"$tmp/ex" 2>&1
+    rc=$?
+    n=$(tshark -n -r "$CAP/dns-mixed.pcap" -Y 'udp.port == 53 && dns.qry.name' 2>/dev/null | wc -l)
+    g=$(tshark -n -r "$CAP/dns-mixed.pcap" -Y 'udp.port == 53 && dns.qry.name contains "google"' 2>/dev/null | wc -l)
+    top=$(tshark -n -r "$CAP/dns-mixed.pcap" -Y 'udp.port == 53 && dns.qry.name' -T fields -e dns.qry.name 2>/dev/null |
+      tr ',' '\n' | sort | uniq -c | sort -rn | head -1 | awk '{print $2 "  *" $1}')
+    if [ "$rc" -eq 0 ] && grep -q "^$n packets with a question on UDP port 53; 0 differ from dns.qry.name" "$tmp/ex" &&
+       grep -q "^$g packets ask for a name containing 'google'" "$tmp/ex" && grep -q "^1  $top\$" "$tmp/ex"; then
+      ok "examples/custom_field.lua agrees with tshark ($n questions, $g for google, top: $top)"
+    else
+      no "examples/custom_field.lua agrees with tshark" "exit $rc, tshark: $n, $g, $top: $(cat "$tmp/ex")"
+    fi
+  fi
+fi
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
