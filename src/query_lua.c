@@ -1045,8 +1045,8 @@ static int pf_each_fn(lua_State *L) {
     lua_pushnil(L);
     lua_insert(L, 2);
   }
-  lua_settop(L, 3);
   luaL_checktype(L, 3, LUA_TFUNCTION);
+  lua_settop(L, 3);
   pushspec(L, 2);
   return each_run(L, lua_gettop(L), 3);
 }

@@ -258,5 +258,28 @@ else
     fi
   fi
 fi
+# --max-memory SIZE (before the command): the default budget of every pf.read and pf.scan
+expect "--max-memory without a size is a usage error" 2 "option --max-memory needs a size" "$PF" --max-memory
+expect "--max-memory with a bad size is a usage error" 2 "bad --max-memory size '12X'" "$PF" --max-memory 12X -e 'print(1)'
+if [ -r "$CAP/http-browsing-2013.pcap" ]; then
+  # the read stops; the packet named is the one after the rows held (no filter: one row per packet)
+  cat >"$tmp/budget.lua" <<'LUA'
+local pf = require "pktframe"
+local t, err = pf.read(arg[1])
+local pkt, rows = err:match(": packet (%d+): memory budget 64K reached %(the table holds (%d+) rows")
+assert(t == nil and tonumber(pkt) == tonumber(rows) + 1, err)
+local own <close> = assert(pf.read(arg[1], {max_memory = "1G"}))   -- an option overrides the default
+local g = assert(pf.scan(arg[1]):groupby("ip.src"):size())          -- a scan fits where the read did not
+print("budget ok", #own, #g == #own:groupby("ip.src"))
+LUA
+  expect "--max-memory SIZE stops pf.read and bounds pf.scan" 0 "budget ok	4631	true" \
+    "$PF" --max-memory 64K -e "$(cat "$tmp/budget.lua")" "$CAP/http-browsing-2013.pcap"
+  expect "--max-memory=SIZE works too, for run" 0 "budget ok" \
+    "$PF" --max-memory=64K run "$tmp/budget.lua" "$CAP/http-browsing-2013.pcap"
+  expect "the REPL's capture obeys --max-memory" 1 "memory budget 64K reached" \
+    sh -c '"$1" --max-memory 64K -q "$2" </dev/null' sh "$PF" "$CAP/http-browsing-2013.pcap"
+else
+  echo "skipped: --max-memory reads (no $CAP/http-browsing-2013.pcap)"
+fi
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
