@@ -100,6 +100,9 @@ test: deps all $(UNIT_BIN)
 	  "difftest lua5.4 tests/difftest.lua $(BUILD)/pktframe $(SHARED)/captures $(SHARED)/fields-core.txt" \
 	  "filtertest lua5.4 tests/filtertest.lua $(BUILD)/pktframe $(SHARED)/captures tests/filters.txt" \
 	  "oracle python3 tests/oracle_test.py $(BUILD)/pktframe $(SHARED)/captures" \
+	  "analyses2 /usr/bin/python3 tests/analyses2_test.py $(BUILD)/pktframe $(SHARED)/captures" \
+	  "resolve /usr/bin/python3 tests/resolve_test.py $(BUILD)/pktframe" \
+	  "live sh tests/live_test.sh $(BUILD)/pktframe" \
 	  "plot sh tests/plot_test.sh $(BUILD)/pktframe" \
 	  "fuzz-replay $(MAKE) -s fuzz-replay"
 
@@ -108,6 +111,12 @@ demo: deps all
 	@mkdir -p $(BUILD)/demo
 	$(BUILD)/pktframe run examples/make_demo_capture.lua $(BUILD)/demo/office.pcap
 	$(BUILD)/pktframe run examples/first_look.lua $(BUILD)/demo/office.pcap
+	$(BUILD)/pktframe run examples/rtt.lua $(BUILD)/demo/office.pcap --top 5 --out $(BUILD)/demo/rtt
+	$(BUILD)/pktframe run examples/graph.lua $(BUILD)/demo/office.pcap --top 5 --out $(BUILD)/demo/graph
+	$(BUILD)/pktframe run examples/payload.lua $(BUILD)/demo/office.pcap --top 3 --out $(BUILD)/demo/payload
+	$(BUILD)/pktframe run examples/payload_time.lua $(BUILD)/demo/office.pcap --top 3 --out $(BUILD)/demo/payload_time
+	$(BUILD)/pktframe run examples/interarrival.lua $(BUILD)/demo/office.pcap --top 5 --out $(BUILD)/demo/interarrival
+	$(BUILD)/pktframe run examples/bursts.lua $(BUILD)/demo/office.pcap --top 5 --out $(BUILD)/demo/bursts
 	@echo "demo capture: $(BUILD)/demo/office.pcap"
 
 # ---- install ----
