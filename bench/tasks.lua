@@ -1,6 +1,8 @@
 -- bench/tasks.lua - pktframe's side of the benchmark tasks (bench/run.sh times it).
 --
--- Usage: pktframe run bench/tasks.lua TASK CAPTURE OUT.tsv
+-- Usage: pktframe run bench/tasks.lua TASK CAPTURE OUT.tsv [--scan]
+--   --scan  T1-T3 through pf.scan (one pass at the verb, memory bounded by the groups) instead of
+--           pf.read and the same verbs on the table; the result is the same (bench/scale.sh)
 --   TASK  T1 stream summary   T2 bandwidth per 1 s   T3 volume by ip.dst   T4 RTT per conversation
 --         (the definitions: bench/README.md; the peers: bench/peers.py)
 --   OUT   the result in the canonical TSV that bench/check.py compares with the peers' results
@@ -37,18 +39,27 @@ end
 
 -- ---- the tasks ------------------------------------------------------------------------------
 
+-- The table of a task's fields (pf.read; closed by the caller), and what its verbs run on: that
+-- table, or with --scan a query that reads at the verb (the "read" phase is then empty).
+local scan = arg[4] == "--scan"
+local function source(opts)
+  if scan then return nil, pf.scan(path, opts) end
+  local t = assert(pf.read(path, opts))
+  return t, t
+end
+
 local tasks = {}
 
 -- T1, notebook 000: per tcp.stream the first and last time, the sum of tcp.len and the first
 -- packet's addresses and ports; strict = only packets that have all these fields (IPv4 TCP).
 function tasks.T1()
-  local t <close> = assert(pf.read(path, {strict = true, fields = {
-    "frame.time_epoch", "tcp.stream", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "tcp.len"}}))
+  local t <close>, src = source({strict = true, fields = {
+    "frame.time_epoch", "tcp.stream", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "tcp.len"}})
   phase("read")
-  local r <close> = t:groupby("tcp.stream", {sort = true}):agg{
+  local r <close> = assert(src:groupby("tcp.stream", {sort = true}):agg{
     {"start", "frame.time_epoch", "min"}, {"end", "frame.time_epoch", "max"}, {"bytes", "tcp.len", "sum"},
     {"src", "ip.src", "first"}, {"srcport", "tcp.srcport", "first"},
-    {"dst", "ip.dst", "first"}, {"dstport", "tcp.dstport", "first"}}
+    {"dst", "ip.dst", "first"}, {"dstport", "tcp.dstport", "first"}})
   phase("groupby")
   assert(r:rename{["tcp.stream"] = "stream"}:to_tsv(out))
   phase("write")
@@ -57,9 +68,9 @@ end
 -- T2, notebook 001: frame.len summed per 1 s (pandas' default origin, start_day: for 1 s the
 -- bins are whole epoch seconds); the result has the empty buckets too (bench/check.py leaves them out)
 function tasks.T2()
-  local t <close> = assert(pf.read(path, {fields = {"frame.time_epoch", "frame.len"}}))
+  local t <close>, src = source({fields = {"frame.time_epoch", "frame.len"}})
   phase("read")
-  local r <close> = t:resample("1s", {{"bytes", "frame.len", "sum"}})
+  local r <close> = assert(src:resample("1s", {{"bytes", "frame.len", "sum"}}))
   phase("resample")
   assert(r:rename{["frame.time_epoch"] = "second"}:to_tsv(out))
   phase("write")
@@ -67,9 +78,9 @@ end
 
 -- T3, notebook 002: frame.len summed by ip.dst (packets without IPv4 drop out)
 function tasks.T3()
-  local t <close> = assert(pf.read(path, {fields = {"ip.dst", "frame.len"}}))
+  local t <close>, src = source({fields = {"ip.dst", "frame.len"}})
   phase("read")
-  local r <close> = t:groupby("ip.dst"):agg{{"bytes", "frame.len", "sum"}}
+  local r <close> = assert(src:groupby("ip.dst"):agg{{"bytes", "frame.len", "sum"}})
   phase("groupby")
   assert(r:to_tsv(out))
   phase("write")
