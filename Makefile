@@ -104,6 +104,7 @@ test: deps all $(UNIT_BIN)
 	  "resolve /usr/bin/python3 tests/resolve_test.py $(BUILD)/pktframe" \
 	  "live sh tests/live_test.sh $(BUILD)/pktframe" \
 	  "plot sh tests/plot_test.sh $(BUILD)/pktframe" \
+	  "analyses /usr/bin/python3 tests/analyses_test.py $(BUILD)/pktframe $(SHARED)/captures" \
 	  "fuzz-replay $(MAKE) -s fuzz-replay"
 
 # ---- demo ----

@@ -1,0 +1,227 @@
+"""analyses_test.py: analyses 2, 3, 5 and 7 (examples/streams.lua, bandwidth.lua, stream_bytes.lua,
+volume.lua) give what pandas computes from tshark's output with the notebooks' recipes.
+
+usage: /usr/bin/python3 tests/analyses_test.py PKTFRAME CAPTURE_DIR
+
+Each capture is read by tshark once (the fields every recipe needs, occurrence=f, as the
+notebooks' read_traffic gets them) plus once for the DNS answers (occurrence=a); a recipe's
+strict=True (tshark -Y 'f1 and f2 ...') keeps the rows where those fields are present, which is
+dropna on them. The expected tables are computed here, independently of pktframe, and compared
+with the CSV files the examples write (exact integers, times in integer ns, 1e-9 relative floats).
+"""
+import os
+import re
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pandas_common import (Suite, captures, compare, pd, preflight, read_out, run_example,  # noqa: E402
+                           time_ns, tshark_fields)
+
+NAME = "analyses"
+if len(sys.argv) != 3:
+    print("usage: analyses_test.py PKTFRAME CAPTURE_DIR")
+    sys.exit(2)
+PKTFRAME, CAPDIR = sys.argv[1], sys.argv[2]
+preflight(NAME, PKTFRAME, CAPDIR)
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples")
+
+# captures with TCP, UDP, DNS, IPv6; the two that join captures years apart get a coarse interval
+CAPS = captures(CAPDIR, [
+    "http-browsing-2013.pcap", "http-browsing-1kxun.pcap", "mixed-many-protocols.pcap",
+    "mixed-alexa-app.pcapng", "tls-sni-v4v6.pcap", "tcp-anomalies-tls.pcap", "sll-mixed.pcap",
+    "dns-mixed.pcap", "vlan-tcp-ajp.pcap", "ipv6-in-ipv4-tunnel.pcap", "null-loopback-ipv6-http.pcap",
+])
+INTERVAL = {"http-browsing-1kxun.pcap": "1h", "mixed-many-protocols.pcap": "1h"}
+FIELDS = ["frame.number", "frame.time_epoch", "frame.len", "tcp.stream", "ip.src", "tcp.srcport",
+          "ip.dst", "tcp.dstport", "tcp.len", "ipv6.src", "ipv6.dst"]
+
+
+def strict(df, fields):
+    """read_traffic(..., strict=True): the frames that have every field."""
+    keep = pd.Series(True, index=df.index)
+    for f in fields:
+        keep &= df[f] != ""
+    return df[keep].copy()
+
+
+def ints(df, cols):
+    for c in cols:
+        df[c] = df[c].astype("int64")
+    return df
+
+
+def interval_ns(text):
+    m = re.match(r"^(\d+)(ms|s|min|h)$", text)
+    return int(m.group(1)) * {"ms": 10**6, "s": 10**9, "min": 60 * 10**9, "h": 3600 * 10**9}[m.group(2)]
+
+
+# ---------------------------------------------------------------- 2. stream summary (notebook 000)
+def expect_streams(df):
+    fields = ["frame.time_epoch", "tcp.stream", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "tcp.len"]
+    ts = ints(strict(df, fields), ["tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.len"])
+    ts["t"] = ts["frame.time_epoch"].map(time_ns)
+    g = ts.groupby("tcp.stream")
+    s = g.agg(src_ip=("ip.src", lambda x: x.iloc[0]), src_port=("tcp.srcport", lambda x: x.iloc[0]),
+              dst_ip=("ip.dst", lambda x: x.iloc[0]), dst_port=("tcp.dstport", lambda x: x.iloc[0]),
+              start_time=("t", "min"), end_time=("t", "max"), packets=("tcp.len", "size"),
+              stream_len=("tcp.len", "sum"))
+    s.index.rename("stream_id", inplace=True)
+    s = s.reset_index()
+    s["duration"] = s["end_time"] - s["start_time"]
+    first = ts.merge(s[["stream_id", "src_ip", "src_port"]], left_on="tcp.stream", right_on="stream_id")
+    fwd = (first["ip.src"] == first["src_ip"]) & (first["tcp.srcport"] == first["src_port"])
+    ab = first[fwd].groupby("tcp.stream")["tcp.len"].sum()
+    ba = first[~fwd].groupby("tcp.stream")["tcp.len"].sum()
+    s["bytes_ab"] = s["stream_id"].map(ab).fillna(0).astype("int64")
+    s["bytes_ba"] = s["stream_id"].map(ba).fillna(0).astype("int64")
+    counts = s["src_ip"].value_counts()
+    vc = pd.DataFrame({"src_ip": counts.index, "count": counts.values})
+    return s, vc
+
+
+STREAM_KINDS = {"stream_id": "int", "src_ip": "str", "src_port": "int", "dst_ip": "str", "dst_port": "int",
+                "start_time": "time", "end_time": "time", "duration": "reltime", "packets": "int",
+                "stream_len": "int", "bytes_ab": "int", "bytes_ba": "int"}
+
+
+def by_count(vc, key):
+    """value_counts order with ties broken by the key: pandas does not promise an order for ties."""
+    vc = vc.copy()
+    vc["count"] = vc["count"].astype("int64")
+    return vc.sort_values(["count", key], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- 3. bandwidth (notebook 001)
+def expect_bandwidth(df, interval, origin="start_day"):
+    fl = df[["frame.time_epoch", "frame.len"]].copy()
+    fl["frame.len"] = fl["frame.len"].astype("int64")
+    fl.index = pd.to_datetime(fl["frame.time_epoch"].map(time_ns), unit="ns")
+    r = fl["frame.len"].resample(pd.Timedelta(interval_ns(interval), unit="ns"), origin=origin)
+    bw = pd.DataFrame({"bytes": r.sum(), "packets": r.size()})
+    bw["time"] = bw.index.astype("int64")
+    bw["bits_per_second"] = bw["bytes"] * (8 / (interval_ns(interval) / 1e9))
+    d = fl["frame.len"].describe()
+    desc = pd.DataFrame({"statistic": list(d.index), "frame.len": [float(v) for v in d.values]})
+    return bw.reset_index(drop=True), desc
+
+
+# ---------------------------------------------------------------- 5. bytes per stream (notebook 001)
+def expect_stream_bytes(df):
+    ts = ints(strict(df, ["tcp.stream", "tcp.len"]), ["tcp.stream", "tcp.len"])
+    per = ts.groupby("tcp.stream")["tcp.len"]
+    out = pd.DataFrame({"bytes": per.sum(), "packets": per.size()}).reset_index()
+    biggest = None
+    if len(out):
+        b = ts.groupby("tcp.stream")["tcp.len"].sum()
+        biggest = (int(b.idxmax()), int(b.max()))
+    return out, biggest
+
+
+# ---------------------------------------------------------------- 7. volume (notebook 002)
+def expect_volume(df, dns):
+    def by(cols):
+        parts = []
+        for c in cols:
+            x = df[df[c] != ""][[c, "frame.len"]].copy()
+            x["frame.len"] = x["frame.len"].astype("int64")
+            g = x.groupby(c)["frame.len"]
+            parts.append(pd.DataFrame({"address": g.sum().index, "bytes": g.sum().values, "packets": g.size().values}))
+        v = pd.concat(parts, ignore_index=True)
+        return v.sort_values(["bytes", "address"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    dst, src = by(["ip.dst", "ipv6.dst"]), by(["ip.src", "ipv6.src"])
+    # passive DNS: each address of an answer gets the question's name from the first response naming it
+    names = {}
+    for _, row in dns.iterrows():
+        q = row["dns.qry.name"].split(",")[0]
+        if not q:
+            continue
+        for col in ("dns.a", "dns.aaaa"):
+            for a in row[col].split(","):
+                if a and a not in names:
+                    names[a] = q
+    for v in (dst, src):
+        v["name"] = v["address"].map(lambda a: names.get(a, "(no name)"))
+        v["source"] = v["address"].map(lambda a: "dns" if a in names else "")
+    g = dst.groupby("name")
+    byname = pd.DataFrame({"addresses": g.size(), "bytes": g["bytes"].sum(), "packets": g["packets"].sum()}).reset_index()
+    byname = byname.sort_values(["bytes", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return dst, src, byname, names
+
+
+VOL_KINDS = {"address": "str", "bytes": "int", "packets": "int", "name": "str", "source": "str"}
+
+
+def main():
+    suite = Suite(NAME)
+    if not CAPS:
+        print("skipped: none of the captures is in " + CAPDIR)
+        suite.finish()
+    tmp = tempfile.mkdtemp(prefix="pf-analyses-")
+    for cap in CAPS:
+        name = os.path.basename(cap)
+        out = os.path.join(tmp, name)
+        try:
+            df = tshark_fields(cap, FIELDS)
+            dns = tshark_fields(cap, ["frame.number", "dns.qry.name", "dns.a", "dns.aaaa"],
+                                display_filter="dns.flags.response == 1 and (dns.a or dns.aaaa)", occurrence="a")
+        except Exception as e:               # noqa: BLE001 - reported as a failure of this capture
+            suite.fail(name + ": tshark", e)
+            continue
+        # 2
+        try:
+            run_example(PKTFRAME, os.path.join(EXAMPLES, "streams.lua"), cap, [], out + "/streams")
+            s, vc = expect_streams(df)
+            compare(suite, "streams %s" % name, read_out(out + "/streams", "streams"), s, STREAM_KINDS)
+            compare(suite, "streams %s: value counts of src_ip" % name,
+                    by_count(read_out(out + "/streams", "src_counts"), "src_ip"), by_count(vc, "src_ip"),
+                    {"src_ip": "str", "count": "int"})
+        except RuntimeError as e:
+            suite.fail("streams " + name, e)
+        # 3
+        iv = INTERVAL.get(name, "1s")
+        try:
+            run_example(PKTFRAME, os.path.join(EXAMPLES, "bandwidth.lua"), cap, ["--interval", iv], out + "/bw")
+            bw, desc = expect_bandwidth(df, iv)
+            compare(suite, "bandwidth %s per %s" % (name, iv), read_out(out + "/bw", "bandwidth"), bw,
+                    {"time": "time", "packets": "int", "bytes": "int", "bits_per_second": "float"})
+            compare(suite, "bandwidth %s: describe() of frame.len" % name, read_out(out + "/bw", "frame_len"), desc,
+                    {"statistic": "str", "frame.len": "float"})
+        except RuntimeError as e:
+            suite.fail("bandwidth " + name, e)
+        if name == "http-browsing-2013.pcap":       # another interval, and tshark io,stat's alignment
+            try:
+                run_example(PKTFRAME, os.path.join(EXAMPLES, "bandwidth.lua"), cap,
+                            ["--interval", "100ms", "--origin", "start"], out + "/bw100")
+                bw, _ = expect_bandwidth(df, "100ms", origin="start")
+                compare(suite, "bandwidth %s per 100ms from the first frame" % name,
+                        read_out(out + "/bw100", "bandwidth"), bw,
+                        {"time": "time", "packets": "int", "bytes": "int", "bits_per_second": "float"})
+            except RuntimeError as e:
+                suite.fail("bandwidth 100ms " + name, e)
+        # 5
+        try:
+            stdout, _ = run_example(PKTFRAME, os.path.join(EXAMPLES, "stream_bytes.lua"), cap, [], out + "/sb")
+            per, biggest = expect_stream_bytes(df)
+            compare(suite, "stream_bytes %s" % name, read_out(out + "/sb", "stream_bytes"), per,
+                    {"tcp.stream": "int", "bytes": "int", "packets": "int"})
+            m = re.search(r"biggest stream: (\d+) with (\d+) bytes", stdout)
+            got = (int(m.group(1)), int(m.group(2))) if m else None
+            suite.check(got == biggest, "stream_bytes %s: idxmax and max %r" % (name, biggest),
+                        "printed %r, pandas %r" % (got, biggest))
+        except RuntimeError as e:
+            suite.fail("stream_bytes " + name, e)
+        # 7
+        try:
+            run_example(PKTFRAME, os.path.join(EXAMPLES, "volume.lua"), cap, [], out + "/vol")
+            dst, src, byname, _ = expect_volume(df, dns)
+            compare(suite, "volume %s by destination" % name, read_out(out + "/vol", "volume_dst"), dst, VOL_KINDS)
+            compare(suite, "volume %s by source" % name, read_out(out + "/vol", "volume_src"), src, VOL_KINDS)
+            compare(suite, "volume %s by destination name" % name, read_out(out + "/vol", "volume_name"), byname,
+                    {"name": "str", "addresses": "int", "bytes": "int", "packets": "int"})
+        except RuntimeError as e:
+            suite.fail("volume " + name, e)
+    suite.finish()
+
+
+main()
