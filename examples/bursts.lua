@@ -2,7 +2,7 @@
 -- usage: pktframe run examples/bursts.lua CAPTURE... [--size 300] [--time 0.3] [--min-packets 2] [--out DIR]
 local pf = require "pktframe"
 local bursts = require "pktframe.bursts"
-local outputs = require "pktframe.outputs"
+local report = require "pktframe.report"
 
 local o = pf.args{
   description = "Burst detection: per (source, destination) address pair, packets with at least --size "
@@ -19,15 +19,19 @@ local o = pf.args{
   },
 }
 
-local t <close> = assert(pf.read(o.capture, { fields = bursts.fields(o.ip6) }))
+local out = report.outdir(o.out)
+local t <close> = report.read(o.capture, { fields = bursts.fields(o.ip6) })
 local r = bursts.analyse(t, { size = o.size, time = o.time, min_packets = o.min_packets, ip6 = o.ip6 })
 local b = r.bursts
 print(string.format("%d bursts (>= %d packets of >= %d payload bytes, <= %g s apart) holding %d packets, %d bytes",
   #b, o.min_packets, o.size, o.time, b:col("packets"):sum() or 0, b:col("bytes"):sum() or 0))
-print()
-outputs.show("Bursts, most bytes first", b:sort("bytes", { desc = true }), o.top)
-outputs.show("Bursts per address pair",
+report.section("Bursts, most bytes first")
+print(b:sort("bytes", { desc = true }):head(o.top))
+report.section("Bursts per address pair")
+print(
   b:groupby({ "src", "dst" }, { sort = true }):agg{ { "bursts", "id", "count" }, { "packets", "packets", "sum" },
-    { "bytes", "bytes", "sum" }, { "longest", "duration", "max" } }:sort("bytes", { desc = true }), o.top)
-if o.out then outputs.write_or_die(o.out, { bursts = b, burst_packets = r.packets }, bursts.plots(r)) end
-for _, msg in ipairs(t:diagnostics()) do io.stderr:write("warning: ", msg, "\n") end
+    { "bytes", "bytes", "sum" }, { "longest", "duration", "max" } }:sort("bytes", { desc = true }):head(o.top))
+report.csv(out, "bursts", b)
+report.csv(out, "burst_packets", r.packets)
+report.svg(out, "bursts", out and bursts.plots(r).bursts)
+report.done(out)

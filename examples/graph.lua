@@ -2,7 +2,8 @@
 -- usage: pktframe run examples/graph.lua CAPTURE... [--top N] [--all] [--ip6] [--out DIR]
 local pf = require "pktframe"
 local graph = require "pktframe.graph"
-local outputs = require "pktframe.outputs"
+local plot = require "pktframe.plot"
+local report = require "pktframe.report"
 
 local o = pf.args{
   description = "The connection graph: one edge per (source, destination) address pair, weighted by "
@@ -17,19 +18,21 @@ local o = pf.args{
   },
 }
 
-local t <close> = assert(pf.read(o.capture, { fields = graph.fields(o.ip6) }))
+local out = report.outdir(o.out)
+local t <close> = report.read(o.capture, { fields = graph.fields(o.ip6) })
 local e = graph.edges(t, { keep_all = o.all, ip6 = o.ip6 })
 local hosts = pf.concat(e:select("src"):rename{ src = "host" }, e:select("dst"):rename{ dst = "host" }):unique("host")
 print(string.format("%d hosts, %d edges, %d packets on them", #hosts, #e, e:col("packets"):sum() or 0))
-outputs.show("Edges, most packets first", e, o.top)
-if o.out then
-  outputs.write_or_die(o.out, { edges = e }, { graph = graph.svg(e) })
-  for name, text in pairs({ ["graph.dot"] = graph.dot(e), ["graph.html"] = graph.html(e) }) do
-    local path = o.out .. "/" .. name
-    local f = assert(io.open(path, "wb"))
-    assert(f:write(text))
-    f:close()
-    print("wrote " .. path)
+report.section("Edges, most packets first")
+print(e:head(o.top))
+report.csv(out, "edges", e)
+report.svg(out, "graph", out and graph.svg(e))
+report.done(out)
+if out then   -- the DOT and HTML texts: plot.save writes any text
+  for _, f in ipairs({ { "graph.dot", graph.dot }, { "graph.html", graph.html } }) do
+    local path = out .. "/" .. f[1]
+    local ok, err = plot.save(f[2](e), path)
+    if not ok then report.fail(err) end
+    print(path)
   end
 end
-for _, msg in ipairs(t:diagnostics()) do io.stderr:write("warning: ", msg, "\n") end

@@ -2,7 +2,7 @@
 -- usage: pktframe run examples/interarrival.lua CAPTURE... [--top N] [--ip6] [--out DIR]
 local pf = require "pktframe"
 local ia = require "pktframe.interarrival"
-local outputs = require "pktframe.outputs"
+local report = require "pktframe.report"
 
 local o = pf.args{
   description = "Per address: packets sent and received, and the mean, median, min and max time between "
@@ -15,16 +15,17 @@ local o = pf.args{
   },
 }
 
-local t <close> = assert(pf.read(o.capture, { fields = ia.fields(o.ip6) }))
+local out = report.outdir(o.out)
+local t <close> = report.read(o.capture, { fields = ia.fields(o.ip6) })
 local r = ia.analyse(t, { ip6 = o.ip6 })
 local a = r.addresses
-outputs.show("Inter-departure times (s), busiest senders first",
-  a:filter(a:col("sent"):notnull()):sort("sent", { desc = true })
-   :select("address", "sent", "departure_mean", "departure_median", "departure_min", "departure_max"), o.top)
-outputs.show("Inter-arrival times (s), busiest receivers first",
-  a:filter(a:col("received"):notnull()):sort("received", { desc = true })
-   :select("address", "received", "arrival_mean", "arrival_median", "arrival_min", "arrival_max"), o.top)
-if o.out then
-  outputs.write_or_die(o.out, { interarrival_addresses = a, interarrival_packets = r.packets }, ia.plots(r))
-end
-for _, msg in ipairs(t:diagnostics()) do io.stderr:write("warning: ", msg, "\n") end
+report.section("Inter-departure times (s), busiest senders first")
+print(a:filter(a:col("sent"):notnull()):sort("sent", { desc = true })
+   :select("address", "sent", "departure_mean", "departure_median", "departure_min", "departure_max"):head(o.top))
+report.section("Inter-arrival times (s), busiest receivers first")
+print(a:filter(a:col("received"):notnull()):sort("received", { desc = true })
+   :select("address", "received", "arrival_mean", "arrival_median", "arrival_min", "arrival_max"):head(o.top))
+report.csv(out, "interarrival_addresses", a)
+report.csv(out, "interarrival_packets", r.packets)
+if out then for name, svg in pairs(ia.plots(r)) do report.svg(out, name, svg) end end
+report.done(out)

@@ -2,7 +2,7 @@
 -- usage: pktframe run examples/live.lua [--iface lo] [--bpf FILTER] [--duration 10s] [--count N] [--out DIR]
 local pf = require "pktframe"
 local live = require "pktframe.live"
-local outputs = require "pktframe.outputs"
+local report = require "pktframe.report"
 
 local o = pf.args{
   description = "Captures from a network interface through libpcap (root or CAP_NET_RAW needed) until "
@@ -19,20 +19,29 @@ local o = pf.args{
 }
 
 local path = o.pcap or (o.out and o.out .. "/capture.pcap") or os.tmpname()
-if o.out then assert(pf.mkdir(o.out)) end
+local out = report.outdir(o.out)
 io.stderr:write(string.format("capturing on %s for %g s%s (Ctrl-C stops)...\n", o.iface, o.duration,
   o.count and (" or " .. o.count .. " packets") or ""))
 local t, s = live.capture_and_read({ iface = o.iface, bpf = o.bpf, duration = o.duration, count = o.count, out = path })
 if not t then
-  io.stderr:write(s, "\n")
-  os.exit(1)
+  report.fail(s)
 end
 print(string.format("captured %d packets in %.1f s into %s (%d dropped%s)", s.packets, s.seconds, s.path, s.dropped,
   s.interrupted and ", stopped by Ctrl-C" or ""))
 local r = live.summarise(t, o.interval)
-if r.rate then outputs.show("Packets and bytes per " .. o.interval, r.rate, 20) end
-outputs.show("IPv4 address pairs, most bytes first", r.pairs, 10)
-if #r.pairs6 > 0 then outputs.show("IPv6 address pairs, most bytes first", r.pairs6, 10) end
-if o.out then outputs.write_or_die(o.out, { live_rate = r.rate, live_pairs = r.pairs }, {}) end
+if r.rate then
+  report.section("Packets and bytes per " .. o.interval)
+  print(r.rate:head(20))
+  report.csv(out, "live_rate", r.rate)
+end
+report.section("IPv4 address pairs, most bytes first")
+print(r.pairs:head(10))
+report.csv(out, "live_pairs", r.pairs)
+if #r.pairs6 > 0 then
+  report.section("IPv6 address pairs, most bytes first")
+  print(r.pairs6:head(10))
+  report.csv(out, "live_pairs6", r.pairs6)
+end
+report.done(out)
 if not o.pcap and not o.out then os.remove(path) end
 t:close()

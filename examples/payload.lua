@@ -2,7 +2,7 @@
 -- usage: pktframe run examples/payload.lua CAPTURE... [--top N] [--ip6] [--out DIR]
 local pf = require "pktframe"
 local payload = require "pktframe.payload"
-local outputs = require "pktframe.outputs"
+local report = require "pktframe.report"
 
 local o = pf.args{
   description = "Payload bytes (tcp.len for TCP, udp.length - 8 for UDP) summed by source and destination "
@@ -15,15 +15,15 @@ local o = pf.args{
   },
 }
 
-local t <close> = assert(pf.read(o.capture, { fields = payload.fields(o.ip6) }))
+local out = report.outdir(o.out)
+local t <close> = report.read(o.capture, { fields = payload.fields(o.ip6) })
 local res, titles = payload.analyse(t, { ip6 = o.ip6 })
 local total = payload.column(t):sum() or 0
 print(string.format("%d packets, %d payload bytes", #t, total))
-print()
-local tables = {}
 for _, k in ipairs(payload.KEYS) do
-  outputs.show(titles[k[1]], res[k[1]], o.top)
-  tables["payload_" .. k[1]] = res[k[1]]
+  report.section(("%s (%d)"):format(titles[k[1]], #res[k[1]]))
+  print(res[k[1]]:head(o.top))
+  report.csv(out, "payload_" .. k[1], res[k[1]])
 end
-if o.out then outputs.write_or_die(o.out, tables, payload.plots(res, titles, o.top)) end
-for _, msg in ipairs(t:diagnostics()) do io.stderr:write("warning: ", msg, "\n") end
+if out then for name, svg in pairs(payload.plots(res, titles, o.top)) do report.svg(out, name, svg) end end
+report.done(out)

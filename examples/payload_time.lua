@@ -2,7 +2,7 @@
 -- usage: pktframe run examples/payload_time.lua CAPTURE... [--source ADDR] [--series N] [--ip6] [--out DIR]
 local pf = require "pktframe"
 local pt = require "pktframe.payload_time"
-local outputs = require "pktframe.outputs"
+local report = require "pktframe.report"
 
 local o = pf.args{
   description = "Payload sizes over time: for the source that sent the most payload bytes (or --source), "
@@ -18,7 +18,8 @@ local o = pf.args{
   },
 }
 
-local t <close> = assert(pf.read(o.capture, { fields = pt.fields(o.ip6) }))
+local out = report.outdir(o.out)
+local t <close> = report.read(o.capture, { fields = pt.fields(o.ip6) })
 local r = pt.analyse(t, { source = o.source, ip6 = o.ip6 })
 if not r.source then
   print("No packet with a TCP or UDP payload.")
@@ -27,8 +28,10 @@ end
 local sizes = r.packets:col("payload")
 print(string.format("Top source %s: %d packets, %d payload bytes (min %d, mean %.1f, max %d) to %d destinations",
   r.source, #sizes, sizes:sum(), sizes:min() or 0, sizes:mean() or 0, sizes:max() or 0, #r.destinations))
-print()
-outputs.show("Destinations, most payload first", r.destinations, o.top)
-outputs.show("Packets", r.packets, o.top)
-if o.out then outputs.write_or_die(o.out, { payload_time = r.packets }, pt.plots(r, o.series)) end
-for _, msg in ipairs(t:diagnostics()) do io.stderr:write("warning: ", msg, "\n") end
+report.section("Destinations, most payload first")
+print(r.destinations:head(o.top))
+report.section("Packets")
+print(r.packets:head(o.top))
+report.csv(out, "payload_time", r.packets)
+report.svg(out, "payload_time", out and pt.plots(r, o.series).payload_time)
+report.done(out)

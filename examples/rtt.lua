@@ -2,7 +2,7 @@
 -- usage: pktframe run examples/rtt.lua CAPTURE... [--top N] [--interval 100ms] [--ip6] [--out DIR]
 local pf = require "pktframe"
 local rtt = require "pktframe.rtt"
-local outputs = require "pktframe.outputs"
+local report = require "pktframe.report"
 
 local o = pf.args{
   description = "TCP round-trip times per conversation (client, server, client port): bytes and "
@@ -18,19 +18,22 @@ local o = pf.args{
   },
 }
 
-local t <close> = assert(pf.read(o.capture, { fields = rtt.fields(o.ip6), filter = "tcp" }))
+local out = report.outdir(o.out)
+local t <close> = report.read(o.capture, { fields = rtt.fields(o.ip6), filter = "tcp" })
 local r = rtt.analyse(t, { ip6 = o.ip6, interval = o.interval })
-outputs.show("Conversations, most RTT samples first", r.ranked, o.top)
-local tables = { conversations = r.conversations }
+report.section(("Conversations, most RTT samples first (%d)"):format(#r.ranked))
+print(r.ranked:head(o.top))
+report.csv(out, "conversations", r.conversations)
 if r.busiest then
-  print("Busiest conversation: " .. rtt.label(r.busiest))
+  report.section("Busiest conversation: " .. rtt.label(r.busiest))
   local s = r.series:col("rtt")
   print(string.format("  %d RTT samples: min %.6f s, mean %.6f s, max %.6f s", #s, s:min(), s:mean(), s:max()))
-  outputs.show("RTT per " .. o.interval .. ", buckets with samples",
-    r.resampled:filter(r.resampled:col("rtt_mean"):notnull()), o.top)
-  tables.rtt_series, tables.rtt_resampled = r.series, r.resampled
+  report.section("RTT per " .. o.interval .. " (buckets with samples)")
+  print(r.resampled:filter(r.resampled:col("rtt_mean"):notnull()):head(o.top))
+  report.csv(out, "rtt_series", r.series)
+  report.csv(out, "rtt_resampled", r.resampled)
 else
   print("No RTT samples (tcp.analysis.ack_rtt) in the capture.")
 end
-if o.out then outputs.write_or_die(o.out, tables, rtt.plots(r)) end
-for _, msg in ipairs(t:diagnostics()) do io.stderr:write("warning: ", msg, "\n") end
+if out then for name, svg in pairs(rtt.plots(r)) do report.svg(out, name, svg) end end
+report.done(out)
