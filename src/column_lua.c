@@ -57,6 +57,12 @@ void pf_lua_pushresult(lua_State *L, int holder, pf_column *c, size_t n) {
 }
 
 /* The name of the view's column in its table. */
+/* "a" or "an" before a type name in a message: "an ipv4 column", "a string column" */
+static const char *art(pf_ftype t) {
+  const char *n = pf_ftype_name(t);
+  return strchr("aeiou", n[0]) ? "an" : "a";
+}
+
 static const char *colname(lua_State *L, int arg, const LColumn *lc) {
   lua_getiuservalue(L, arg, 1);
   LTable *lt = (LTable *)lua_touserdata(L, -1);
@@ -339,7 +345,7 @@ static int col_compare(lua_State *L, int cmp) {
   pf_column *c = pf_compare(&pf_lua_ctx, cmp, &a, &b, lc->n, name, &rc);
   if (rc == PF_TABLE_ETYPE) {
     const char *other = b.kind == PF_OPD_COL ? pf_ftype_name(b.col.c->type) : luaL_typename(L, 2);
-    return luaL_argerror(L, 2, lua_pushfstring(L, "cannot compare a %s column with %s", pf_ftype_name(lc->c->type),
+    return luaL_argerror(L, 2, lua_pushfstring(L, "cannot compare %s %s column with %s", art(lc->c->type), pf_ftype_name(lc->c->type),
                                                other));
   }
   pf_lua_checkrc(L, rc);
@@ -391,7 +397,8 @@ static int col_arith(lua_State *L, int op, const char *opname) {
   if (rc == PF_TABLE_ETYPE) {
     pf_ftype ta = a.kind == PF_OPD_COL ? a.col.c->type : PF_FT_INT;
     const pf_operand *bad = pf_type_is_int(ta) || ta == PF_FT_DOUBLE || pf_type_is_time(ta) ? &b : &a;
-    return luaL_error(L, "attempt to perform arithmetic (%s) on a %s column", opname, pf_ftype_name(bad->col.c->type));
+    return luaL_error(L, "attempt to perform arithmetic (%s) on %s %s column", opname, art(bad->col.c->type),
+                      pf_ftype_name(bad->col.c->type));
   }
   pf_lua_checkrc(L, rc);
   pf_lua_pushresult(L, -1, c, n);
@@ -413,8 +420,8 @@ static int col_unary(lua_State *L, int op) {
   int rc;
   pf_column *c = pf_unary(&pf_lua_ctx, op, pf_lua_colref(lc), name, &rc);
   if (rc == PF_TABLE_ETYPE)
-    return luaL_error(L, "attempt to perform arithmetic (%s) on a %s column", op == PF_UN_NEG ? "-" : "abs",
-                      pf_ftype_name(lc->c->type));
+    return luaL_error(L, "attempt to perform arithmetic (%s) on %s %s column", op == PF_UN_NEG ? "-" : "abs",
+                      art(lc->c->type), pf_ftype_name(lc->c->type));
   pf_lua_checkrc(L, rc);
   pf_lua_pushresult(L, -1, c, lc->n);
   return 1;
@@ -443,7 +450,8 @@ static int col_logic(lua_State *L, char op) {
   int rc;
   pf_column *c = pf_logic(&pf_lua_ctx, op, pf_lua_colref(a), pf_lua_colref(b), name, &rc);
   if (rc == PF_TABLE_ETYPE)
-    return luaL_error(L, "attempt to combine (%s) a %s column: bool or integer columns expected", opname,
+    return luaL_error(L, "attempt to combine (%s) %s %s column: bool or integer columns expected", opname,
+                      art(pf_type_is_int(a->c->type) ? b->c->type : a->c->type),
                       pf_ftype_name(pf_type_is_int(a->c->type) ? b->c->type : a->c->type));
   pf_lua_checkrc(L, rc);
   pf_lua_pushresult(L, -1, c, a->n);
@@ -533,7 +541,7 @@ static int col_diff(lua_State *L) {
   int rc;
   pf_column *c = pf_diff(&pf_lua_ctx, pf_lua_colref(lc), NULL, (long long)k, name, &rc);
   if (rc == PF_TABLE_ETYPE)
-    return luaL_argerror(L, 1, lua_pushfstring(L, "cannot diff a %s column", pf_ftype_name(lc->c->type)));
+    return luaL_argerror(L, 1, lua_pushfstring(L, "cannot diff %s %s column", art(lc->c->type), pf_ftype_name(lc->c->type)));
   pf_lua_checkrc(L, rc);
   pf_lua_pushresult(L, -1, c, lc->n);
   return 1;
@@ -562,7 +570,7 @@ static int col_cumsum(lua_State *L) {
   int rc;
   pf_column *c = pf_cumsum(&pf_lua_ctx, pf_lua_colref(lc), name, &rc);
   if (rc == PF_TABLE_ETYPE)
-    return luaL_argerror(L, 1, lua_pushfstring(L, "cannot sum a %s column", pf_ftype_name(lc->c->type)));
+    return luaL_argerror(L, 1, lua_pushfstring(L, "cannot sum %s %s column", art(lc->c->type), pf_ftype_name(lc->c->type)));
   pf_lua_checkrc(L, rc);
   pf_lua_pushresult(L, -1, c, lc->n);
   return 1;
@@ -594,8 +602,8 @@ static int col_reduce(lua_State *L, int fn) {
   pf_lua_pushcell(L, res->c, res->off, 0);
   return 1;
 unsupported:
-  return luaL_argerror(L, 1, lua_pushfstring(L, "'%s' is not defined for a %s column", pf_agg_names[fn],
-                                            pf_ftype_name(lc->c->type)));
+  return luaL_argerror(L, 1, lua_pushfstring(L, "'%s' is not defined for %s %s column", pf_agg_names[fn],
+                                            art(lc->c->type), pf_ftype_name(lc->c->type)));
 }
 
 static int col_sum(lua_State *L) { return col_reduce(L, PF_AGG_SUM); }
