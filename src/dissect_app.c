@@ -387,6 +387,10 @@ static int try_port(tcp_ctx *t, const port_entry *e, const pf_vbuf *b, int can_d
     const uint8_t *d = first_bytes(b, &n);
     if ((e->rejects & R_TLS) && pf_tls_heuristic(d, n)) return 0;
     if ((e->rejects & R_HTTP) && pf_http_heuristic(d, n)) return 0;
+    /* a dissector that turned down both probes checks what it is given (as
+       5co_legacy on 8010 does): what pktframe cannot tell it would take, it
+       is taken to refuse, so the payload goes on to the heuristics and data */
+    if ((e->rejects & (R_HTTP | R_TLS)) == (R_HTTP | R_TLS)) return 0;
   }
   return try_proto(t, e->proto, b, can_desegment, req);
 }

@@ -3,6 +3,7 @@
    fields of each message, shown on the frame that completes it. */
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "app.h"
 
@@ -373,7 +374,22 @@ typedef struct headers {
   int te;                 /* TE_NONE, else a Transfer-Encoding header was there */
   int chunked;
   int upgrade;
+  int have_ctype;         /* a Content-Type header was there ... */
+  int ctype_octet;        /* ... and its media type is application/octet-stream */
+  int cenc;               /* Content-Encoding: CE_NONE (or identity), CE_ZLIB, CE_OTHER */
 } headers;
+enum { CE_NONE, CE_ZLIB, CE_OTHER };
+
+/* 1 when the n bytes at v, up to a ';' and without surrounding blanks, equal
+   word case-insensitively (how tshark reduces a Content-Type to its media type) */
+static int value_is(const uint8_t *v, uint32_t n, const char *word) {
+  uint32_t i = 0, e;
+  while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
+  e = i;
+  while (e < n && v[e] != ';' && v[e] != 0) e++;
+  while (e > i && (v[e - 1] == ' ' || v[e - 1] == '\t')) e--;
+  return e - i == strlen(word) && strncaseeq(v + i, word, e - i);
+}
 
 static int is_token_char(uint8_t c) {
   return (c && strchr("!#$%&\\:*+-.^_`|~", c) != NULL) || (c >= '0' && c <= '9') ||
@@ -396,6 +412,14 @@ static void process_header(pf_dctx *c, const uint8_t *line, uint32_t linelen, ui
     pf_app_emit_ascii(c, PF_F_HTTP_USER_AGENT, val, vlen);
   } else if (IS("Content-Type")) {
     pf_app_emit_ascii(c, PF_F_HTTP_CONTENT_TYPE, val, vlen);
+    h->have_ctype = 1;
+    h->ctype_octet = value_is(val, vlen, "application/octet-stream");
+  } else if (IS("Content-Encoding")) {
+    if (value_is(val, vlen, "identity")) h->cenc = CE_NONE;
+    else if (value_is(val, vlen, "gzip") || value_is(val, vlen, "deflate") || value_is(val, vlen, "x-gzip") ||
+             value_is(val, vlen, "x-deflate"))
+      h->cenc = CE_ZLIB;
+    else h->cenc = CE_OTHER;
   } else if (IS("Content-Length")) {
     /* g_ascii_strtoll(value, &end, 10): valid when non-negative, some digits,
        no overflow, and followed by the end or a space */
@@ -451,6 +475,125 @@ static void process_header(pf_dctx *c, const uint8_t *line, uint32_t linelen, ui
 #undef IS
 }
 
+/* After asking for more of a PDU: when data.data is wanted the body is read
+   again, so the reassembly keeps the whole PDU (up to PF_MSP_STORE). Returns -1. */
+static int64_t keep_body(pf_dctx *c, pf_deseg *req) {
+  if (pf_wants(c, PF_F_DATA_DATA) || pf_wants(c, PF_F_DATA_LEN)) {
+    req->keep = 0;
+    req->window = 0;
+  }
+  return -1;
+}
+
+/* The body with its chunked transfer coding taken off (tshark's
+   chunked_encoding_dissector: a chunk's size is cut to what is left), in text
+   storage until the next packet; *n its length. NULL when there is none. */
+static const uint8_t *dechunk(pf_dctx *c, const pf_vbuf *b, uint32_t off, uint32_t datalen, uint32_t *n) {
+  uint32_t end = off + datalen, capend = b->len < end ? b->len : end, pos = off, k = 0;
+  uint8_t *out = capend > off ? pf_app_text_alloc(c, capend - off) : NULL;
+  *n = 0;
+  if (out == NULL) return NULL;
+  while (pos < capend) {
+    uint32_t lnext = 0;
+    int hole = 0;
+    int64_t linelen = find_line_end(b, pos, capend - pos, &lnext, 1, &hole);
+    if (hole || linelen <= 0) break;
+    uint8_t line[MAX_CHUNK_LINE];
+    uint32_t ln = linelen > MAX_CHUNK_LINE ? MAX_CHUNK_LINE : (uint32_t)linelen;
+    if (!copy_bytes(b, pos, ln, line)) break;
+    uint32_t size = 0;
+    if (!scan_hex(line, ln, &size)) size = 0;
+    if (size > end - lnext) size = end - lnext;
+    if (size == 0) break;
+    uint32_t have = lnext < capend ? (capend - lnext < size ? capend - lnext : size) : 0;
+    if (have == 0 || !copy_bytes(b, lnext, have, out + k)) break;
+    k += have;
+    pos = lnext + size + 2;
+  }
+  *n = k;
+  return k ? out : NULL;
+}
+
+/* Inflates gzip, zlib or raw deflate data (tshark's tvb_uncompress tries them
+   in turn): 1 when it inflates without an error (a cut stream must give
+   something: it gives what it had). With keep, the output goes to text storage
+   (*out, *outn); output longer than one piece of it (64 KiB) is then a failure. */
+static int inflate_body(pf_dctx *c, const uint8_t *in, uint32_t n, int keep, const uint8_t **out, uint32_t *outn) {
+  static const int wbits[] = { 15 + 32, -15 };
+  uint8_t buf[65536];
+  for (size_t w = 0; w < sizeof wbits / sizeof wbits[0]; w++) {
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, wbits[w]) != Z_OK) return 0;
+    z.next_in = (Bytef *)(uintptr_t)in;
+    z.avail_in = n;
+    uint64_t total = 0;
+    uint32_t first = 0;
+    int r;
+    do {
+      z.next_out = buf;
+      z.avail_out = sizeof buf;
+      r = inflate(&z, Z_NO_FLUSH);
+      uint32_t got = (uint32_t)(sizeof buf - z.avail_out);
+      if (total == 0) first = got;
+      total += got;
+      if (keep && total > sizeof buf) break;
+    } while (r == Z_OK && z.avail_in > 0);
+    inflateEnd(&z);
+    /* a complete stream may be empty (then so is the body); a cut one must give something */
+    int ok = r == Z_STREAM_END || ((r == Z_OK || r == Z_BUF_ERROR) && total > 0);
+    if (!ok) continue;
+    if (!keep) return 1;
+    if (total > sizeof buf) return 0;
+    uint8_t *o = first ? pf_app_text_alloc(c, first) : buf;
+    if (o == NULL) return 0;
+    if (first) memcpy(o, buf, first);
+    *out = o;
+    *outn = first;
+    return 1;
+  }
+  return 0;
+}
+
+/* A message body as tshark's HTTP dissector ends with it: the data dissector
+   gets what no media-type dissector takes (no Content-Type, or
+   application/octet-stream) after the transfer and content codings are taken
+   off, and a body whose content coding cannot be taken off. */
+static void body_data(pf_dctx *c, const pf_vbuf *b, uint32_t off, uint32_t datalen, const headers *h) {
+  if (datalen == 0 || (!pf_wants(c, PF_F_DATA_DATA) && !pf_wants(c, PF_F_DATA_LEN))) return;
+  const uint8_t *body = NULL;
+  uint32_t n = 0;
+  if (h->chunked) {
+    body = dechunk(c, b, off, datalen, &n);
+    if (body == NULL) return;
+  }
+  if (h->cenc != CE_NONE) {
+    if (body == NULL) {   /* the coded body in one piece */
+      n = b->len > off ? (b->len - off < datalen ? b->len - off : datalen) : 0;
+      body = n ? pf_vbuf_span(b, off, n) : NULL;
+      if (body == NULL && n) {
+        uint8_t *o = pf_app_text_alloc(c, n);
+        if (o == NULL || !copy_bytes(b, off, n, o)) return;
+        body = o;
+      }
+    }
+    const uint8_t *plain = NULL;
+    uint32_t pn = 0;
+    int keep = !h->have_ctype || h->ctype_octet;
+    if (h->cenc != CE_ZLIB || body == NULL || !inflate_body(c, body, n, keep, &plain, &pn)) {
+      /* "Decompression failed": the coded body is data */
+      if (body) pf_dissect_data(c, body, n);
+      return;
+    }
+    if (!keep) return;   /* a media-type dissector's, or media's */
+    body = plain;
+    n = pn;
+  }
+  if (h->have_ctype && !h->ctype_octet) return;   /* a media-type dissector's, or media's */
+  if (body) pf_dissect_data(c, body, n);
+  else pf_app_data(c, b, off, datalen);
+}
+
 /* dissect_http_message at off; returns the bytes it took, or -1 (stop: more data
    needed, see *req, or not HTTP), or -2 for an exception. */
 static int64_t http_message(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, uint32_t off, int can_desegment,
@@ -479,7 +622,7 @@ static int64_t http_message(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, uint
   if (first_linelen < 0) {
     int r = reassembly_done(b, off, can_desegment, 1, 0, req);
     if (r < 0) return -2;
-    if (r == 0) return -1;
+    if (r == 0) return keep_body(c, req);
   }
   int type = HTTP_OTHERS;
   const uint8_t *firstline = NULL;
@@ -500,7 +643,7 @@ static int64_t http_message(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, uint
     }
     int r = reassembly_done(b, off, can_desegment, try_body, type == HTTP_RESPONSE, req);
     if (r < 0) return -2;
-    if (r == 0) return -1;
+    if (r == 0) return keep_body(c, req);
   }
 
   /* the header lines */
@@ -646,6 +789,7 @@ static int64_t http_message(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, uint
     consumed = pos - off;
     if (consumed > 0) datalen = consumed;
   }
+  body_data(c, b, off, datalen, &h);
   off += datalen;
 
   /* protocol switch after a 101 response with Upgrade */
