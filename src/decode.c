@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "app.h"
 #include "dissect.h"
@@ -21,8 +22,14 @@ struct pf_decoder {
 };
 
 pf_decoder *pf_decoder_new(const int *fids, int nfids) {
-  pf_decoder *d = calloc(1, sizeof *d);
-  if (d == NULL) return NULL;
+  /* whole cache lines of its own: with pf_scan's threads, the sink's thread
+     writes small blocks (table columns) that would otherwise share a line
+     with the state written here every record */
+  size_t size = (sizeof(pf_decoder) + 63) & ~(size_t)63;
+  void *mem;
+  if (posix_memalign(&mem, 64, size) != 0) return NULL;
+  pf_decoder *d = mem;
+  memset(d, 0, size);
   d->depth = PF_LY_FRAME;
   for (int i = 0; i < nfids; i++) {
     if (fids[i] < 0 || fids[i] >= pf_field_count()) continue;
@@ -133,12 +140,62 @@ int pf_decode(pf_decoder *d, pf_pkt *p) {
    `pktframe fields` run with many fields. */
 static const char hexdig[] = "0123456789abcdef";
 
+/* "00" "01" ... "99": two digits per division */
+static const char dig2[201] =
+  "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+  "8081828384858687888990919293949596979899";
+
+/* Writes the last n (<= 10) decimal digits of v ending at e (backwards), in
+   32-bit arithmetic. */
+static void put_digits32(char *e, uint32_t v, int n) {
+  while (n >= 2) {
+    uint32_t q = v / 100, r = v - q * 100;
+    v = q;
+    e -= 2;
+    memcpy(e, dig2 + 2 * r, 2);
+    n -= 2;
+  }
+  if (n) *--e = (char)('0' + v % 10);
+}
+
+/* Writes the last n decimal digits of v ending at e (backwards). */
+static void put_digits_back(char *e, uint64_t v, int n) {
+  while (n > 8 && v > UINT32_MAX) {   /* eight digits at a time down to 32 bits */
+    uint64_t q = v / 100000000u;
+    put_digits32(e, (uint32_t)(v - q * 100000000u), 8);
+    e -= 8;
+    n -= 8;
+    v = q;
+  }
+  if (n > 10) {   /* zeros above the 32-bit part */
+    put_digits32(e, (uint32_t)v, 10);
+    for (e -= 10, n -= 10; n > 0; n--) *--e = '0';
+    return;
+  }
+  put_digits32(e, (uint32_t)v, n);
+}
+
+static int count_digits(uint64_t v) {
+  int n = 1;
+  for (;;) {
+    if (v < 10) return n;
+    if (v < 100) return n + 1;
+    if (v < 1000) return n + 2;
+    if (v < 10000) return n + 3;
+    v /= 10000;
+    n += 4;
+  }
+}
+
 /* Decimal digits of v at b (no NUL); returns the count. */
 static int put_u64(char *b, uint64_t v) {
-  char t[20];
-  int n = 0;
-  do { t[n++] = (char)('0' + v % 10); v /= 10; } while (v);
-  for (int i = 0; i < n; i++) b[i] = t[n - 1 - i];
+  if (v < 10) {
+    b[0] = (char)('0' + v);
+    return 1;
+  }
+  int n = count_digits(v);
+  put_digits_back(b + n, v, n);
   return n;
 }
 
@@ -165,11 +222,11 @@ static int put_time(char *b, pf_time t) {
   }
   n += put_u64(b + n, s);
   b[n++] = '.';
-  char t9[20];
-  int k = put_u64(t9, (uint64_t)ns);
-  for (int i = k; i < 9; i++) b[n++] = '0';
-  memcpy(b + n, t9, (size_t)k);
-  return n + k;
+  if (ns < 1000000000) {   /* the usual case: exactly 9 digits, zero-padded */
+    put_digits_back(b + n + 9, (uint64_t)ns, 9);
+    return n + 9;
+  }
+  return n + put_u64(b + n, (uint64_t)ns);   /* a raw fraction >= 1 s prints whole */
 }
 
 static int fmt_hex_bytes(const uint8_t *s, uint32_t n, char *buf, size_t cap) {
@@ -212,11 +269,21 @@ static int fmt_ipv6(const uint8_t *a, char *buf, size_t n) {
       i += bestlen - 1;
       continue;
     }
-    o += (size_t)snprintf(tmp + o, sizeof tmp - o, "%x", g[i]);
+    /* %x of the group: no leading zeros */
+    int started = 0;
+    for (int sh = 12; sh >= 0; sh -= 4) {
+      int d = g[i] >> sh & 15;
+      if (d || started || sh == 0) { tmp[o++] = hexdig[d]; started = 1; }
+    }
     if (i < 7) tmp[o++] = ':';
   }
-  tmp[o] = 0;
-  return snprintf(buf, n, "%s", tmp);
+  if (o + 1 <= n) {
+    memcpy(buf, tmp, o);
+    buf[o] = 0;
+  } else if (n) {
+    buf[0] = 0;
+  }
+  return (int)o;
 }
 
 int pf_val_format(int fid, const pf_val *v, char *buf, size_t n) {

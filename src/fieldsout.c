@@ -47,10 +47,15 @@ pf_fields_out *pf_fields_out_new(FILE *out, const int *fids, int nfids, const pf
   return w;
 }
 
+/* Room the row writer keeps free before each value: any scalar's text and a
+   separator fit, so they are written in place without more checks. */
+#define ROOM 4096
+
+/* Formats v at the end of the buffer (the caller left ROOM free). */
 static void put_value(pf_fields_out *w, int fid, const pf_val *v) {
-  if (OUTBUF - w->used < 4096) flush(w);
-  int n = pf_val_format(fid, v, w->buf + w->used, OUTBUF - w->used);
-  if (n < (int)(OUTBUF - w->used)) {   /* formatted in place */
+  size_t room = OUTBUF - w->used;
+  int n = pf_val_format(fid, v, w->buf + w->used, room);
+  if ((size_t)n < room) {   /* formatted in place */
     w->used += (size_t)n;
     return;
   }
@@ -76,23 +81,28 @@ static void header(pf_fields_out *w) {
 int pf_fields_out_row(void *self, const pf_pkt *p) {
   pf_fields_out *w = self;
   if (!w->header_done) header(w);
+  const char sep = w->o.separator, agg = w->o.aggregator, occ = w->o.occurrence;
   for (int i = 0; i < w->nfids; i++) {
-    if (i) put(w, &w->o.separator, 1);
+    if (OUTBUF - w->used < ROOM) flush(w);
+    if (i) w->buf[w->used++] = sep;
     int fid = w->fids[i];
     int k = p->first[fid];
     if (k < 0) continue;
-    if (w->o.occurrence == 'f') {
+    if (occ == 'f') {
       put_value(w, fid, &p->vals[k]);
-    } else if (w->o.occurrence == 'l') {
+    } else if (occ == 'l') {
       put_value(w, fid, &p->vals[p->last[fid]]);
     } else {
-      for (int first = 1; k >= 0; k = p->vals[k].next, first = 0) {
-        if (!first) put(w, &w->o.aggregator, 1);
+      put_value(w, fid, &p->vals[k]);
+      for (k = p->vals[k].next; k >= 0; k = p->vals[k].next) {
+        if (OUTBUF - w->used < ROOM) flush(w);
+        w->buf[w->used++] = agg;
         put_value(w, fid, &p->vals[k]);
       }
     }
   }
-  put(w, "\n", 1);
+  if (OUTBUF - w->used < 1) flush(w);
+  w->buf[w->used++] = '\n';
   return w->failed;
 }
 

@@ -8,7 +8,8 @@
 #include "capture.h"
 
 /* Only presence is looked at: the decoder stops at the transport layer. */
-static const int info_fids[] = { PF_F_IP_VERSION, PF_F_IPV6_SRC, PF_F_TCP_SRCPORT, PF_F_UDP_SRCPORT };
+/* ip.src, not ip.version: tshark (and pktframe) give IPv6 packets an ip.version of 6 too */
+static const int info_fids[] = { PF_F_IP_SRC, PF_F_IPV6_SRC, PF_F_TCP_SRCPORT, PF_F_UDP_SRCPORT };
 
 static void count(pf_info_count *c, uint32_t len) {
   c->packets++;
@@ -42,7 +43,7 @@ static int info_sink(void *ud, const pf_pkt *p) {
     else i = PF_INFO_MAXLT - 1;
   }
   inf->linktype_packets[i]++;
-  int v4 = p->first[PF_F_IP_VERSION] >= 0, v6 = p->first[PF_F_IPV6_SRC] >= 0;
+  int v4 = p->first[PF_F_IP_SRC] >= 0, v6 = p->first[PF_F_IPV6_SRC] >= 0;
   if (!v4 && !v6) {
     count(&inf->non_ip, p->len);
     return 0;
@@ -68,7 +69,7 @@ int pf_info_scan(const char *path, const pf_scan_opts *so, pf_info *inf, pf_diag
   snprintf(inf->format, sizeof inf->format, "%s", pf_reader_format(r));
   inf->file_size = pf_reader_size(r);
   pf_reader_close(r);
-  pf_scan_opts o = { NULL, NULL, NULL, NULL, NULL, NULL };
+  pf_scan_opts o = { NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 };
   if (so) {
     o.interrupted = so->interrupted;
     o.progress = so->progress;

@@ -14,8 +14,8 @@
 #include "lua.h"
 #include "lualib.h"
 
-#include "budget.h"
 #include "fields.h"
+#include "budget.h"
 #include "fieldsout.h"
 #include "filter_lua.h"
 #include "info.h"
@@ -82,14 +82,15 @@ static const char usage_repl[] =
   "  -q, --quiet         no load summary, no progress bar\n";
 
 static const char usage_run[] =
-  "usage: pktframe run [-q] SCRIPT [ARGS...]\n"
+  "usage: pktframe run [-q] [--threads N] SCRIPT [ARGS...]\n"
   "       pktframe -e CODE [ARGS...]\n"
   "\n"
   "Runs a Lua 5.4 script, or a chunk given on the command line, with\n"
   "require \"pktframe\" available (and the global pf for -e). arg is set as lua sets\n"
   "it: arg[0] the script, arg[1...] and ... its arguments. An error prints\n"
   "script.lua:LINE: message and a traceback of the script's own frames, exit status 1.\n"
-  "pf.read draws a progress bar on stderr when it is a terminal; -q turns it off.\n";
+  "pf.read draws a progress bar on stderr when it is a terminal; -q turns it off.\n"
+  "--threads N makes N (1 or 2) the default of pf.read's threads option.\n";
 
 static const char usage_info[] =
   "usage: pktframe info [-q] FILE...\n"
@@ -116,6 +117,7 @@ static const char usage_fields[] =
   "  -E occurrence=f|l|a first, last or all occurrences of a field (default a)\n"
   "  -E aggregator=C     between occurrences (default ,)\n"
   "  -q, --quiet         no progress bar\n"
+  "  --threads N         2: decode in one thread while another formats (same output; default 1)\n"
   "  --list [REGEX]      list field names, types and descriptions, optionally matching REGEX\n"
   "  --load SCRIPT       run a Lua script first, as `pktframe run` would (repeatable):\n"
   "                      the fields it defines with pf.define_field work in -e, -Y and --list\n"
@@ -209,8 +211,20 @@ static int parse_E(pf_fields_opts *o, const char *spec) {
   return 0;
 }
 
+/* --threads N: 1 to 64 (more than 2 decode as 2 do); -1 after a usage error. */
+static int parse_threads(const char *v) {
+  char *end;
+  long n = strtol(v, &end, 10);
+  if (*v == 0 || *end != 0 || n < 1 || n > 64) {
+    usage_error("bad --threads value '%s' (1 to 64)", v);
+    return -1;
+  }
+  return (int)n;
+}
+
 static int cmd_fields(int argc, char **argv) {
   pf_fields_opts o = { 1, '\t', 'a', ',' };
+  int threads = 1;
   const char **files = calloc((size_t)argc + 1, sizeof *files);
   int *fids = calloc((size_t)argc + 1, sizeof *fids);
   int nfiles = 0, nfids = 0, quiet = 0, rc = 0;
@@ -253,6 +267,9 @@ static int cmd_fields(int argc, char **argv) {
       }
     } else if (strcmp(a, "-n") == 0) {
       continue;
+    } else if (strcmp(a, "--threads") == 0) {
+      if (i + 1 >= argc) { rc = usage_error("option %s needs an argument", a); goto out; }
+      if ((threads = parse_threads(argv[++i])) < 0) { rc = 2; goto out; }
     } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
       quiet = 1;
     } else if (a[0] == '-' && a[1] != 0) {
@@ -298,11 +315,14 @@ static int cmd_fields(int argc, char **argv) {
   pf_bar pg;
   pf_bar_start(&pg, !quiet && isatty(2));
   signal(SIGINT, on_sigint);
-  pf_scan_opts so = { bpf, &interrupted, pf_bar_step, &pg, filter, NULL };
+  pf_scan_opts so = { bpf, &interrupted, pf_bar_step, &pg, filter, NULL, threads, 1 };   /* rows need no p->data */
   pf_diag diag;
   pf_diag_init(&diag);
   char err[512];
-  if (uplan) pf_lua_ufplan_attach(uplan, &so, &diag);
+  if (uplan) {
+    pf_lua_ufplan_attach(uplan, &so, &diag);
+    so.threads = 1;   /* the decoders call Lua: decoding stays in this thread */
+  }
   int sr = pf_scan(files, nfiles, dec, ndec, &so, pf_fields_out_row, w, &diag, err, sizeof err);
   if (uplan) pf_lua_ufplan_finish(uplan);
   free(dec);
@@ -361,7 +381,7 @@ static int cmd_info(int argc, char **argv) {
     if (a[0] == '-' && a[1] != 0) continue;
     pf_bar pg;
     pf_bar_start(&pg, !quiet && isatty(2));
-    pf_scan_opts so = { NULL, &interrupted, pf_bar_step, &pg, NULL, NULL };
+    pf_scan_opts so = { NULL, &interrupted, pf_bar_step, &pg, NULL, NULL, 0, 0 };
     pf_info inf;
     pf_diag diag;
     pf_diag_init(&diag);
@@ -508,9 +528,13 @@ static int require_pf(lua_State *L) {
   return 0;
 }
 
-static int cmd_lua(int argc, char **argv, int is_code, int quiet) {
+static int cmd_lua(int argc, char **argv, int is_code, int quiet, int threads) {
   lua_State *L = new_state();
   if (L == NULL) { fprintf(stderr, "%s: cannot create Lua state: out of memory\n", progname); return 1; }
+  if (threads > 0) {   /* pf.read's default for threads = N */
+    lua_pushinteger(L, threads);
+    lua_setfield(L, LUA_REGISTRYINDEX, PF_LUA_THREADS_KEY);
+  }
   pf_repl_progress(L, !quiet && isatty(2));
   /* arg as lua.c sets it: arg[0] the script, arg[1..] its arguments */
   lua_createtable(L, argc, 1);
@@ -616,7 +640,7 @@ static int cmd_repl(int argc, char **argv) {
     pf_filter_free(f);
   }
   if (o.bpf && *o.bpf) {
-    pf_scan_opts so = { o.bpf, NULL, NULL, NULL, NULL, NULL };
+    pf_scan_opts so = { o.bpf, NULL, NULL, NULL, NULL, NULL, 0, 0 };
     pf_diag none;
     pf_diag_init(&none);
     int fid = PF_F_FRAME_NUMBER;
@@ -667,15 +691,24 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "fields") == 0) return cmd_fields(argc - 2, argv + 2);
   if (strcmp(cmd, "info") == 0) return cmd_info(argc - 2, argv + 2);
   if (strcmp(cmd, "run") == 0) {
-    int i = 2, quiet = 0;
+    int i = 2, quiet = 0, threads = 0;
     if (i < argc && (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)) return help("run");
-    if (i < argc && (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)) quiet = 1, i++;
+    for (; i < argc; i++) {
+      if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
+        quiet = 1;
+      } else if (strcmp(argv[i], "--threads") == 0) {
+        if (i + 1 >= argc) return usage_error("option %s needs an argument", argv[i]);
+        if ((threads = parse_threads(argv[++i])) < 0) return 2;
+      } else {
+        break;
+      }
+    }
     if (i >= argc) return usage_error("%s", "run: no script given");
-    return cmd_lua(argc - i, argv + i, 0, quiet);
+    return cmd_lua(argc - i, argv + i, 0, quiet, threads);
   }
   if (strcmp(cmd, "-e") == 0) {
     if (argc < 3) return usage_error("%s", "-e needs a chunk of Lua");
-    return cmd_lua(argc - 2, argv + 2, 1, 0);
+    return cmd_lua(argc - 2, argv + 2, 1, 0, 0);
   }
   if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-v") == 0) {
     printf("pktframe %s (%s, %s%s)\n", PF_VERSION, LUA_RELEASE, pcap_lib_version(),

@@ -91,7 +91,7 @@ static void checkoptkeys(lua_State *L) {
     if (lua_type(L, -1) == LUA_TSTRING) {
       const char *k = lua_tostring(L, -1);
       if (strcmp(k, "fields") && strcmp(k, "bpf") && strcmp(k, "strict") && strcmp(k, "filter") &&
-          strcmp(k, "max_memory"))
+          strcmp(k, "max_memory") && strcmp(k, "threads"))
         luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", k));
     } else if (lua_isinteger(L, -1)) {
       /* pf.read(p, {"ip.src"}): the fields list passed where the options go */
@@ -135,6 +135,25 @@ static int fail(lua_State *L, const char *msg) {
   return 2;
 }
 
+/* The threads option of the options table at 2 (1 to 64), else the host's
+   default (pktframe run --threads N), else 1. Raises for a bad value. */
+static int optthreads(lua_State *L) {
+  lua_Integer n = 1;
+  int t = lua_istable(L, 2) ? lua_getfield(L, 2, "threads") : LUA_TNONE;
+  if (t != LUA_TNIL && t != LUA_TNONE) {
+    int isint = 0;
+    if (t == LUA_TNUMBER) n = lua_tointegerx(L, -1, &isint);
+    if (!isint || n < 1 || n > 64)
+      luaL_argerror(L, 2, lua_pushfstring(L, "threads: integer from 1 to 64 expected, got %s",
+                                          t == LUA_TNUMBER ? lua_tostring(L, -1) : luaL_typename(L, -1)));
+  } else {
+    if (t == LUA_TNIL) lua_pop(L, 1);
+    if (lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_THREADS_KEY) == LUA_TNUMBER) n = lua_tointeger(L, -1);
+  }
+  lua_pop(L, 1);
+  return (int)n;
+}
+
 /* pf.read(path | {paths}, [{fields = {...}, bpf = "...", strict = bool}]):
    a pktframe.Table, or nil and "path: message" when a file cannot be read.
    Upvalue 1 is the module table, whose default_fields serve when no fields are given. */
@@ -170,6 +189,9 @@ static int pf_read(lua_State *L) {
       fids = checkfields(L, -1, 2, &nfids);
     }
   }
+  pf_budget bud;   /* max_memory, or pktframe --max-memory: raises for a bad size */
+  char blabel[64];
+  int hasb = pf_lua_budget(L, 2, "read", &bud, blabel, sizeof blabel);
   if (fids == NULL) {
     if (lua_getfield(L, lua_upvalueindex(1), "default_fields") != LUA_TTABLE)
       luaL_argerror(L, 2, "no fields given and no default_fields (require \"pktframe\")");
@@ -192,9 +214,8 @@ static int pf_read(lua_State *L) {
   }
   pf_lua_ufplan *uf = pf_lua_ufplan_push(L, dec, &ndec);   /* NULL: no user field */
   opts.interrupted = &pf_lua_interrupted;
-  pf_budget bud;   /* max_memory, or pktframe --max-memory: raises for a bad size */
-  char blabel[64];
-  int hasb = pf_lua_budget(L, 2, "read", &bud, blabel, sizeof blabel);
+  opts.threads = optthreads(L);
+  opts.sink_skips_data = 1;   /* read_sink appends values only */
   if (lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_PROGRESS_KEY) == LUA_TLIGHTUSERDATA) {
     const pf_lua_progress *pg = (const pf_lua_progress *)lua_touserdata(L, -1);
     opts.progress = pg->fn;
@@ -217,7 +238,10 @@ static int pf_read(lua_State *L) {
   lt->t = pf_table_new(fids, nfids, hasb ? pf_budget_alloc : NULL, &bud);
   if (lt->t == NULL) return fail(L, hasb && bud.hit ? "memory budget reached before the first packet" : "out of memory");
   readctx ctx = { lt->t, strict, 0, 0, 0 };
-  if (uf) pf_lua_ufplan_attach(uf, &opts, pf_table_diag(lt->t));
+  if (uf) {
+    pf_lua_ufplan_attach(uf, &opts, pf_table_diag(lt->t));
+    opts.threads = 1;   /* the decoders call Lua: decoding stays in this thread */
+  }
   int rc = pf_scan(paths, npaths, dec, ndec, &opts, read_sink, &ctx, pf_table_diag(lt->t), err, sizeof err);
   if (uf) pf_lua_ufplan_finish(uf);
   if (rc == PF_SCAN_OK) {

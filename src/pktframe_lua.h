@@ -15,6 +15,8 @@
 /* Registry key of a light userdata pf_lua_progress: the host (main.c) sets it
    when stderr is a terminal, and pf.read then draws its progress bar. */
 #define PF_LUA_PROGRESS_KEY "pktframe.progress"
+/* Registry key of the default of pf.read's threads option (an integer; `pktframe run --threads N`). */
+#define PF_LUA_THREADS_KEY "pktframe.threads"
 typedef struct pf_lua_progress {
   pf_progress_fn fn;
   void *ud;

@@ -31,6 +31,13 @@ typedef struct pf_scan_opts {
   void *progress_ud;
   const pf_filter *filter;                /* display filter on decoded packets, or NULL */
   const struct pf_user_hook *user;        /* user-defined fields (decode.h), or NULL */
+  /* 2 or more: read and decode in a second thread while the sink runs in
+     the caller's, packets handed over in batches (same packets, same order;
+     a two-stage pipeline, so more than 2 is 2). 0 or 1: one thread. Also one
+     thread when user fields decode (they may call Lua). */
+  int threads;
+  int sink_skips_data;                    /* the sink reads no p->data: with threads, the record's bytes
+                                             are not handed over (p->data is NULL, p->caplen kept) */
 } pf_scan_opts;
 
 enum {

@@ -54,6 +54,9 @@ expect "a Lua error exits 1 with the message" 1 "boom" "$PF" -e 'error("boom")'
 printf 'print(arg[1] .. "," .. arg[2] .. "," .. select("#", ...) .. "," .. arg[0]:match("[^/]*$"))\n' >"$tmp/args.lua"
 expect "run sets arg and ... as lua does" 0 "x,y,2,args.lua" "$PF" run "$tmp/args.lua" x y
 expect "run -q runs the script" 0 "x,y,2,args.lua" "$PF" run -q "$tmp/args.lua" x y
+expect "run --threads N runs the script" 0 "x,y,2,args.lua" "$PF" run --threads 2 -q "$tmp/args.lua" x y
+expect "a bad --threads value is a usage error" 2 "bad --threads value '0' (1 to 64)" "$PF" fields x.pcap -e ip.src --threads 0
+expect "run --threads without a number is a usage error" 2 "option --threads needs an argument" "$PF" run --threads
 expect "-e has the global pf" 0 "0.1.0" "$PF" -e 'print(pf.version)'
 expect "a missing script is an error naming it" 1 "cannot open $tmp/nope.lua" "$PF" run "$tmp/nope.lua"
 # errors in scripts: script.lua:LINE: message, then a traceback of the script's frames only
@@ -112,6 +115,17 @@ else
   fi
   "$PF" fields "$CAP/dhcp-dora.pcap" "$CAP/dhcp-dora.pcap" -e frame.number -E header=n >"$tmp/out"
   if [ "$(tr '\n' ' ' <"$tmp/out")" = "1 2 3 4 5 6 7 8 " ]; then ok "two files read as one, frames numbered on"; else no "two files read as one" "$(cat "$tmp/out")"; fi
+  # --threads 2: decoding in a second thread changes nothing in the output
+  set -- -e frame.number -e frame.time_delta -e ip.src -e tcp.stream -e tcp.seq -e tcp.analysis.ack_rtt \
+    -e eth.trailer -e dns.qry.name -e http.host -e udp.stream
+  "$PF" fields -q "$CAP/http-browsing-2013.pcap" "$CAP/mixed-many-protocols.pcap" "$@" >"$tmp/t1" 2>&1
+  "$PF" fields -q --threads 2 "$CAP/http-browsing-2013.pcap" "$CAP/mixed-many-protocols.pcap" "$@" >"$tmp/t2" 2>&1
+  if cmp -s "$tmp/t1" "$tmp/t2" && [ "$(wc -l <"$tmp/t1")" -eq 9341 ]; then
+    ok "fields --threads 2 prints byte for byte what one thread prints"
+  else
+    no "fields --threads 2 prints byte for byte what one thread prints" "$(wc -l <"$tmp/t1") lines; $(cmp "$tmp/t1" "$tmp/t2" 2>&1)"
+  fi
+  set --
   "$PF" fields "$CAP/ipv6-in-ipv4-tunnel.pcap" -e ip.version -E header=n -E occurrence=f >"$tmp/f"
   "$PF" fields "$CAP/ipv6-in-ipv4-tunnel.pcap" -e ip.version -E header=n -E occurrence=l >"$tmp/l"
   "$PF" fields "$CAP/ipv6-in-ipv4-tunnel.pcap" -e ip.version -E header=n -E aggregator=/s >"$tmp/a"
