@@ -31,7 +31,8 @@ if out then
   report.csv(out, "capinfo", capinfo.table(infos))
   report.csv(out, "hierarchy", h)
   local labels = {}
-  for i = 1, #h do labels[i] = ("  "):rep(h:col("depth")[i]) .. h:col("layer")[i] end
+  -- the layer path as the label (SVG text would collapse indentation)
+  for i = 1, #h do labels[i] = h:col("protocol")[i]:gsub("^frame:", "") end
   report.svg(out, "hierarchy", plot.bar{ title = "Protocol hierarchy: frames per layer",
     labels = labels, values = h:col("frames"), xlabel = "frames" })
 end
