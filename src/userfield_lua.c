@@ -13,6 +13,7 @@
 #include "fields.h"
 #include "filter.h"
 #include "filter_lua.h"
+#include "pktframe_lua.h"
 #include "userfield_lua.h"
 
 /* Registry table: field id -> its definition {decode =, where =, rowfids =, nrow =}.
@@ -498,6 +499,8 @@ static int ufp_hook(void *ud, pf_pkt *p) {
   u->cur = p;
   u->arena_len = 0;
   u->nfix = 0;
+  /* the caller's frame may have filled its stack since the plan was made */
+  if (!lua_checkstack(L, 8)) return -1;
   for (int k = 0; k < u->n; k++) {
     ufield *f = &u->f[k];
     if (f->where ? !pf_filter_eval(f->where, p) : payload(p) == NULL) continue;
@@ -506,6 +509,10 @@ static int ufp_hook(void *ud, pf_pkt *p) {
     lua_pushinteger(L, k + 1);
     int st = lua_pcall(L, 2, 1, 0);
     if (st == LUA_ERRMEM) { lua_pop(L, 1); return -1; }
+    if (st != LUA_OK && pf_lua_interrupted) {   /* Ctrl-C in the REPL stops the decoder, then the scan */
+      lua_pop(L, 1);
+      return 0;
+    }
     if (st != LUA_OK) {
       const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
       char buf[64];
