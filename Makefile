@@ -108,17 +108,29 @@ test: deps all $(UNIT_BIN)
 	  "fuzz-replay $(MAKE) -s fuzz-replay"
 
 # ---- demo ----
+# A tour of the analyses on a capture the project writes itself (examples/make_demo_capture.lua):
+# each prints its tables; all CSV, SVG and HTML files land in one folder, listed at the end.
+DEMO_CAP = $(BUILD)/demo/office.pcap
+DEMO_OUT = $(BUILD)/demo/out
+DEMO_RUN = $(BUILD)/pktframe run -q
 demo: deps all
-	@mkdir -p $(BUILD)/demo
-	$(BUILD)/pktframe run examples/make_demo_capture.lua $(BUILD)/demo/office.pcap
-	$(BUILD)/pktframe run examples/first_look.lua $(BUILD)/demo/office.pcap
-	$(BUILD)/pktframe run examples/rtt.lua $(BUILD)/demo/office.pcap --top 5 --out $(BUILD)/demo/rtt
-	$(BUILD)/pktframe run examples/graph.lua $(BUILD)/demo/office.pcap --top 5 --out $(BUILD)/demo/graph
-	$(BUILD)/pktframe run examples/payload.lua $(BUILD)/demo/office.pcap --top 3 --out $(BUILD)/demo/payload
-	$(BUILD)/pktframe run examples/payload_time.lua $(BUILD)/demo/office.pcap --top 3 --out $(BUILD)/demo/payload_time
-	$(BUILD)/pktframe run examples/interarrival.lua $(BUILD)/demo/office.pcap --top 5 --out $(BUILD)/demo/interarrival
-	$(BUILD)/pktframe run examples/bursts.lua $(BUILD)/demo/office.pcap --top 5 --out $(BUILD)/demo/bursts
-	@echo "demo capture: $(BUILD)/demo/office.pcap"
+	@rm -rf $(DEMO_OUT) && mkdir -p $(DEMO_OUT)
+	$(BUILD)/pktframe run examples/make_demo_capture.lua $(DEMO_CAP)
+	$(DEMO_RUN) examples/capinfo.lua $(DEMO_CAP) --out $(DEMO_OUT)
+	$(DEMO_RUN) examples/streams.lua $(DEMO_CAP) --top 5 --ip 192.168.10.22 --out $(DEMO_OUT)
+	$(DEMO_RUN) examples/bandwidth.lua $(DEMO_CAP) --interval 500ms --out $(DEMO_OUT)
+	$(DEMO_RUN) examples/stevens.lua $(DEMO_CAP) --side server --rows 3 --out $(DEMO_OUT)
+	$(DEMO_RUN) examples/stream_bytes.lua $(DEMO_CAP) --top 5 --out $(DEMO_OUT)
+	$(DEMO_RUN) examples/padding.lua $(DEMO_CAP) --out $(DEMO_OUT)
+	$(DEMO_RUN) examples/volume.lua $(DEMO_CAP) --top 8 --out $(DEMO_OUT)
+	$(DEMO_RUN) examples/rtt.lua $(DEMO_CAP) --top 5 --out $(DEMO_OUT)
+	$(DEMO_RUN) examples/graph.lua $(DEMO_CAP) --top 5 --out $(DEMO_OUT)
+	$(DEMO_RUN) examples/payload.lua $(DEMO_CAP) --top 3 --out $(DEMO_OUT)
+	$(DEMO_RUN) examples/payload_time.lua $(DEMO_CAP) --top 3 --out $(DEMO_OUT)
+	$(DEMO_RUN) examples/interarrival.lua $(DEMO_CAP) --top 5 --out $(DEMO_OUT)
+	$(DEMO_RUN) examples/bursts.lua $(DEMO_CAP) --top 5 --out $(DEMO_OUT)
+	@echo; echo "demo capture: $(DEMO_CAP)"; echo "demo pictures and tables in $(DEMO_OUT):"
+	@for f in $(DEMO_OUT)/*.svg $(DEMO_OUT)/*.html; do [ -e "$$f" ] && echo "  $$f"; done; true
 
 # ---- install ----
 install: all
