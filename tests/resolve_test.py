@@ -140,6 +140,12 @@ class FakeDNS(threading.Thread):
         elif qname == "11.0.0.10.in-addr.arpa":
             # the PTR's name runs past its rdata
             reply(0, rr(qptr, PTR, b"\x05abcde"))
+        elif qname.endswith(".0.0.10.in-addr.arpa") and 100 <= int(qname.split(".")[0]) < 140:
+            # garbage after the question, claimed to be 5 records: seeded, so the same each run
+            import random
+            seed = int(qname.split(".")[0])
+            rnd = random.Random(seed)
+            reply(0, bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 300))), count=5)
         else:
             reply(3)
 
@@ -220,6 +226,10 @@ def main():
     check(len(srv.queries) == 11 + 1 + len(twice), "%d queries in all" % len(srv.queries))
     # queries go out in parallel: two rounds with timeouts of 0.5 s take about 1 s, not 6 x 0.5 s
     check(took < 3.0, "two rounds took %.2f s" % took)
+    # 40 answers of seeded garbage (10.0.0.100 .. 10.0.0.139): no crash, every one false
+    junk = ["10.0.0.%d" % i for i in range(100, 140)]
+    out, took, p = run(pktframe, server, junk)
+    check(p.returncode == 0 and out.get(1) == {a: "false" for a in junk}, "garbage answers: %r %s" % (out.get(1), p.stderr[-300:]))
     # cache = false asks again
     n0 = len(srv.queries)
     out, took, p = run(pktframe, server, ["10.0.0.1"], cache="nocache", rounds=2)

@@ -74,7 +74,8 @@ function M.analyse(t, opts)
   res.series = mine:filter(mine:col("tcp.analysis.ack_rtt"):notnull())
                    :select("frame.number", "frame.time_epoch", "tcp.analysis.ack_rtt")
                    :rename{ ["tcp.analysis.ack_rtt"] = "rtt" }
-  res.resampled = mine:resample(opts.interval or "100ms", {
+  res.interval = opts.interval or "100ms"
+  res.resampled = mine:resample(res.interval, {
     { "rtt_min", "tcp.analysis.ack_rtt", "min" }, { "rtt_mean", "tcp.analysis.ack_rtt", "mean" },
     { "rtt_max", "tcp.analysis.ack_rtt", "max" } })
   return res
@@ -94,7 +95,7 @@ function M.plots(res, top)
       x = res.series:col("frame.time_epoch"), y = res.series:col("rtt") * 1000,
       xlabel = "time (UTC)", ylabel = "ack RTT (ms)", ymin = 0, alpha = 0.7, name = "ack_rtt" }
     local r = res.resampled
-    out.rtt_resampled = plot.line{ title = "RTT of " .. label(res.busiest) .. ", per 100 ms",
+    out.rtt_resampled = plot.line{ title = "RTT of " .. label(res.busiest) .. ", per " .. res.interval,
       xlabel = "time (UTC)", ylabel = "ack RTT (ms)", ymin = 0, time = true,
       series = {
         { name = "max", x = r:col("frame.time_epoch"), y = r:col("rtt_max") * 1000, marker = true },
