@@ -99,8 +99,10 @@ void pf_dissect_ipproto(pf_dctx *c, int proto, int af, const uint8_t *src, const
    (the captured bytes, pointing at d) and data.len; nothing when len is 0. */
 void pf_dissect_data(pf_dctx *c, const uint8_t *d, uint32_t len);
 
-/* The application payload of a UDP datagram (DNS, mDNS, LLMNR, DHCP, SSDP). */
-void pf_app_udp(pf_dctx *c, uint16_t sport, uint16_t dport, const uint8_t *d, uint32_t len,
+/* The application payload of a UDP datagram (DNS, mDNS, LLMNR, DHCP, SSDP; QUIC
+   and gQUIC are recognised, not decoded). af/src/dst: its IP addresses. */
+void pf_app_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst, uint16_t sport, uint16_t dport,
+                const uint8_t *d, uint32_t len,
                 uint32_t rlen);
 
 /* One TCP segment after the conversation state has seen it (s: its pf_conv_tcp

@@ -77,6 +77,8 @@ typedef struct arena {
 struct pf_app {
   app_stream **streams;      /* by tcp.stream */
   size_t nstreams;
+  uint8_t *udp_conv;         /* by UDP conversation: the dissector a heuristic set on it (U_*) */
+  size_t nudp;
   pf_tcppool *pool;          /* the reassembly's memory budget */
   arena text;
 };
@@ -106,6 +108,7 @@ void pf_app_free(struct pf_app *a) {
   if (a == NULL) return;
   for (size_t i = 0; i < a->nstreams; i++) stream_free(a->streams[i]);
   free(a->streams);
+  free(a->udp_conv);
   pf_tcppool_free(a->pool);
   for (int i = 0; i < ARENA_MAX_BLOCKS; i++) free(a->text.blocks[i]);
   free(a);
@@ -238,13 +241,77 @@ static int udp_try(pf_dctx *c, const port_entry *e, const uint8_t *d, uint32_t l
   }
 }
 
-void pf_app_udp(pf_dctx *c, uint16_t sport, uint16_t dport, const uint8_t *d, uint32_t len,
-                uint32_t rlen) {
-  if (c->depth < PF_LY_APP || c->in_error) return;
-  /* tshark tries the lower port first, then the higher, then the heuristics */
+/* dissect_quic_heur: a long header (or a short one, when it goes on a QUIC
+   conversation: see pf_app_udp) with a version of draft 11 or later and
+   connection id lengths of at most 20 */
+static int quic_heuristic(const uint8_t *d, uint32_t len) {
+  if (len < 13 || !(d[0] & 0x80)) return 0;
+  uint32_t v = pf_get32(d + 1);
+  int draft = 0;
+  if ((v >> 8) == 0xff0000) draft = (uint8_t)v;
+  else if (v == 0xfaceb001 || v == 0xfaceb002 || v == 0xfaceb00e || v == 0x51303530 || v == 0x54303530 ||
+           v == 0x54303531 || (v & 0x0f0f0f0f) == 0x0a0a0a0a || v == 0x00000001 || v == 0x709a50c4)
+    draft = 22;
+  if (draft < 11) return 0;
+  uint32_t off = 5;
+  if (d[off] > 20) return 0;
+  off += 1u + d[off];
+  if (off >= len) return 0;
+  return d[off] <= 20;
+}
+
+/* dissect_gquic_heur: public flags with the version bit and "Q0" where the
+   version goes (after the 8-byte connection id when there is one), or a Q046+
+   long header */
+static int gquic_heuristic(const uint8_t *d, uint32_t len) {
+  if (len < 1) return 0;
+  uint8_t f = d[0];
+  if (!(f & 0x80) && (f & 0x01)) {
+    uint32_t off = 1 + ((f & 0x08) ? 8u : 0u);
+    return len >= off + 4 && d[off] == 'Q' && d[off + 1] == '0';
+  }
+  if ((f & 0x40) && (f & 0x80)) return len >= 5 && d[1] == 'Q' && d[2] == '0';
+  return 0;
+}
+
+enum { U_NONE = 0, U_QUIC, U_GQUIC };
+
+/* The dissector set on UDP conversation st (U_NONE when st < 0). */
+static int udp_conv_get(const struct pf_app *a, int64_t st) {
+  return st >= 0 && (size_t)st < a->nudp ? a->udp_conv[st] : U_NONE;
+}
+
+static void udp_conv_set(pf_dctx *c, int64_t st, int proto) {
+  struct pf_app *a = c->app;
+  if (st < 0) return;
+  if ((size_t)st >= a->nudp) {
+    size_t n = a->nudp ? a->nudp : 256;
+    while (n <= (size_t)st) n *= 2;
+    uint8_t *nu = realloc(a->udp_conv, n);
+    if (nu == NULL) { c->oom = 1; return; }
+    memset(nu + a->nudp, 0, n - a->nudp);
+    a->udp_conv = nu;
+    a->nudp = n;
+  }
+  a->udp_conv[st] = (uint8_t)proto;
+}
+
+void pf_app_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst, uint16_t sport, uint16_t dport,
+                const uint8_t *d, uint32_t len, uint32_t rlen) {
+  if (c->depth < PF_LY_APP || c->in_error || c->app == NULL) return;
+  /* tshark tries the conversation's dissector (set by a heuristic), the lower
+     port, then the higher, then the heuristics */
+  int64_t st = -1;
+  if (c->conv) {
+    st = pf_conv_udp(c->conv, af, src, dst, sport, dport);
+    if (st < 0) { c->oom = 1; return; }
+  }
+  if (udp_conv_get(c->app, st) != U_NONE) return;   /* QUIC's or gQUIC's: no fields of ours */
   uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;
   if (lo && udp_try(c, UDP_PORT(lo), d, len, rlen)) return;
   if (hi && udp_try(c, UDP_PORT(hi), d, len, rlen)) return;
+  if (quic_heuristic(d, len)) { udp_conv_set(c, st, U_QUIC); return; }
+  if (gquic_heuristic(d, len)) { udp_conv_set(c, st, U_GQUIC); return; }
   if (dns_heuristic(d, len, rlen)) pf_dns_dissect(c, d, len, rlen);
   else pf_dissect_data(c, d, len);   /* no port or heuristic dissector took it */
 }

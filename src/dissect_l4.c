@@ -204,7 +204,7 @@ static void dissect_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
     uint32_t ulen = pf_get16(d + 4);
     /* the payload as UDP delimits it (a short length field wins, tshark's
        "bad length" cases leave it out) */
-    if (ulen >= 8 && ulen <= rlen) pf_app_udp(c, sport, dport, d + 8, (ulen < len ? ulen : len) - 8, ulen - 8);
+    if (ulen >= 8 && ulen <= rlen) pf_app_udp(c, af, src, dst, sport, dport, d + 8, (ulen < len ? ulen : len) - 8, ulen - 8);
   }
 }
 
