@@ -92,18 +92,30 @@ end
 -- have IPv4 addresses. The notebook's assign_col (np.where) as Column:where, row by row in C;
 -- rows without ports or IPv4 addresses get null keys, which the groupby leaves out.
 function tasks.T4()
-  local t <close> = assert(pf.read(path, {filter = "tcp", fields = {
+  local t = assert(pf.read(path, {filter = "tcp", fields = {
     "ip.src", "ip.dst", "tcp.srcport", "tcp.dstport", "ip.len", "tcp.analysis.ack_rtt"}}))
   phase("read")
-  local src, dst, sp, dp = t:col("ip.src"), t:col("ip.dst"), t:col("tcp.srcport"), t:col("tcp.dstport")
-  local fromcli = sp:ge(dp)                            -- the source is the client
-  local both <close> = t:with("client", fromcli:where(src, dst)):with("server", fromcli:where(dst, src))
-    :with("cliport", fromcli:where(sp, dp))
+  -- each column goes as soon as nothing needs it, as `del df[...]` would: the peak memory is the
+  -- read's columns plus the mask and one result
+  local function keep(names)
+    local t2 = t:select(names)
+    t:close()
+    t = t2
+  end
+  local fromcli = t:col("tcp.srcport"):ge(t:col("tcp.dstport"))   -- the source is the client
+  t = t:with("cliport", fromcli:where(t:col("tcp.srcport"), t:col("tcp.dstport")))
+  keep{"ip.src", "ip.dst", "cliport", "ip.len", "tcp.analysis.ack_rtt"}
+  t = t:with("client", fromcli:where(t:col("ip.src"), t:col("ip.dst")))
+       :with("server", fromcli:where(t:col("ip.dst"), t:col("ip.src")))
+  keep{"client", "server", "cliport", "ip.len", "tcp.analysis.ack_rtt"}
+  fromcli = nil
+  collectgarbage()
   phase("where")
-  local r <close> = both:groupby({"client", "server", "cliport"}):agg{
+  local r <close> = t:groupby({"client", "server", "cliport"}):agg{
     {"ip.len", "ip.len", "sum"}, {"rtt_min", "tcp.analysis.ack_rtt", "min"},
     {"rtt_mean", "tcp.analysis.ack_rtt", "mean"}, {"rtt_max", "tcp.analysis.ack_rtt", "max"},
     {"rtt_count", "tcp.analysis.ack_rtt", "count"}}
+  t:close()
   phase("groupby")
   assert(r:to_tsv(out))
   phase("write")
