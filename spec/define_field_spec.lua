@@ -180,6 +180,32 @@ describe("pktframe.define_field", function()
     assert.is_true(n > 0)
   end)
 
+  it("gives an empty payload where `where` matches a packet that carries none", function()
+    local path = capture("http-browsing-2013.pcap")
+    if not path then return end
+    pf.define_field{name = "spec.empty", type = "uint", where = "tcp.len == 0", decode = function(payload) return #payload end}
+    local t <close> = assert(pf.read(path, {fields = {"spec.empty"}, filter = "spec.empty"}))
+    local acks <close> = assert(pf.read(path, {fields = {"frame.number"}, filter = "tcp.len == 0"}))
+    assert.are.equal(#acks, #t)
+    assert.are.equal(0, t:col("spec.empty"):max())
+  end)
+
+  it("keeps long strings of several fields and occurrences intact", function()
+    local path = capture("http-browsing-2013.pcap")
+    if not path then return end
+    -- four copies of a full segment overflow the first 4 KiB of the per-read buffer within one packet
+    pf.define_field{name = "spec.copies", type = "bytes", decode = function(p) return { p, p:upper(), p, p:lower() } end}
+    pf.define_field{name = "spec.copy", type = "bytes", decode = function(p) return p end}
+    local t <close> = assert(pf.read(path, {fields = {"tcp.payload", "spec.copies", "spec.copy"}, filter = "tcp.len > 1000"}))
+    assert.is_true(#t > 1000)
+    local pl, copies, copy = t:col("tcp.payload"), t:col("spec.copies"), t:col("spec.copy")
+    for i = 1, #t do
+      local p = pl[i]
+      assert.are.same({ p, p:upper(), p, p:lower() }, copies:all(i))
+      assert.are.equal(p, copy[i])
+    end
+  end)
+
   it("costs no call when the read asks for no user field", function()
     local path = capture("dns-mixed.pcap")
     if not path then return end
