@@ -274,6 +274,22 @@ static int gquic_heuristic(const uint8_t *d, uint32_t len) {
   return 0;
 }
 
+/* dissect_rpc_heur for a call: message type 0, RPC version 2, a program tshark
+   has a dissector for (the common ONC RPC ones). A reply is taken only when
+   tshark matched its call, which pktframe does not follow: replies are left
+   out (they then show as data, as they do in the corpus when the call went
+   unmatched). */
+static int rpc_call_heuristic(const uint8_t *d, uint32_t len) {
+  static const uint32_t progs[] = { 100000, 100001, 100002, 100003, 100004, 100005, 100007, 100008, 100009,
+                                    100011, 100012, 100017, 100020, 100021, 100024, 100026, 100028, 100029,
+                                    100069, 100083, 100099, 100227, 100300, 100301, 150001, 300019, 395650 };
+  if (len < 24 || pf_get32(d + 4) != 0 || pf_get32(d + 8) != 2) return 0;
+  uint32_t prog = pf_get32(d + 12);
+  for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++)
+    if (progs[i] == prog) return 1;
+  return 0;
+}
+
 enum { U_NONE = 0, U_QUIC, U_GQUIC };
 
 /* The dissector set on UDP conversation st (U_NONE when st < 0). */
@@ -310,6 +326,8 @@ void pf_app_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst, uint
   uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;
   if (lo && udp_try(c, UDP_PORT(lo), d, len, rlen)) return;
   if (hi && udp_try(c, UDP_PORT(hi), d, len, rlen)) return;
+  /* in the order tshark -G heuristic-decodes lists them for udp */
+  if (rpc_call_heuristic(d, len)) return;
   if (quic_heuristic(d, len)) { udp_conv_set(c, st, U_QUIC); return; }
   if (gquic_heuristic(d, len)) { udp_conv_set(c, st, U_GQUIC); return; }
   if (dns_heuristic(d, len, rlen)) pf_dns_dissect(c, d, len, rlen);
