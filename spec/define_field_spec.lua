@@ -206,6 +206,27 @@ describe("pktframe.define_field", function()
     end
   end)
 
+  it("decodes in the calling thread when the read asks for two", function()
+    local path = capture("dns-mixed.pcap")
+    if not path then return end
+    -- the OS thread that runs Lua: Linux names it in /proc/thread-self
+    local function tid()
+      local f = io.open("/proc/thread-self/stat")
+      if not f then return nil end
+      local id = f:read("l"):match("^%d+")
+      f:close()
+      return id
+    end
+    local me = tid()
+    if not me then pending("/proc/thread-self is absent: the thread is not checked"); return end
+    pf.define_field{name = "spec.thread", type = "bool", decode = function() return tid() == me end}
+    local one <close> = assert(pf.read(path, {fields = {"frame.number", "spec.thread", "dns.qry.name"}}))
+    local two <close> = assert(pf.read(path, {fields = {"frame.number", "spec.thread", "dns.qry.name"}, threads = 2}))
+    assert.are.equal(one:to_csv(), two:to_csv())
+    assert.are.equal(0, one:col("spec.thread"):ne(1):sum())
+    assert.is_true(one:col("spec.thread"):count() > 400)
+  end)
+
   it("costs no call when the read asks for no user field", function()
     local path = capture("dns-mixed.pcap")
     if not path then return end
