@@ -19,12 +19,20 @@ local out = report.outdir(o.out)
 local t <close> = report.read(o.capture, { fields = ia.fields(o.ip6) })
 local r = ia.analyse(t, { ip6 = o.ip6 })
 local a = r.addresses
-report.section("Inter-departure times (s), busiest senders first")
-print(a:filter(a:col("sent"):notnull()):sort("sent", { desc = true })
-   :select("address", "sent", "departure_mean", "departure_median", "departure_min", "departure_max"):head(o.top))
-report.section("Inter-arrival times (s), busiest receivers first")
-print(a:filter(a:col("received"):notnull()):sort("received", { desc = true })
-   :select("address", "received", "arrival_mean", "arrival_median", "arrival_min", "arrival_max"):head(o.top))
+-- the busiest n by count, gaps in milliseconds rounded to the microsecond, for reading (the CSV
+-- files keep the exact seconds)
+local function in_ms(count, prefix)
+  local v = a:filter(a:col(count):notnull()):sort(count, { desc = true }):head(o.top)
+  local d = v:select("address", count)
+  for _, s in ipairs({ "mean", "median", "min", "max" }) do
+    d = d:with(s .. "_ms", (v:col(prefix .. "_" .. s) * 1e6 + 0.5) // 1 / 1000)
+  end
+  return d
+end
+report.section("Inter-departure times (ms), busiest senders first")
+print(in_ms("sent", "departure"))
+report.section("Inter-arrival times (ms), busiest receivers first")
+print(in_ms("received", "arrival"))
 report.csv(out, "interarrival_addresses", a)
 report.csv(out, "interarrival_packets", r.packets)
 if out then for name, svg in pairs(ia.plots(r)) do report.svg(out, name, svg) end end

@@ -21,15 +21,22 @@ local o = pf.args{
 local out = report.outdir(o.out)
 local t <close> = report.read(o.capture, { fields = rtt.fields(o.ip6), filter = "tcp" })
 local r = rtt.analyse(t, { ip6 = o.ip6, interval = o.interval })
+-- seconds as milliseconds rounded to the microsecond, for reading (the CSV files keep the exact values)
+local function ms(c) return (c * 1e6 + 0.5) // 1 / 1000 end
+local k = r.ranked
 report.section(("Conversations, most RTT samples first (%d)"):format(#r.ranked))
-print(r.ranked:head(o.top))
+print(k:select("client", "server", "client_port", "server_port", "packets", "bytes", "rtt_count")
+  :with("min_ms", ms(k:col("rtt_min"))):with("mean_ms", ms(k:col("rtt_mean"))):with("max_ms", ms(k:col("rtt_max")))
+  :head(o.top))
 report.csv(out, "conversations", r.conversations)
 if r.busiest then
   report.section("Busiest conversation: " .. rtt.label(r.busiest))
   local s = r.series:col("rtt")
-  print(string.format("  %d RTT samples: min %.6f s, mean %.6f s, max %.6f s", #s, s:min(), s:mean(), s:max()))
-  report.section("RTT per " .. o.interval .. " (buckets with samples)")
-  print(r.resampled:filter(r.resampled:col("rtt_mean"):notnull()):head(o.top))
+  print(string.format("%d RTT samples: min %.3f ms, mean %.3f ms, max %.3f ms", #s, s:min() * 1e3, s:mean() * 1e3, s:max() * 1e3))
+  report.section("RTT per " .. o.interval .. ", buckets with samples")
+  local rs = r.resampled:filter(r.resampled:col("rtt_mean"):notnull())
+  print(rs:select("frame.time_epoch"):with("min_ms", ms(rs:col("rtt_min"))):with("mean_ms", ms(rs:col("rtt_mean")))
+    :with("max_ms", ms(rs:col("rtt_max"))):head(o.top))
   report.csv(out, "rtt_series", r.series)
   report.csv(out, "rtt_resampled", r.resampled)
 else
