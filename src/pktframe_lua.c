@@ -135,17 +135,15 @@ static int fail(lua_State *L, const char *msg) {
   return 2;
 }
 
-/* The threads option of the options table at 2 (1 to 64), else the host's
-   default (pktframe run --threads N), else 1. Raises for a bad value. */
-static int optthreads(lua_State *L) {
+int pf_lua_optthreads(lua_State *L, int opts) {
   lua_Integer n = 1;
-  int t = lua_istable(L, 2) ? lua_getfield(L, 2, "threads") : LUA_TNONE;
+  int t = lua_istable(L, opts) ? lua_getfield(L, opts, "threads") : LUA_TNONE;
   if (t != LUA_TNIL && t != LUA_TNONE) {
     int isint = 0;
     if (t == LUA_TNUMBER) n = lua_tointegerx(L, -1, &isint);
     if (!isint || n < 1 || n > 64)
-      luaL_argerror(L, 2, lua_pushfstring(L, "threads: integer from 1 to 64 expected, got %s",
-                                          t == LUA_TNUMBER ? lua_tostring(L, -1) : luaL_typename(L, -1)));
+      luaL_argerror(L, opts, lua_pushfstring(L, "threads: integer from 1 to 64 expected, got %s",
+                                             t == LUA_TNUMBER ? lua_tostring(L, -1) : luaL_typename(L, -1)));
   } else {
     if (t == LUA_TNIL) lua_pop(L, 1);
     if (lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_THREADS_KEY) == LUA_TNUMBER) n = lua_tointeger(L, -1);
@@ -214,7 +212,7 @@ static int pf_read(lua_State *L) {
   }
   pf_lua_ufplan *uf = pf_lua_ufplan_push(L, dec, &ndec);   /* NULL: no user field */
   opts.interrupted = &pf_lua_interrupted;
-  opts.threads = optthreads(L);
+  opts.threads = pf_lua_optthreads(L, 2);
   opts.sink_skips_data = 1;   /* read_sink appends values only */
   if (lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_PROGRESS_KEY) == LUA_TLIGHTUSERDATA) {
     const pf_lua_progress *pg = (const pf_lua_progress *)lua_touserdata(L, -1);

@@ -17,6 +17,10 @@
 #define PF_LUA_PROGRESS_KEY "pktframe.progress"
 /* Registry key of the default of pf.read's threads option (an integer; `pktframe run --threads N`). */
 #define PF_LUA_THREADS_KEY "pktframe.threads"
+/* The threads option of the options table at index opts (absent or not a
+   table: the PF_LUA_THREADS_KEY default, else 1), for pf_scan_opts.threads;
+   raises "bad argument #opts to 'fn' (threads: integer from 1 to 64 expected, got 0)". */
+int pf_lua_optthreads(lua_State *L, int opts);
 typedef struct pf_lua_progress {
   pf_progress_fn fn;
   void *ud;
