@@ -504,6 +504,126 @@ static int pick_set(pf_query *q, qagg *a, size_t k, const pf_column *c, size_t r
   return 0;
 }
 
+/* Group k's picked value against cell r of c: 1 when r replaces it. */
+static int pick_wins(const qagg *a, const pf_column *c, size_t r, size_t k) {
+  const pf_column *p = a->pick;
+  if (!pf_cell_valid(p, k) || a->fn == PF_AGG_LAST) return 1;
+  if (a->fn == PF_AGG_FIRST) return 0;
+  int o;
+  switch (c->type) {
+    case PF_FT_INT: {
+      int64_t x = pf_cell_i64(c, r), y = pf_cell_i64(p, k);
+      o = x < y ? -1 : x > y;
+      break;
+    }
+    case PF_FT_DOUBLE: {
+      double x = pf_cell_f64(c, r), y = pf_cell_f64(p, k);
+      o = x < y ? -1 : x > y;
+      break;
+    }
+    default: o = pf_cell_cmp(c, r, p, k); break;
+  }
+  return (a->fn == PF_AGG_MIN && o < 0) || (a->fn == PF_AGG_MAX && o > 0);
+}
+
+/* Adds rows 0 .. n of c (grouped by q->gid) to a: a loop per kind of
+   aggregation, each the update of groupby.c for that kind. PF_NOROW, or the
+   row that needed memory the budget refused. */
+static size_t add_agg(pf_query *q, qagg *a, const pf_column *c, size_t n) {
+  const size_t *gid = q->gid;
+  if (c->type == PF_FT_ABSTIME && !a->has_base) {
+    for (size_t r = 0; r < n; r++)
+      if (pf_cell_valid(c, r)) {
+        a->base = pf_cell_time(c, r);
+        a->has_base = 1;
+        break;
+      }
+  }
+  int fn = a->fn;
+  switch (fn) {
+    case PF_AGG_SIZE: case PF_AGG_COUNT: {
+      int64_t *st = (int64_t *)(void *)a->st;
+      for (size_t r = 0; r < n; r++)
+        if (gid[r] != PF_NOROW && (fn == PF_AGG_SIZE || pf_cell_valid(c, r))) st[gid[r]]++;
+      return PF_NOROW;
+    }
+    case PF_AGG_NUNIQUE:
+      for (size_t r = 0; r < n; r++)
+        if (gid[r] != PF_NOROW && pf_cell_valid(c, r) && nunique_add(q, a, gid[r], c, r) < 0) return r;
+      return PF_NOROW;
+    case PF_AGG_MEDIAN:
+      for (size_t r = 0; r < n; r++) {
+        size_t k = gid[r];
+        if (k == PF_NOROW || !pf_cell_valid(c, r)) continue;
+        double v = val_of(c, r, a->base);
+        if (isnan(v)) continue;
+        if (a->nmed == a->medcap) {
+          size_t ncap = a->medcap ? a->medcap * 2 : 1024;
+          medpair *m = (medpair *)arr_grow(q, a->med, a->medcap, ncap, sizeof(medpair));
+          if (m == NULL) return r;
+          a->med = m;
+          a->medcap = ncap;
+        }
+        a->med[a->nmed].g = k;
+        a->med[a->nmed++].v = v;
+      }
+      return PF_NOROW;
+    case PF_AGG_MIN: case PF_AGG_MAX: case PF_AGG_FIRST: case PF_AGG_LAST:
+      for (size_t r = 0; r < n; r++) {
+        size_t k = gid[r];
+        if (k == PF_NOROW || !pf_cell_valid(c, r)) continue;
+        if (pick_wins(a, c, r, k) && pick_set(q, a, k, c, r) < 0) return r;
+      }
+      return PF_NOROW;
+    default: break;
+  }
+  if (fn == PF_AGG_SUM && pf_type_is_int(c->type)) {
+    uint64_t *st = (uint64_t *)(void *)a->st;
+    for (size_t r = 0; r < n; r++)
+      if (gid[r] != PF_NOROW && pf_cell_valid(c, r)) st[gid[r]] += (uint64_t)pf_cell_i64(c, r);
+    return PF_NOROW;
+  }
+  if (fn == PF_AGG_SUM && c->type == PF_FT_RELTIME) {
+    /* exact: whole seconds and nanoseconds apart */
+    int64_t *acc = (int64_t *)(void *)a->st;
+    for (size_t r = 0; r < n; r++) {
+      size_t k = gid[r];
+      if (k == PF_NOROW || !pf_cell_valid(c, r)) continue;
+      pf_time x = pf_cell_time(c, r);
+      acc[2 * k] = (int64_t)((uint64_t)acc[2 * k] + (uint64_t)x.secs);
+      acc[2 * k + 1] += x.nsecs;
+    }
+    return PF_NOROW;
+  }
+  double *st = (double *)(void *)a->st;
+  if (fn == PF_AGG_STD || fn == PF_AGG_VAR) {
+    for (size_t r = 0; r < n; r++) {   /* Welford: count, mean, sum of squared deviations */
+      size_t k = gid[r];
+      if (k == PF_NOROW || !pf_cell_valid(c, r)) continue;
+      double v = val_of(c, r, a->base);
+      if (isnan(v)) continue;
+      double *s = st + 3 * k;
+      s[0] += 1;
+      double old = s[1];
+      s[1] += (v - old) / s[0];
+      s[2] += (v - s[1]) * (v - old);
+    }
+    return PF_NOROW;
+  }
+  for (size_t r = 0; r < n; r++) {   /* sum, mean: Kahan's sum, compensation, count */
+    size_t k = gid[r];
+    if (k == PF_NOROW || !pf_cell_valid(c, r)) continue;
+    double v = val_of(c, r, a->base);
+    if (isnan(v)) continue;
+    double *s = st + 3 * k;
+    double y = v - s[1], t = s[0] + y;
+    s[1] = t - s[0] - y;
+    s[0] = t;
+    s[2] += 1;
+  }
+  return PF_NOROW;
+}
+
 int pf_query_add(pf_query *q, const pf_table *chunk, size_t *bad_row) {
   size_t n = pf_table_nrows(chunk);
   *bad_row = PF_NOROW;
@@ -557,106 +677,10 @@ int pf_query_add(pf_query *q, const pf_table *chunk, size_t *bad_row) {
   }
   /* each aggregation, rows in order: the same updates as groupby.c's loops */
   for (int j = 0; j < q->nspecs; j++) {
-    qagg *a = &q->a[j];
-    const pf_column *c = pf_table_col(chunk, a->col);
-    if (c->type == PF_FT_ABSTIME && !a->has_base) {
-      for (size_t r = 0; r < n; r++)
-        if (pf_cell_valid(c, r)) {
-          a->base = pf_cell_time(c, r);
-          a->has_base = 1;
-          break;
-        }
-    }
-    int fn = a->fn;
-    int fast_int = c->type == PF_FT_INT, fast_dbl = c->type == PF_FT_DOUBLE;
-    for (size_t r = 0; r < n; r++) {
-      size_t k = q->gid[r];
-      if (k == PF_NOROW) continue;
-      if (fn == PF_AGG_SIZE) {
-        ((int64_t *)(void *)a->st)[k]++;
-        continue;
-      }
-      if (!pf_cell_valid(c, r)) continue;
-      switch (fn) {
-        case PF_AGG_COUNT: ((int64_t *)(void *)a->st)[k]++; break;
-        case PF_AGG_NUNIQUE:
-          if (nunique_add(q, a, k, c, r) < 0) {
-            *bad_row = r;
-            return PF_TABLE_ENOMEM;
-          }
-          break;
-        case PF_AGG_SUM: case PF_AGG_MEAN: case PF_AGG_STD: case PF_AGG_VAR: {
-          if (fn == PF_AGG_SUM && pf_type_is_int(c->type)) {
-            ((uint64_t *)(void *)a->st)[k] += (uint64_t)pf_cell_i64(c, r);
-            break;
-          }
-          if (fn == PF_AGG_SUM && c->type == PF_FT_RELTIME) {
-            int64_t *acc = (int64_t *)(void *)a->st;
-            pf_time x = pf_cell_time(c, r);
-            acc[2 * k] = (int64_t)((uint64_t)acc[2 * k] + (uint64_t)x.secs);
-            acc[2 * k + 1] += x.nsecs;
-            break;
-          }
-          double v = val_of(c, r, a->base);
-          if (isnan(v)) break;
-          double *s = (double *)(void *)a->st + 3 * k;
-          if (fn == PF_AGG_STD || fn == PF_AGG_VAR) {   /* count, mean, sum of squared deviations */
-            s[0] += 1;
-            double old = s[1];
-            s[1] += (v - old) / s[0];
-            s[2] += (v - s[1]) * (v - old);
-          } else {   /* Kahan: sum, compensation, count */
-            double y = v - s[1], t = s[0] + y;
-            s[1] = t - s[0] - y;
-            s[0] = t;
-            s[2] += 1;
-          }
-          break;
-        }
-        case PF_AGG_MEDIAN: {
-          double v = val_of(c, r, a->base);
-          if (isnan(v)) break;
-          if (a->nmed == a->medcap) {
-            size_t ncap = a->medcap ? a->medcap * 2 : 1024;
-            medpair *m = (medpair *)arr_grow(q, a->med, a->medcap, ncap, sizeof(medpair));
-            if (m == NULL) {
-              *bad_row = r;
-              return PF_TABLE_ENOMEM;
-            }
-            a->med = m;
-            a->medcap = ncap;
-          }
-          a->med[a->nmed].g = k;
-          a->med[a->nmed++].v = v;
-          break;
-        }
-        default: {   /* min, max, first, last */
-          pf_column *p = a->pick;
-          int set;
-          if (!pf_cell_valid(p, k) || fn == PF_AGG_LAST) {
-            set = 1;
-          } else if (fn == PF_AGG_FIRST) {
-            set = 0;
-          } else {
-            int o;
-            if (fast_int) {
-              int64_t x = pf_cell_i64(c, r), y = pf_cell_i64(p, k);
-              o = x < y ? -1 : x > y;
-            } else if (fast_dbl) {
-              double x = pf_cell_f64(c, r), y = pf_cell_f64(p, k);
-              o = x < y ? -1 : x > y;
-            } else {
-              o = pf_cell_cmp(c, r, p, k);
-            }
-            set = (fn == PF_AGG_MIN && o < 0) || (fn == PF_AGG_MAX && o > 0);
-          }
-          if (set && pick_set(q, a, k, c, r) < 0) {
-            *bad_row = r;
-            return PF_TABLE_ENOMEM;
-          }
-          break;
-        }
-      }
+    size_t bad = add_agg(q, &q->a[j], pf_table_col(chunk, q->a[j].col), n);
+    if (bad != PF_NOROW) {
+      *bad_row = bad;
+      return PF_TABLE_ENOMEM;
     }
   }
   return PF_TABLE_OK;
