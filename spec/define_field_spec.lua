@@ -147,7 +147,8 @@ describe("pktframe.define_field", function()
     local path = capture("dns-mixed.pcap")
     if not path then return end
     local calls = 0
-    pf.define_field{name = "spec.row.sport", type = "uint", where = "udp.port == 53", fields = {"udp.srcport", "ip.src"},
+    pf.define_field{name = "spec.row.sport", type = "uint", where = "udp.port == 53",
+      fields = {"udp.srcport", "ip.src"},
       decode = function(_, row)
         calls = calls + 1
         assert(math.type(row["frame.number"]) == "integer")
@@ -168,7 +169,8 @@ describe("pktframe.define_field", function()
     local path = capture("dns-mixed.pcap")
     if not path then return end
     local calls = 0
-    pf.define_field{name = "spec.plen", type = "uint", decode = function(payload) calls = calls + 1; return #payload end}
+    pf.define_field{name = "spec.plen", type = "uint",
+      decode = function(payload) calls = calls + 1; return #payload end}
     local t <close> = assert(pf.read(path, {fields = {"spec.plen", "udp.length", "udp.payload", "tcp.payload"}}))
     local with <close> = assert(pf.read(path, {fields = {"frame.number"}, filter = "tcp.payload or udp.payload"}))
     assert.are.equal(#with, calls)
@@ -183,7 +185,8 @@ describe("pktframe.define_field", function()
   it("gives an empty payload where `where` matches a packet that carries none", function()
     local path = capture("http-browsing-2013.pcap")
     if not path then return end
-    pf.define_field{name = "spec.empty", type = "uint", where = "tcp.len == 0", decode = function(payload) return #payload end}
+    pf.define_field{name = "spec.empty", type = "uint", where = "tcp.len == 0",
+      decode = function(payload) return #payload end}
     local t <close> = assert(pf.read(path, {fields = {"spec.empty"}, filter = "spec.empty"}))
     local acks <close> = assert(pf.read(path, {fields = {"frame.number"}, filter = "tcp.len == 0"}))
     assert.are.equal(#acks, #t)
@@ -194,9 +197,11 @@ describe("pktframe.define_field", function()
     local path = capture("http-browsing-2013.pcap")
     if not path then return end
     -- four copies of a full segment overflow the first 4 KiB of the per-read buffer within one packet
-    pf.define_field{name = "spec.copies", type = "bytes", decode = function(p) return { p, p:upper(), p, p:lower() } end}
+    pf.define_field{name = "spec.copies", type = "bytes",
+      decode = function(p) return { p, p:upper(), p, p:lower() } end}
     pf.define_field{name = "spec.copy", type = "bytes", decode = function(p) return p end}
-    local t <close> = assert(pf.read(path, {fields = {"tcp.payload", "spec.copies", "spec.copy"}, filter = "tcp.len > 1000"}))
+    local t <close> = assert(pf.read(path, {fields = {"tcp.payload", "spec.copies", "spec.copy"},
+                                            filter = "tcp.len > 1000"}))
     assert.is_true(#t > 1000)
     local pl, copies, copy = t:col("tcp.payload"), t:col("spec.copies"), t:col("spec.copy")
     for i = 1, #t do
@@ -308,7 +313,8 @@ describe("pktframe.define_field", function()
     pf.define_field{name = "spec.err.addr", type = "ipv4", decode = function(_, row)
       return ({ "1.2.3", "1.2.3.4", true, "1.2.3.4\0" })[row["frame.number"]]
     end}
-    local t <close> = assert(pf.read(path, {fields = {"spec.err.raise", "spec.err.type", "spec.err.values", "spec.err.addr"}}))
+    local t <close> = assert(pf.read(path,
+      {fields = {"spec.err.raise", "spec.err.type", "spec.err.values", "spec.err.addr"}}))
     assert.are.same({ 10, nil, 10, 10, n = 4 }, t:col("spec.err.raise"):totable())
     assert.are.same({ 20, 20, nil, 20, n = 4 }, t:col("spec.err.type"):totable())
     assert.are.same({ n = 4 }, t:col("spec.err.values"):totable())
@@ -353,9 +359,12 @@ describe("pktframe.define_field", function()
       { {name = "spec.x", decode = decode}, "type: string expected, got nil" },
       { {name = "spec.x", type = "uint"}, "decode: function expected, got nil" },
       { {name = "spec.x", type = "float", decode = decode},
-        "type: unknown type 'float' (none, bool, uint, int, framenum, double, string, bytes, ipv4, ipv6, ether, abstime or reltime)" },
-      { {name = "Spec.x", type = "uint", decode = decode}, "bad field name 'Spec.x': it must start with a lowercase letter" },
-      { {name = "spec", type = "uint", decode = decode}, "bad field name 'spec': it needs a protocol part, as in 'myproto.op'" },
+        "type: unknown type 'float' (none, bool, uint, int, framenum, double, string, bytes, ipv4, ipv6, ether, "
+        .. "abstime or reltime)" },
+      { {name = "Spec.x", type = "uint", decode = decode},
+        "bad field name 'Spec.x': it must start with a lowercase letter" },
+      { {name = "spec", type = "uint", decode = decode},
+        "bad field name 'spec': it needs a protocol part, as in 'myproto.op'" },
       { {name = "spec..x", type = "uint", decode = decode}, "bad field name 'spec..x': an empty part between dots" },
       { {name = "spec.X", type = "uint", decode = decode},
         "bad field name 'spec.X': only lowercase letters, digits, '_', '-' and dots" },
@@ -367,7 +376,8 @@ describe("pktframe.define_field", function()
       { {name = "spec.x", type = "uint", decode = decode, where = "spec.bad.user == 1"},
         "where: 'spec.bad.user' is a user field; where tests built-in fields only" },
       { {name = "spec.x", type = "uint", decode = decode, fields = {"ip.scr"}}, "fields[1]: unknown field 'ip.scr'" },
-      { {name = "spec.x", type = "uint", decode = decode, fields = {"ip.src", 3}}, "fields[2]: string expected, got number" },
+      { {name = "spec.x", type = "uint", decode = decode, fields = {"ip.src", 3}},
+        "fields[2]: string expected, got number" },
       { {name = "spec.x", type = "uint", decode = decode, fields = {"spec.bad.user"}},
         "fields[1]: 'spec.bad.user' is a user field; a row holds built-in fields only" },
       { {name = "spec.x", type = "string", decode = decode, base = 4}, "base: only a uint field has a base" },
