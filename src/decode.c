@@ -131,6 +131,8 @@ int pf_decode(pf_decoder *d, pf_pkt *p) {
   if (d->depth >= PF_LY_LINK && p->is_packet) {
     uint32_t rlen = p->len > p->caplen ? p->len : p->caplen;
     pf_dissect_link(&c, p->linktype, p->data, p->caplen, rlen);
+  } else if (d->depth >= PF_LY_APP && !p->is_packet && p->data) {
+    pf_dissect_data(&c, p->data, p->caplen);   /* tshark shows a custom block's bytes as data */
   }
   if (c.oom) return -1;
   return d->user ? d->user->fn(d->user->ud, p) : 0;

@@ -102,7 +102,7 @@ static void dissect_null(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rl
   switch (af) {
     case 2: pf_dissect_ipv4(c, d + 4, len - 4, rlen - 4, &consumed); break;
     case 10: case 24: case 28: case 30: pf_dissect_ipv6(c, d + 4, len - 4, rlen - 4, &consumed); break;
-    default: break;
+    default: pf_dissect_data(c, d + 4, len - 4); break;   /* an unknown family: tshark shows data */
   }
 }
 
