@@ -43,6 +43,6 @@ if out then
     x = p:col("frame.number"), y = p:col("ratio"), alpha = 0.7, name = "frames",
     series = { { name = ("threshold %g"):format(o.threshold), x = { p:col("frame.number"):min() or 0,
       p:col("frame.number"):max() or 1 }, y = { o.threshold, o.threshold }, kind = "line", color = "#d62728" } },
-    xlabel = "frame number", ylabel = "letters and digits / bytes", ymin = 0, ymax = 1 })
+    xlabel = "frame number", ylabel = "letters and digits / bytes", ymin = 0, ymax = 1.05 })
 end
 report.done(out)

@@ -1,5 +1,6 @@
 """analyses_test.py: analyses 2, 3, 5 and 7 (examples/streams.lua, bandwidth.lua, stream_bytes.lua,
-volume.lua) give what pandas computes from tshark's output with the notebooks' recipes.
+volume.lua) give what pandas computes from tshark's output with the notebooks' recipes; and
+1, 4, 6 (capinfo.lua, stevens.lua, padding.lua) what capinfos and tshark say.
 
 usage: /usr/bin/python3 tests/analyses_test.py PKTFRAME CAPTURE_DIR
 
@@ -31,6 +32,7 @@ CAPS = captures(CAPDIR, [
     "http-browsing-2013.pcap", "http-browsing-1kxun.pcap", "mixed-many-protocols.pcap",
     "mixed-alexa-app.pcapng", "tls-sni-v4v6.pcap", "tcp-anomalies-tls.pcap", "sll-mixed.pcap",
     "dns-mixed.pcap", "vlan-tcp-ajp.pcap", "ipv6-in-ipv4-tunnel.pcap", "null-loopback-ipv6-http.pcap",
+    "eth-trailer.pcap", "qinq-arp-padding.pcap", "ipv4-frag-vlan-padding.pcap",
 ])
 INTERVAL = {"http-browsing-1kxun.pcap": "1h", "mixed-many-protocols.pcap": "1h"}
 FIELDS = ["frame.number", "frame.time_epoch", "frame.len", "tcp.stream", "ip.src", "tcp.srcport",
@@ -152,8 +154,102 @@ def expect_volume(df, dns):
 VOL_KINDS = {"address": "str", "bytes": "int", "packets": "int", "name": "str", "source": "str"}
 
 
+# ---------------------------------------------------------------- 1. capture info, against capinfos
+def check_capinfo(suite, cap, out):
+    import subprocess
+    from shutil import which
+    name = os.path.basename(cap)
+    if which("capinfos") is None:
+        print("skipped: capinfos is not installed (capture info of %s)" % name)
+        return
+    p = subprocess.run(["capinfos", "-T", "-m", "-M", "-S", "-r", "-c", "-s", "-d", "-u", "-a", "-e", cap],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
+    cells = p.stdout.decode(errors="replace").strip().split(",")
+    if p.returncode != 0 or len(cells) < 7:
+        suite.fail("capinfo %s: capinfos" % name, p.stderr.decode(errors="replace")[:300])
+        return
+    # -c packets, -s file size, -d data size, -u duration, -a start, -e end (epoch seconds, -S)
+    _, packets, fsize, dsize, dur, start, end = cells[:7]
+    run_example(PKTFRAME, os.path.join(EXAMPLES, "capinfo.lua"), cap, [], out)
+    got = read_out(out, "capinfo").iloc[0]
+    errs = []
+    for k, want in (("packets", packets), ("file_size", fsize), ("bytes", dsize)):
+        if int(got[k]) != int(want):
+            errs.append("%s: %s, capinfos %s" % (k, got[k], want))
+    for k, want in (("duration", dur), ("first", start), ("last", end)):
+        if abs(float(got[k]) - float(want)) > 1e-6 * max(1.0, 1e-9 * abs(float(want))) + 1e-6:
+            errs.append("%s: %s, capinfos %s" % (k, got[k], want))
+    suite.check(not errs, "capinfo %s: packets, sizes, times as capinfos" % name, "\n".join(errs))
+
+
+# ---------------------------------------------------------------- 6. padding leaks (notebook 001)
+def check_padding(suite, cap, out):
+    name = os.path.basename(cap)
+    df = tshark_fields(cap, ["frame.number", "eth.src", "eth.trailer", "vlan.trailer", "eth.padding"],
+                       display_filter="eth.trailer or vlan.trailer or eth.padding")
+    rows = []
+    for _, r in df.iterrows():
+        for f in ("eth.trailer", "vlan.trailer", "eth.padding"):
+            if r[f] != "":
+                raw = bytes.fromhex(r[f].replace(":", ""))
+                if any(raw):
+                    # the notebook's printable and ratio_printable: isalnum per byte
+                    pr = "".join(chr(c) if chr(c).isascii() and chr(c).isalnum() else "." for c in raw)
+                    ratio = sum(1.0 for c in raw if chr(c).isascii() and chr(c).isalnum()) / len(raw)
+                    rows.append({"frame.number": int(r["frame.number"]), "eth.src": r["eth.src"], "field": f,
+                                 "len": len(raw), "hex": raw.hex(), "printable": pr, "ratio": ratio})
+                break
+    want = pd.DataFrame(rows, columns=["frame.number", "eth.src", "field", "len", "hex", "printable", "ratio"])
+    run_example(PKTFRAME, os.path.join(EXAMPLES, "padding.lua"), cap, [], out)
+    compare(suite, "padding %s" % name, read_out(out, "padding"), want,
+            {"frame.number": "int", "eth.src": "str", "field": "str", "len": "int", "hex": "str",
+             "printable": "str", "ratio": "float"})
+    leaks = want[want["ratio"] > 0.5]
+    srcs = sorted(set(leaks["eth.src"]))
+    got = sorted(set(read_out(out, "leak_sources")["eth.src"]))
+    suite.check(got == srcs, "padding %s: the MACs that leak %s" % (name, srcs), "got %s" % got)
+
+
+# ---------------------------------------------------------------- 4. Stevens graph (notebook 001)
+def check_stevens(suite, cap, df, out):
+    name = os.path.basename(cap)
+    t = tshark_fields(cap, ["frame.number", "tcp.stream", "ip.src", "ipv6.src", "tcp.srcport", "tcp.seq",
+                            "tcp.len", "tcp.nxtseq", "tcp.ack"], display_filter="tcp")
+    if len(t) == 0:
+        return
+    t = t[t["tcp.stream"] != ""]
+    has = t[t["tcp.len"] != ""]
+    per = has.groupby(has["tcp.stream"].astype("int64"))["tcp.len"].apply(lambda x: x.astype("int64").sum())
+    stream = int(per.idxmax())                 # the first stream with the most payload
+    s = t[t["tcp.stream"].astype("int64") == stream]
+    first = s.iloc[0]
+    addr = "ip.src" if first["ip.src"] != "" else "ipv6.src"
+    client = s[(s[addr] == first[addr]) & (s["tcp.srcport"] == first["tcp.srcport"])]
+    run_example(PKTFRAME, os.path.join(EXAMPLES, "stevens.lua"), cap, [], out)
+    compare(suite, "stevens %s stream %d, the client's segments" % (name, stream),
+            read_out(out, "stevens_segments"), client.reset_index(drop=True),
+            {"frame.number": "int", "tcp.seq": "int", "tcp.len": "int", "tcp.nxtseq": "int", "tcp.ack": "int"})
+
+
+def check_cli(suite):
+    """Every example of analyses 1-7 has --help (status 0) and rejects an unknown option (status 2)."""
+    import subprocess
+    for ex in ["capinfo", "streams", "bandwidth", "stevens", "stream_bytes", "padding", "volume"]:
+        script = os.path.join(EXAMPLES, ex + ".lua")
+        h = subprocess.run([PKTFRAME, "run", script, "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        text = h.stdout.decode(errors="replace")
+        suite.check(h.returncode == 0 and text.startswith("usage: pktframe run ") and "--out DIR" in text,
+                    "%s.lua --help prints the usage and exits 0" % ex, "exit %d: %s" % (h.returncode, text[:300]))
+        b = subprocess.run([PKTFRAME, "run", script, "x.pcap", "--bogus"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+        err = b.stderr.decode(errors="replace")
+        suite.check(b.returncode == 2 and err.startswith("%s.lua: unknown option '--bogus'\nusage: " % ex),
+                    "%s.lua --bogus is a usage error (status 2)" % ex, "exit %d: %s" % (b.returncode, err[:300]))
+
+
 def main():
     suite = Suite(NAME)
+    check_cli(suite)
     if not CAPS:
         print("skipped: none of the captures is in " + CAPDIR)
         suite.finish()
@@ -168,6 +264,12 @@ def main():
         except Exception as e:               # noqa: BLE001 - reported as a failure of this capture
             suite.fail(name + ": tshark", e)
             continue
+        try:
+            check_capinfo(suite, cap, out + "/capinfo")
+            check_padding(suite, cap, out + "/padding")
+            check_stevens(suite, cap, df, out + "/stevens")
+        except Exception as e:                 # noqa: BLE001 - one capture's failure, reported
+            suite.fail("capinfo, padding, stevens " + name, repr(e))
         # 2
         try:
             run_example(PKTFRAME, os.path.join(EXAMPLES, "streams.lua"), cap, [], out + "/streams")
