@@ -125,7 +125,9 @@ describe("pf.scan", function()
   end)
 
   describe("resample", function()
-    for _, name in ipairs(CAPS) do
+    -- not tcp-anomalies-tls.pcap: its times span a week, millions of 130 ms buckets
+    for _, name in ipairs{ "http-browsing-2013.pcap", "dns-mixed.pcap", "mixed-many-protocols.pcap", "sll-mixed.pcap",
+                           "pcapng-multi-iface.pcapng", "ipv4-fragments.pcap" } do   -- multi-iface: times go back, a second pass
       it("equals t:resample on " .. name .. " for each origin", function()
         local opts = { fields = FIELDS }
         local t <close> = assert(pf.read(cap(name), opts))
