@@ -20,7 +20,12 @@ local o = pf.args{
 if o.interval <= 0 then report.usage_error("--interval: must be more than 0") end
 local out = report.outdir(o.out)
 local t <close> = report.read(o.capture, { fields = bandwidth.fields })
-local bw = bandwidth.per_interval(t, o.interval, { origin = o.origin })
+local ok, bw = pcall(bandwidth.per_interval, t, o.interval, { origin = o.origin })
+if not ok then      -- frames years apart at a small interval: too many buckets
+  local times = t:col("frame.time_epoch")
+  report.usage_error(("--interval %g s: %s (the frames span %.0f s; choose a larger --interval)"):format(
+    o.interval, report.reason(bw), (times:max() or 0) - (times:min() or 0)))
+end
 
 report.section(("Bytes and packets per %g s interval (%d intervals, %d frames)"):format(o.interval, #bw, #t))
 print(bw)

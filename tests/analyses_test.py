@@ -34,7 +34,7 @@ CAPS = captures(CAPDIR, [
     "dns-mixed.pcap", "vlan-tcp-ajp.pcap", "ipv6-in-ipv4-tunnel.pcap", "null-loopback-ipv6-http.pcap",
     "eth-trailer.pcap", "qinq-arp-padding.pcap", "ipv4-frag-vlan-padding.pcap",
 ])
-INTERVAL = {"http-browsing-1kxun.pcap": "1h", "mixed-many-protocols.pcap": "1h"}
+INTERVAL = {"http-browsing-1kxun.pcap": "1h", "mixed-many-protocols.pcap": "1h", "eth-trailer.pcap": "1h"}
 FIELDS = ["frame.number", "frame.time_epoch", "frame.len", "tcp.stream", "ip.src", "tcp.srcport",
           "ip.dst", "tcp.dstport", "tcp.len", "ipv6.src", "ipv6.dst"]
 
