@@ -17,6 +17,7 @@
 #   SHARED=path     the shared folder (default: ../shared relative to the repo root)
 #   FIELDS=path     field list (default: $SHARED/fields-core.txt)
 #   KEEP=1          keep the two outputs of the equality check (printed paths)
+#   THREADS=1       pktframe's --threads (2: decoding in a second thread)
 # Exit status: 0 timings printed, 1 outputs differ or a tool failed, 2 missing tool or file.
 set -euo pipefail
 
@@ -26,6 +27,7 @@ SHARED=${SHARED:-$root/../shared}
 FIELDS=${FIELDS:-$SHARED/fields-core.txt}
 RUNS=${RUNS:-3}
 SIZE_MB=${SIZE_MB:-200}
+THREADS=${THREADS:-1}
 DATA=$root/bench/data/big-$SIZE_MB.pcap
 
 die() { echo "bench/fields.sh: $1" >&2; exit "${2:-1}"; }
@@ -33,6 +35,7 @@ note() { echo "bench/fields.sh: $*" >&2; }
 
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer (got '$RUNS')" 2
 [[ $SIZE_MB =~ ^[1-9][0-9]*$ ]] || die "SIZE_MB must be a positive integer (got '$SIZE_MB')" 2
+[[ $THREADS =~ ^[1-9][0-9]*$ ]] || die "THREADS must be a positive integer (got '$THREADS')" 2
 [ -r "$FIELDS" ] || die "cannot read the field list $FIELDS (set SHARED or FIELDS)" 2
 
 # ---- tools ------------------------------------------------------------------
@@ -89,7 +92,7 @@ mapfile -t fields < <(grep -v '^[[:space:]]*#' "$FIELDS" | grep -v '^[[:space:]]
 eargs=()
 for f in "${fields[@]}"; do eargs+=(-e "$f"); done
 fmt=(-E header=y -E separator=/t -E occurrence=a -E aggregator=,)
-pf_cmd=("$PKTFRAME" fields -q "$DATA" "${fmt[@]}" "${eargs[@]}")
+pf_cmd=("$PKTFRAME" fields -q --threads "$THREADS" "$DATA" "${fmt[@]}" "${eargs[@]}")
 ts_cmd=(tshark -n -r "$DATA" -T fields "${fmt[@]}" "${eargs[@]}")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pktframe-bench.XXXXXX")
@@ -98,7 +101,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/pktframe-bench.XXXXXX")
 echo "# pktframe fields vs tshark -T fields"
 echo "capture:  ${DATA#"$root"/} ($bytes bytes, $(capinfos -c -M "$DATA" 2>/dev/null | awk -F': *' '/Number of packets/ {print $2}') packets)"
 echo "fields:   ${#fields[@]} from ${FIELDS#"$root"/}"
-echo "pktframe: $PKTFRAME ($("$PKTFRAME" --version 2>&1 | head -1))"
+echo "pktframe: $PKTFRAME ($("$PKTFRAME" --version 2>&1 | head -1)), --threads $THREADS"
 echo "tshark:   $(tshark --version 2>/dev/null | head -1)"
 echo "machine:  $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "runs:     $RUNS per tool, interleaved, stdout to /dev/null"

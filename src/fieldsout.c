@@ -51,19 +51,22 @@ pf_fields_out *pf_fields_out_new(FILE *out, const int *fids, int nfids, const pf
    separator fit, so they are written in place without more checks. */
 #define ROOM 4096
 
-/* Formats v at the end of the buffer (the caller left ROOM free). */
-static void put_value(pf_fields_out *w, int fid, const pf_val *v) {
-  size_t room = OUTBUF - w->used;
-  int n = pf_val_format(fid, v, w->buf + w->used, room);
-  if ((size_t)n < room) {   /* formatted in place */
-    w->used += (size_t)n;
-    return;
+/* Formats v at o, the end of the buffer (the caller left ROOM free); returns the new end. */
+static char *put_value(pf_fields_out *w, char *o, int fid, const pf_val *v) {
+  size_t room = (size_t)(w->buf + OUTBUF - o);
+  int n = pf_val_format(fid, v, o, room);
+  if ((size_t)n < room) return o + n;   /* formatted in place */
+  w->used = (size_t)(o - w->buf);
+  char *big = malloc((size_t)n + 1);    /* long payload hex: rare */
+  if (big == NULL) {
+    w->failed = 1;
+  } else {
+    pf_val_format(fid, v, big, (size_t)n + 1);
+    put(w, big, (size_t)n);
+    free(big);
   }
-  char *big = malloc((size_t)n + 1);   /* long payload hex: rare */
-  if (big == NULL) { w->failed = 1; return; }
-  pf_val_format(fid, v, big, (size_t)n + 1);
-  put(w, big, (size_t)n);
-  free(big);
+  if (OUTBUF - w->used < ROOM) flush(w);
+  return w->buf + w->used;
 }
 
 static void header(pf_fields_out *w) {
@@ -78,31 +81,49 @@ static void header(pf_fields_out *w) {
   w->header_done = 1;
 }
 
+/* The write position lives in a local: a store through char * may alias
+   anything, so w->used and w->fids would be reloaded after every byte. */
 int pf_fields_out_row(void *self, const pf_pkt *p) {
   pf_fields_out *w = self;
   if (!w->header_done) header(w);
   const char sep = w->o.separator, agg = w->o.aggregator, occ = w->o.occurrence;
-  for (int i = 0; i < w->nfids; i++) {
-    if (OUTBUF - w->used < ROOM) flush(w);
-    if (i) w->buf[w->used++] = sep;
-    int fid = w->fids[i];
+  const int *fids = w->fids;
+  const int nf = w->nfids;
+  char *o = w->buf + w->used;
+  for (int i = 0; i < nf; i++) {
+    if ((size_t)(w->buf + OUTBUF - o) < ROOM) {
+      w->used = (size_t)(o - w->buf);
+      flush(w);
+      o = w->buf + w->used;
+    }
+    if (i) *o++ = sep;
+    int fid = fids[i];
     int k = p->first[fid];
     if (k < 0) continue;
     if (occ == 'f') {
-      put_value(w, fid, &p->vals[k]);
+      o = put_value(w, o, fid, &p->vals[k]);
     } else if (occ == 'l') {
-      put_value(w, fid, &p->vals[p->last[fid]]);
+      o = put_value(w, o, fid, &p->vals[p->last[fid]]);
     } else {
-      put_value(w, fid, &p->vals[k]);
+      o = put_value(w, o, fid, &p->vals[k]);
       for (k = p->vals[k].next; k >= 0; k = p->vals[k].next) {
-        if (OUTBUF - w->used < ROOM) flush(w);
-        w->buf[w->used++] = agg;
-        put_value(w, fid, &p->vals[k]);
+        if ((size_t)(w->buf + OUTBUF - o) < ROOM) {
+          w->used = (size_t)(o - w->buf);
+          flush(w);
+          o = w->buf + w->used;
+        }
+        *o++ = agg;
+        o = put_value(w, o, fid, &p->vals[k]);
       }
     }
   }
-  if (OUTBUF - w->used < 1) flush(w);
-  w->buf[w->used++] = '\n';
+  if (o == w->buf + OUTBUF) {
+    w->used = OUTBUF;
+    flush(w);
+    o = w->buf;
+  }
+  *o++ = '\n';
+  w->used = (size_t)(o - w->buf);
   return w->failed;
 }
 
