@@ -98,6 +98,10 @@ describe("pf.scan", function()
       local opts = { fields = FIELDS, strict = false, filter = "tcp.len > 0", bpf = "tcp" }
       local t <close> = assert(pf.read(HTTP, opts))
       same(pf.scan(HTTP, opts):groupby("ip.dst"):agg(AGGS), t:groupby("ip.dst"):agg(AGGS))
+      -- decoding in a second thread changes nothing, chained filters (read in the sink) included
+      local tf <close> = assert(pf.read(HTTP, { fields = FIELDS, filter = "tcp" }))
+      same(pf.scan(HTTP, { fields = FIELDS, threads = 2 }):filter("tcp"):filter("tcp.len > 0"):groupby("ip.dst"):agg(AGGS),
+           tf:filter("tcp.len > 0"):groupby("ip.dst"):agg(AGGS))
       local sopts = { fields = { "ip.src", "tcp.srcport", "frame.len" }, strict = true }
       local s <close> = assert(pf.read(HTTP, sopts))
       same(pf.scan(HTTP, sopts):groupby("tcp.srcport"):agg{ b = { "frame.len", "sum" } },

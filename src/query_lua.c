@@ -123,7 +123,7 @@ static int nosink(void *ud, const pf_pkt *p) {
    a new description table pushed on the stack: {paths, fields, bpf, strict,
    filters = {...}, max_memory}. Raises as pf.read does for a bad argument. */
 static void pushspec(lua_State *L, int opts) {
-  static const char *const known[] = { "fields", "filter", "bpf", "strict", "max_memory", NULL };
+  static const char *const known[] = { "fields", "filter", "bpf", "strict", "max_memory", "threads", NULL };
   if (lua_type(L, 1) != LUA_TSTRING && lua_type(L, 1) != LUA_TTABLE) luaL_typeerror(L, 1, "string or table");
   lua_newtable(L);
   int S = lua_gettop(L);
@@ -204,6 +204,9 @@ static void pushspec(lua_State *L, int opts) {
   pf_lua_budget(L, opts, "scan", &b, label, sizeof label);   /* checks the size now */
   lua_getfield(L, opts, "max_memory");
   lua_setfield(L, S, "max_memory");
+  pf_lua_optthreads(L, opts);   /* checks it now */
+  lua_getfield(L, opts, "threads");
+  lua_setfield(L, S, "threads");
 }
 
 /* The Query at arg and its description pushed. */
@@ -512,6 +515,14 @@ static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
   if (lua_getfield(L, S, "bpf") == LUA_TSTRING) opts.bpf = lua_tostring(L, -1);
   lua_pop(L, 1);
   opts.interrupted = &pf_lua_interrupted;
+  opts.threads = pf_lua_optthreads(L, S);
+  /* the first filter runs where pf.read's does, the others in the sink, which then may read the bytes */
+  if (nf > 0) {
+    opts.filter = flt[0];
+    s->flt = flt + 1;
+    s->nflt = nf - 1;
+  }
+  opts.sink_skips_data = s->nflt == 0;
   if (lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_PROGRESS_KEY) == LUA_TLIGHTUSERDATA && r->mode != M_EACH) {
     const pf_lua_progress *pg = (const pf_lua_progress *)lua_touserdata(L, -1);
     opts.progress = pg->fn;
