@@ -98,6 +98,21 @@ int pf_field_define(const char *name, pf_ftype type, int base, const char *doc, 
   return nfields++;
 }
 
+/* The names and docs of user fields live as long as the module; when it is
+   unloaded (lua_close of the state that loaded it), they go too, so leak
+   checkers see nothing left behind. */
+#if defined(__GNUC__)
+__attribute__((destructor))
+#endif
+static void free_user_fields(void) {
+  for (int i = PF_NFIELDS; i < nfields; i++) {
+    free((char *)pf_fields[i].name);
+    free((char *)pf_fields[i].doc);
+    pf_fields[i].name = pf_fields[i].doc = NULL;
+  }
+  nfields = PF_NFIELDS;
+}
+
 int pf_field_lookup(const char *name) {
   /* linear: called once per requested field, never per packet */
   for (int i = 0; i < nfields; i++)
