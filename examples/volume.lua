@@ -21,9 +21,13 @@ local o = pf.args{
   },
 }
 local out = report.outdir(o.out)
-local t <close> = report.read(o.capture, { fields = volume.fields })
+-- one pass that keeps a row per address pair, not per packet; then the DNS answers alone
+local pairs_, err = volume.pairs(pf.scan(o.capture))
+if not pairs_ then report.fail(err) end
+local t <close> = report.read(o.capture, { fields = volume.dns_fields, filter = volume.dns_filter })
 local names, answers = volume.passive_dns(t)
-local dst, src = volume.by_address(t, "dst"), volume.by_address(t, "src")
+local dst, src = volume.by_address(pairs_, "dst"), volume.by_address(pairs_, "src")
+local frames = pairs_:col("packets"):sum() or 0
 local ptr
 if o.resolve then
   local addrs = volume.unnamed(volume.with_names(dst, names))
@@ -38,7 +42,7 @@ end
 dst, src = volume.with_names(dst, names, ptr), volume.with_names(src, names, ptr)
 local by_name = volume.by_name(dst)
 
-report.section(("Bytes per destination address (%d addresses, %d frames)"):format(#dst, #t))
+report.section(("Bytes per destination address (%d addresses, %d frames)"):format(#dst, frames))
 print(dst:head(o.top))
 report.section(("Bytes per source address (%d addresses)"):format(#src))
 print(src:head(o.top))

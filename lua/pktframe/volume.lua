@@ -2,10 +2,11 @@
 -- from the DNS answers in the capture itself (passive DNS), optionally from reverse lookups.
 --
 --   local volume = require "pktframe.volume"
---   local t <close> = assert(pf.read(paths, {fields = volume.fields}))
---   local dst = volume.by_address(t, "dst")        -- address, bytes, packets, most bytes first
---   local names = volume.passive_dns(t)            -- {[address] = name}, Table of the answers
---   local by_name = volume.by_name(dst, names)     -- name, addresses, bytes, packets
+--   local p = volume.pairs(pf.scan(paths))         -- one pass; or volume.pairs(t) on a Table
+--   local dst = volume.by_address(p, "dst")        -- address, bytes, packets, most bytes first
+--   local dns <close> = assert(pf.read(paths, {fields = volume.dns_fields, filter = volume.dns_filter}))
+--   local names = volume.passive_dns(dns)          -- {[address] = name}, Table of the answers
+--   local by_name = volume.by_name(volume.with_names(dst, names))   -- name, addresses, bytes, packets
 --
 -- The notebook's volume_stats_by_ip: groupby(ip_dst)["length"].sum() sorted by bytes, with
 -- frame.len as the length; IPv4 and IPv6 addresses side by side (as text). Frames without an
@@ -20,25 +21,46 @@ local M = {}
 
 M.fields = { "frame.number", "frame.len", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
   "dns.flags.response", "dns.qry.name", "dns.a", "dns.aaaa", "dns.cname" }
+M.dns_fields = { "frame.number", "dns.flags.response", "dns.qry.name", "dns.a", "dns.aaaa", "dns.cname" }
+-- the DNS responses that name addresses (passive_dns reads these rows only)
+M.dns_filter = "dns.flags.response == 1 and (dns.a or dns.aaaa)"
 
 local SIDES = { dst = { "ip.dst", "ipv6.dst" }, src = { "ip.src", "ipv6.src" } }
 
--- by_address(t, [side = "dst"]) -> Table address (string), bytes (sum of frame.len), packets;
--- most bytes first, ties by address text
-function M.by_address(t, side)
+-- pairs(src) -> Table ip.src, ip.dst, ipv6.src, ipv6.dst, bytes, packets: one row per combination
+-- of addresses (nulls kept), from a Table or a pf.scan Query (one pass, memory by the pairs).
+function M.pairs(src)
+  local r, err = src:groupby({ "ip.src", "ip.dst", "ipv6.src", "ipv6.dst" }, { dropna = false }):agg{
+    { "bytes", "frame.len", "sum" }, { "packets", "frame.len", "size" } }
+  if not r then return nil, err end
+  return r
+end
+
+-- by_address(p, [side = "dst"]) -> Table address (string), bytes (sum of frame.len), packets;
+-- most bytes first, ties by address text. p is pairs' result (or a Table of packets, grouped
+-- here). A frame with two addresses on one side (IPv6 in IPv4) counts for each, as grouping
+-- by each column in turn does.
+function M.by_address(p, side)
   side = side or "dst"
   local cols = SIDES[side]
   if not cols then error("bad argument #2 to 'by_address' ('dst' or 'src' expected, got '" .. tostring(side) .. "')", 2) end
-  local addr, bytes, packets = { n = 0 }, { n = 0 }, { n = 0 }
+  local names = {}
+  for _, c in ipairs(p:columns()) do names[c] = true end
+  if not names.packets then p = M.pairs(p) end
+  local sum, cnt, order = {}, {}, {}
+  local b, k = p:col("bytes"), p:col("packets")
   for _, c in ipairs(cols) do
-    local g = t:groupby(c):agg{ { "bytes", "frame.len", "sum" }, { "packets", "frame.len", "size" } }
-    local a, b, p = g:col(c), g:col("bytes"), g:col("packets")
-    for i = 1, #g do                     -- one row per address: a small table
-      local k = addr.n + 1
-      addr[k], bytes[k], packets[k] = a[i], b[i], p[i]
-      addr.n, bytes.n, packets.n = k, k, k
+    local a = p:col(c)
+    for i = 1, #p do                     -- one row per address pair: a small table
+      local addr = a[i]
+      if addr ~= nil then
+        if not sum[addr] then sum[addr], cnt[addr] = 0, 0; order[#order + 1] = addr end
+        sum[addr], cnt[addr] = sum[addr] + b[i], cnt[addr] + k[i]
+      end
     end
   end
+  local addr, bytes, packets = { n = #order }, { n = #order }, { n = #order }
+  for i, x in ipairs(order) do addr[i], bytes[i], packets[i] = x, sum[x], cnt[x] end
   local v = pf.table{ { "address", addr }, { "bytes", bytes }, { "packets", packets } }
   if #v == 0 then return v end
   return v:sort({ "bytes", "address" }, { desc = { true, false } })
@@ -47,7 +69,7 @@ end
 -- passive_dns(t) -> {[address] = name}, Table address, name, cname, frame.number (the answer
 -- that named it first). t holds the dns fields of M.fields.
 function M.passive_dns(t)
-  local resp = t:filter("dns.flags.response == 1 and (dns.a or dns.aaaa)")
+  local resp = t:filter(M.dns_filter)
   local names, order = {}, {}
   local qn, a4, a6, cn, fn = resp:col("dns.qry.name"), resp:col("dns.a"), resp:col("dns.aaaa"),
     resp:col("dns.cname"), resp:col("frame.number")
