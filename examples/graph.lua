@@ -19,8 +19,10 @@ local o = pf.args{
 }
 
 local out = report.outdir(o.out)
-local t <close> = report.read(o.capture, { fields = graph.fields(o.ip6) })
-local e = graph.edges(t, { keep_all = o.all, ip6 = o.ip6 })
+-- pf.scan: the edges are counted as the files are read; the packets are never held
+local e, diags = graph.edges_scan(o.capture, { keep_all = o.all, ip6 = o.ip6 })
+if not e then report.fail(diags) end
+for _, msg in ipairs(diags) do io.stderr:write("warning: ", msg, "\n") end
 local hosts = pf.concat(e:select("src"):rename{ src = "host" }, e:select("dst"):rename{ dst = "host" }):unique("host")
 print(string.format("%d hosts, %d edges, %d packets on them", #hosts, #e, e:col("packets"):sum() or 0))
 report.section("Edges, most packets first")

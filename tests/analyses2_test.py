@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""analyses2_test.py: analyses 8 (RTT per conversation), 10 (payload by address and port), 12 (inter-arrival
-and inter-departure times) and 13 (bursts), run as examples/*.lua --out DIR, against the same analyses
+"""analyses2_test.py: analyses 8 (RTT per conversation), 9 (the graph's edges), 10 (payload by address and
+port), 12 (inter-arrival and inter-departure times) and 13 (bursts), run as examples/*.lua --out DIR, against the same analyses
 computed by pandas from `tshark -T fields` output, following notebooks 003 and 004: integers and times
 exactly, other floats to 1e-9 relative.
 
@@ -201,6 +201,19 @@ def check_rtt(name, df, out):
     report(why is None, "%s rtt: resampled 100 ms (%d buckets)" % (name, len(want)), why)
 
 
+# ---------------------------------------------------------------- 9. graph (notebook 004), an extra
+
+def check_graph(name, df, out):
+    # connections = df.groupby(['IP_src','IP_dst']).size(), without 0.0.0.0 and 255.255.255.255
+    c = df.groupby(["ip.src", "ip.dst"]).size().rename("count").reset_index()
+    drop = c["ip.src"].isin(["0.0.0.0", "255.255.255.255"]) | c["ip.dst"].isin(["0.0.0.0", "255.255.255.255"])
+    c = c[~drop]
+    want = [{"src": a, "dst": b, "packets": n} for a, b, n in zip(c["ip.src"], c["ip.dst"], c["count"])]
+    got = read_csv(os.path.join(out, "edges.csv"))
+    why = compare_keyed(want, got, ["src", "dst"], {"packets": "int"})
+    report(why is None, "%s graph: edges (%d)" % (name, len(want)), why)
+
+
 # ---------------------------------------------------------------- 10. payload (notebook 004)
 
 def check_payload(name, df, out):
@@ -288,6 +301,7 @@ def check_bursts(name, df, out):
 ANALYSES = [
     ("rtt", ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ip.len", "tcp.srcport", "tcp.dstport",
              "tcp.stream", "tcp.flags.syn", "tcp.flags.ack", "tcp.analysis.ack_rtt"], "tcp", check_rtt),
+    ("graph", ["frame.time_epoch", "ip.src", "ip.dst"], None, check_graph),
     ("payload", ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "tcp.srcport", "tcp.dstport", "udp.srcport",
                  "udp.dstport", "tcp.len", "udp.length"], None, check_payload),
     ("interarrival", ["frame.number", "frame.time_epoch", "ip.src", "ip.dst"], None, check_interarrival),

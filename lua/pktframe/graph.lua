@@ -7,6 +7,7 @@
 --   print(graph.dot(e)); local html = graph.html(e); local svg = graph.svg(e)
 --
 -- The edges come from one groupby; only the (small) edge list is walked in Lua, for the layout.
+local core = require "pktframe.core"
 local plot = require "pktframe.plot"
 
 local M = {}
@@ -22,12 +23,9 @@ function M.fields(ip6)
   return { s, d }
 end
 
--- Table src, dst, packets: one row per ordered address pair, heaviest first (ties by address).
--- Unless opts.keep_all, edges from or to 0.0.0.0 and 255.255.255.255 (:: for IPv6) are left out.
-function M.edges(t, opts)
-  opts = opts or {}
-  local s, d = names(opts.ip6)
-  local e = t:groupby({ s, d }, { sort = true }):size():rename{ [s] = "src", [d] = "dst", size = "packets" }
+-- The groupby's result (keys and size) as edges: renamed, pruned, heaviest first.
+local function finish(e, s, d, opts)
+  e = e:rename{ [s] = "src", [d] = "dst", size = "packets" }
   if not opts.keep_all then
     local src, dst = e:col("src"), e:col("dst")
     local drop
@@ -38,6 +36,26 @@ function M.edges(t, opts)
     e = e:filter(~drop)
   end
   return e:sort("packets", { desc = true })
+end
+
+-- Table src, dst, packets: one row per ordered address pair, heaviest first (ties by address).
+-- Unless opts.keep_all, edges from or to 0.0.0.0 and 255.255.255.255 (:: for IPv6) are left out.
+function M.edges(t, opts)
+  opts = opts or {}
+  local s, d = names(opts.ip6)
+  return finish(t:groupby({ s, d }, { sort = true }):size(), s, d, opts)
+end
+
+-- The same from capture files through pf.scan, which keeps one count per pair and never the
+-- packets: for captures of any size. Also returns the list of diagnostics (damaged files);
+-- nil, message when a file cannot be read.
+function M.edges_scan(paths, opts)
+  opts = opts or {}
+  local s, d = names(opts.ip6)
+  local e, err = core.scan(paths, { fields = M.fields(opts.ip6), max_memory = opts.max_memory })
+                     :groupby({ s, d }, { sort = true }):size()
+  if not e then return nil, err end
+  return finish(e, s, d, opts), e:diagnostics()
 end
 
 -- The edge list as Lua values: nodes (in order of first appearance), edges {from, to, weight}.
