@@ -292,8 +292,56 @@ LUA
     "$PF" --max-memory=64K run "$tmp/budget.lua" "$CAP/http-browsing-2013.pcap"
   expect "the REPL's capture obeys --max-memory" 1 "memory budget 64K reached" \
     sh -c '"$1" --max-memory 64K -q "$2" </dev/null' sh "$PF" "$CAP/http-browsing-2013.pcap"
+  expect "fields holds no table: --max-memory leaves it as it is" 0 "4631" \
+    sh -c '"$1" --max-memory 1K fields -q "$2" -e frame.number | tail -1' sh "$PF" "$CAP/http-browsing-2013.pcap"
 else
   echo "skipped: --max-memory reads (no $CAP/http-browsing-2013.pcap)"
+fi
+# hostile files (issue #7): the diagnostic on stderr, the good rows on stdout, exit 1.
+# Built by spec/hostile_files.lua: a pcapng whose third block names interface 7 (offset
+# 28 + 20 + 2 * 104 = 256), a pcap whose second frame has an IPv4 header length of 16.
+cat >"$tmp/mkhostile.lua" <<'EOF'
+package.path = "spec/?.lua;" .. package.path
+local H = require "hostile_files"
+local function put(name, bytes) local f = assert(io.open(arg[1] .. "/" .. name, "wb")); f:write(bytes); f:close() end
+put("badif.pcapng", H.shb() .. H.idb(1) .. H.good_epbs(1, 2) .. H.epb(7, 0, H.good(3)) .. H.good_epbs(4, 5))
+put("ihl.pcap", H.pcap({ { data = H.good(1) }, { data = H.ipv4_ihl(4) }, { data = H.good(3) } }))
+put("cut.pcap", H.pcap(H.good_records(1, 2)) .. H.pcap_record{ data = H.good(3) }:sub(1, 7))
+EOF
+if "$PF" run "$tmp/mkhostile.lua" "$tmp" >"$tmp/out" 2>&1; then
+  "$PF" fields "$tmp/badif.pcapng" -e frame.number -e dns.id -E header=n >"$tmp/rows" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -eq 1 ] && [ "$(tr '\n' ' ' <"$tmp/rows")" = "1	0x0001 2	0x0002 3	0x0004 4	0x0005 " ] &&
+     [ "$(cat "$tmp/err")" = "pktframe: $tmp/badif.pcapng: packet 3 at offset 256: packet for interface 7, but only 1 interface is described; block skipped" ]; then
+    ok "fields skips a pcapng block for a missing interface, says so on stderr, keeps the rows after"
+  else
+    no "fields on a pcapng block for a missing interface" "exit $rc: $(cat "$tmp/rows" "$tmp/err")"
+  fi
+  "$PF" info "$tmp/badif.pcapng" >"$tmp/rows" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -eq 1 ] && grep -qx "Packets: *4" "$tmp/rows" && grep -qF "packet 3 at offset 256: packet for interface 7" "$tmp/err"; then
+    ok "info counts the packets around a skipped block and names it on stderr"
+  else
+    no "info on a skipped block" "exit $rc: $(cat "$tmp/rows" "$tmp/err")"
+  fi
+  "$PF" fields "$tmp/ihl.pcap" -e frame.number -e ip.hdr_len -e ip.src -E header=n >"$tmp/rows" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -eq 1 ] && [ "$(tr '\n' ' ' <"$tmp/rows")" = "1	20	10.0.0.1 2	16	 3	20	10.0.0.1 " ] &&
+     [ "$(cat "$tmp/err")" = "pktframe: $tmp/ihl.pcap: packet 2 at offset 111: IPv4: bogus header length 16 (at least 20) at frame byte 14" ]; then
+    ok "fields names a malformed packet by number, offset and frame byte, and prints every row"
+  else
+    no "fields on a malformed packet" "exit $rc: $(cat "$tmp/rows" "$tmp/err")"
+  fi
+  "$PF" info "$tmp/cut.pcap" >"$tmp/rows" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -eq 1 ] && grep -qx "Packets: *2" "$tmp/rows" &&
+     grep -qF "cut.pcap: packet 3 at offset 198: truncated record header (7 of 16 bytes); the file was cut short; the 2 packets before it were kept" "$tmp/err"; then
+    ok "info on a cut file counts the packets before the cut and names packet and offset"
+  else
+    no "info on a cut file" "exit $rc: $(cat "$tmp/rows" "$tmp/err")"
+  fi
+else
+  no "hostile files for the CLI cases" "$(cat "$tmp/out")"
 fi
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
