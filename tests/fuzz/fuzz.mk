@@ -32,6 +32,7 @@ $(FUZZ_DIR)/seeds: tests/fuzz/seeds.c $(CORE_SRC) $(HDRS)
 fuzz: $(foreach h,$(FUZZ_HARNESS),$(FUZZ_DIR)/fuzz_$(h)) $(FUZZ_DIR)/seeds
 	@mkdir -p $(FUZZ_DIR)/corpus-read $(FUZZ_DIR)/corpus-decode $(FUZZ_DIR)/corpus-filter $(FUZZ_DIR)/crashes
 	@cp $(SHARED)/captures/*.pcap* spec/fixtures/*.pcap* $(FUZZ_DIR)/corpus-read/ 2>/dev/null || true
+	@LUA_PATH='lua/?.lua;lua/?/init.lua;spec/?.lua;;' lua5.4 tests/fuzz/hostile_seeds.lua $(FUZZ_DIR)/corpus-read >/dev/null
 	@$(FUZZ_DIR)/seeds $(FUZZ_DIR)/corpus-decode $(SHARED)/captures/*.pcap* >/dev/null
 	@i=0; grep -v '^#' tests/filters.txt | while IFS= read -r f; do i=$$((i+1)); printf '%s' "$$f" > $(FUZZ_DIR)/corpus-filter/f$$i; done
 	@for h in $(FUZZ_HARNESS); do \
