@@ -67,6 +67,25 @@ describe("pf.scan", function()
       end)
     end
 
+    it("keys and aggregates every kind of column: MAC, IPv6, bool, string, bytes, presence, reltime", function()
+      local fields = { "eth.src", "ipv6.src", "ipv6.dst", "ip.flags.df", "tls.handshake.extensions_server_name",
+                       "tcp.analysis.retransmission", "frame.len", "tcp.payload", "frame.time_epoch", "tcp.time_delta" }
+      local aggs = { { "a", "frame.len", "sum" }, { "b", "tcp.payload", "first" }, { "c", "tcp.payload", "max" },
+                     { "d", "tcp.analysis.retransmission", "count" }, { "e", "ipv6.dst", "nunique" },
+                     { "f", "tcp.time_delta", "sum" }, { "g", "tcp.time_delta", "median" }, { "h", "tcp.payload", "nunique" },
+                     { "i", "eth.src", "min" }, { "j", "frame.time_epoch", "median" }, { "k", "tcp.time_delta", "var" },
+                     { "l", "tls.handshake.extensions_server_name", "last" } }
+      for _, name in ipairs{ "tls-sni-v4v6.pcap", "tcp-anomalies-tls.pcap" } do
+        local t <close> = assert(pf.read(cap(name), { fields = fields }))
+        local q = pf.scan(cap(name), { fields = fields })
+        for _, key in ipairs{ "eth.src", "ipv6.src", "ip.flags.df", "tls.handshake.extensions_server_name",
+                              "tcp.analysis.retransmission", "tcp.payload" } do
+          same(q:groupby(key):agg(aggs), t:groupby(key):agg(aggs))
+          same(q:groupby(key, { sort = true, dropna = false }):agg(aggs), t:groupby(key, { sort = true, dropna = false }):agg(aggs))
+        end
+      end
+    end)
+
     it("equals the read of several files as one capture", function()
       local paths = { HTTP, cap("tcp-anomalies-tls.pcap"), cap("dns-mixed.pcap") }
       local t <close> = assert(pf.read(paths, { fields = FIELDS }))
