@@ -33,12 +33,16 @@ if r.busiest then
   report.section("Busiest conversation: " .. rtt.label(r.busiest))
   local s = r.series:col("rtt")
   print(string.format("%d RTT samples: min %.3f ms, mean %.3f ms, max %.3f ms", #s, s:min() * 1e3, s:mean() * 1e3, s:max() * 1e3))
-  report.section("RTT per " .. o.interval .. ", buckets with samples")
-  local rs = r.resampled:filter(r.resampled:col("rtt_mean"):notnull())
-  print(rs:select("frame.time_epoch"):with("min_ms", ms(rs:col("rtt_min"))):with("mean_ms", ms(rs:col("rtt_mean")))
-    :with("max_ms", ms(rs:col("rtt_max"))):head(o.top))
   report.csv(out, "rtt_series", r.series)
-  report.csv(out, "rtt_resampled", r.resampled)
+  report.section("RTT per " .. o.interval .. ", buckets with samples")
+  if r.resampled then
+    local rs = r.resampled:filter(r.resampled:col("rtt_mean"):notnull())
+    print(rs:select("frame.time_epoch"):with("min_ms", ms(rs:col("rtt_min"))):with("mean_ms", ms(rs:col("rtt_mean")))
+      :with("max_ms", ms(rs:col("rtt_max"))):head(o.top))
+    report.csv(out, "rtt_resampled", r.resampled)
+  else
+    print("skipped: " .. r.resample_skipped .. "; try a wider --interval")
+  end
 else
   print("No RTT samples (tcp.analysis.ack_rtt) in the capture.")
 end

@@ -55,9 +55,19 @@ function M.conversations(a)
   }
 end
 
+M.MAX_BUCKETS = 1000000
+
+local UNITS = { ns = 1e-9, us = 1e-6, ms = 1e-3, s = 1, min = 60, h = 3600 }
+-- "100ms" in seconds, or nil for text resample will refuse (it says why)
+local function interval_seconds(text)
+  local x, unit = tostring(text):match("^%s*([%d.]+)%s*(%a+)%s*$")
+  return x and tonumber(x) and UNITS[unit] and tonumber(x) * UNITS[unit]
+end
+
 -- The analysis: {assigned =, conversations =, busiest = {client, server, client_port} | nil,
 -- series = (time, rtt) of the busiest conversation's RTT samples,
--- resampled = interval buckets of those with min, mean and max}.
+-- resampled = interval buckets of those with min, mean and max (nil, and resample_skipped saying
+-- why, when that would be more than MAX_BUCKETS rows)}.
 function M.analyse(t, opts)
   opts = opts or {}
   local a = M.assign(t, opts.ip6)
@@ -75,6 +85,15 @@ function M.analyse(t, opts)
                    :select("frame.number", "frame.time_epoch", "tcp.analysis.ack_rtt")
                    :rename{ ["tcp.analysis.ack_rtt"] = "rtt" }
   res.interval = opts.interval or "100ms"
+  -- a conversation over days in 100 ms buckets would be millions of mostly empty rows: skipped
+  local times = mine:col("frame.time_epoch")
+  local width = interval_seconds(res.interval)
+  local nb = width and (times:max() - times:min()) / width or 0
+  if nb > M.MAX_BUCKETS then
+    res.resample_skipped = string.format("%s buckets over %.0f s would be %.0f rows (more than %d)", res.interval,
+      times:max() - times:min(), nb, M.MAX_BUCKETS)
+    return res
+  end
   res.resampled = mine:resample(res.interval, {
     { "rtt_min", "tcp.analysis.ack_rtt", "min" }, { "rtt_mean", "tcp.analysis.ack_rtt", "mean" },
     { "rtt_max", "tcp.analysis.ack_rtt", "max" } })
@@ -95,7 +114,7 @@ function M.plots(res, top)
       x = res.series:col("frame.time_epoch"), y = res.series:col("rtt") * 1000,
       xlabel = "time (UTC)", ylabel = "ack RTT (ms)", ymin = 0, alpha = 0.7, name = "ack_rtt" }
     local r = res.resampled
-    out.rtt_resampled = plot.line{ title = "RTT of " .. label(res.busiest) .. ", per " .. res.interval,
+    out.rtt_resampled = r and plot.line{ title = "RTT of " .. label(res.busiest) .. ", per " .. res.interval,
       xlabel = "time (UTC)", ylabel = "ack RTT (ms)", ymin = 0, time = true,
       series = {
         { name = "max", x = r:col("frame.time_epoch"), y = r:col("rtt_max") * 1000, marker = true },
