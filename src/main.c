@@ -551,6 +551,10 @@ static int cmd_lua(int argc, char **argv, int is_code, int quiet, int threads) {
   if (!is_code) add_script_dir(L, argv[0]);
   if (status == LUA_OK)
     status = is_code ? luaL_loadbuffer(L, argv[0], strlen(argv[0]), "=(command line)") : luaL_loadfile(L, argv[0]);
+  if (status == LUA_OK && !lua_checkstack(L, argc + 3)) {   /* Lua guarantees only LUA_MINSTACK (20) slots */
+    lua_pushliteral(L, "too many arguments to script");
+    status = LUA_ERRMEM;
+  }
   if (status == LUA_OK) {
     for (int i = 1; i < argc; i++) lua_pushstring(L, argv[i]);
     status = pf_repl_docall(L, argc - 1, 0, 1);
