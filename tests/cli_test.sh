@@ -221,8 +221,9 @@ expect "a script requires modules beside it, from PKTFRAME_PATH and ~/.pktframe/
   "beside	beside wins	pp2 only	init of pkg	home	pp2 wins over home	true" \
   env HOME="$tmp/home" PKTFRAME_PATH="$tmp/pp1::$tmp/pp2" "$PF" run "$tmp/scr/main.lua"
 echo 'print(require "mod_beside")' >"$tmp/scr/rel.lua"
+pf_abs="$(cd "$(dirname "$PF")" && pwd)/$(basename "$PF")"
 expect "a script run by a relative path finds the modules beside it" 0 "beside" \
-  sh -c 'cd "$1" && "$2" run rel.lua' sh "$tmp/scr" "$PF"
+  sh -c 'cd "$1" && "$2" run rel.lua' sh "$tmp/scr" "$pf_abs"
 echo 'print(require "mod_first")' >"$tmp/scr2.lua"
 expect "PKTFRAME_PATH folders are searched in the order given" 0 "pp1" \
   env PKTFRAME_PATH="$tmp/pp1:$tmp/pp2" "$PF" run "$tmp/scr2.lua"
