@@ -356,7 +356,7 @@ static int pf_resolve(lua_State *L) {
   if (lua_getfield(L, 1, "n") == LUA_TNUMBER && lua_isinteger(L, -1)) n = lua_tointeger(L, -1);
   else n = (lua_Integer)lua_rawlen(L, 1);
   lua_pop(L, 1);
-  luaL_argcheck(L, n >= 0 && n <= 10000000, 1, "too many addresses");
+  luaL_argcheck(L, n >= 0 && n <= 1000000, 1, "too many addresses (at most 1000000 a call)");
 
   lua_getfield(L, LUA_REGISTRYINDEX, CACHE_KEY);
   if (!lua_istable(L, -1)) {
