@@ -21,7 +21,8 @@ local o = pf.args{
 
 local out = report.outdir(o.out)
 local t <close> = report.read(o.capture, { fields = bursts.fields(o.ip6) })
-local r = bursts.analyse(t, { size = o.size, time = o.time, min_packets = o.min_packets, ip6 = o.ip6 })
+local ok, r = pcall(bursts.analyse, t, { size = o.size, time = o.time, min_packets = o.min_packets, ip6 = o.ip6 })
+if not ok then report.usage_error(report.reason(r)) end   -- --size, --time or --min-packets out of range
 local b = r.bursts
 print(string.format("%d bursts (>= %d packets of >= %d payload bytes, <= %g s apart) holding %d packets, %d bytes",
   #b, o.min_packets, o.size, o.time, b:col("packets"):sum() or 0, b:col("bytes"):sum() or 0))

@@ -20,13 +20,14 @@ local o = pf.args{
 
 local out = report.outdir(o.out)
 local t <close> = report.read(o.capture, { fields = pt.fields(o.ip6) })
-local r = pt.analyse(t, { source = o.source, ip6 = o.ip6 })
+local ok, r = pcall(pt.analyse, t, { source = o.source, ip6 = o.ip6 })
+if not ok then report.usage_error("--source: " .. report.reason(r)) end   -- not an address
 if not r.source then
   print("No packet with a TCP or UDP payload.")
   os.exit(0)
 end
 local sizes = r.packets:col("payload")
-print(string.format("Top source %s: %d packets, %d payload bytes (min %d, mean %.1f, max %d) to %d destinations",
+print(string.format((o.source and "Source" or "Top source") .. " %s: %d packets, %d payload bytes (min %d, mean %.1f, max %d) to %d destinations",
   r.source, #sizes, sizes:sum(), sizes:min() or 0, sizes:mean() or 0, sizes:max() or 0, #r.destinations))
 report.section("Destinations, most payload first")
 print(r.destinations:head(o.top))

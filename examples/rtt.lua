@@ -20,7 +20,8 @@ local o = pf.args{
 
 local out = report.outdir(o.out)
 local t <close> = report.read(o.capture, { fields = rtt.fields(o.ip6), filter = "tcp" })
-local r = rtt.analyse(t, { ip6 = o.ip6, interval = o.interval })
+local ok, r = pcall(rtt.analyse, t, { ip6 = o.ip6, interval = o.interval })
+if not ok then report.usage_error(report.reason(r)) end   -- a bad --interval
 -- seconds as milliseconds rounded to the microsecond, for reading (the CSV files keep the exact values)
 local function ms(c) return (c * 1e6 + 0.5) // 1 / 1000 end
 local k = r.ranked

@@ -36,6 +36,15 @@ function M.analyse(t, opts)
   opts = opts or {}
   local size, gap_max = opts.size or M.SIZE, opts.time or M.TIME
   local min_packets = opts.min_packets or M.MIN_PACKETS
+  if type(size) ~= "number" or size < 0 then
+    error("bad argument #2 to 'analyse' (size: a number >= 0 expected, got " .. tostring(size) .. ")", 2)
+  end
+  if type(gap_max) ~= "number" or gap_max < 0 or gap_max ~= gap_max then
+    error("bad argument #2 to 'analyse' (time: seconds >= 0 expected, got " .. tostring(gap_max) .. ")", 2)
+  end
+  if math.type(min_packets) ~= "integer" or min_packets < 1 then
+    error("bad argument #2 to 'analyse' (min_packets: an integer >= 1 expected, got " .. tostring(min_packets) .. ")", 2)
+  end
   local s, d = names(opts.ip6)
   local time = "frame.time_epoch"
   local p = payload.with_payload(t)
