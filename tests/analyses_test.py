@@ -231,6 +231,66 @@ def check_stevens(suite, cap, df, out):
             {"frame.number": "int", "tcp.seq": "int", "tcp.len": "int", "tcp.nxtseq": "int", "tcp.ack": "int"})
 
 
+# ---------------------------------------------------------------- 7. --resolve, against a local responder
+def check_resolve(suite, cap, out):
+    """volume.lua --resolve --server 127.0.0.1:PORT: a tiny DNS responder here answers every PTR
+    query for a.b.c.d with h-a-b-c-d.test; the addresses the capture named keep their DNS name,
+    the others get the PTR name (source "ptr")."""
+    import socket
+    import struct
+    import threading
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(0.2)
+    port = sock.getsockname()[1]
+    stop = threading.Event()
+
+    def name_of(q):
+        labels = q.split(".")
+        if q.endswith(".in-addr.arpa"):
+            return "h-" + "-".join(reversed(labels[:4])) + ".test"
+        return "v6-" + "".join(reversed(labels[:32]))[-4:] + ".test"
+
+    def serve():
+        while not stop.is_set():
+            try:
+                data, peer = sock.recvfrom(2048)
+            except socket.timeout:
+                continue
+            qid, _, qd = struct.unpack(">HHH", data[:6])
+            pos, labels = 12, []
+            while data[pos]:
+                n = data[pos]
+                labels.append(data[pos + 1:pos + 1 + n].decode())
+                pos += 1 + n
+            question = data[12:pos + 5]
+            target = b"".join(bytes([len(x)]) + x.encode() for x in name_of(".".join(labels)).split(".")) + b"\0"
+            answer = struct.pack(">HHHIH", 0xC00C, 12, 1, 60, len(target)) + target
+            sock.sendto(struct.pack(">HHHHHH", qid, 0x8180, 1, 1, 0, 0) + question + answer, peer)
+
+    th = threading.Thread(target=serve, daemon=True)
+    th.start()
+    try:
+        run_example(PKTFRAME, os.path.join(EXAMPLES, "volume.lua"), cap,
+                    ["--resolve", "--server", "127.0.0.1:%d" % port, "--timeout", "2s"], out)
+    finally:
+        stop.set()
+        th.join()
+        sock.close()
+    got = read_out(out, "volume_dst")
+    bad = []
+    for _, r in got.iterrows():
+        a = r["address"]
+        if r["source"] == "dns":
+            continue
+        want = ("h-" + a.replace(".", "-") + ".test") if "." in a else None
+        if r["source"] != "ptr" or (want and r["name"] != want):
+            bad.append("%s: %s (%s), expected %s (ptr)" % (a, r["name"], r["source"], want or "a v6-....test name"))
+    nptr = int((got["source"] == "ptr").sum())
+    suite.check(not bad and nptr > 0, "volume %s --resolve: %d unnamed addresses named by PTR" % (
+        os.path.basename(cap), nptr), "\n".join(bad[:10]))
+
+
 def check_cli(suite):
     """Every example of analyses 1-7 has --help (status 0) and rejects an unknown option (status 2)."""
     import subprocess
@@ -313,6 +373,11 @@ def main():
                         "printed %r, pandas %r" % (got, biggest))
         except RuntimeError as e:
             suite.fail("stream_bytes " + name, e)
+        if name == "http-browsing-2013.pcap":
+            try:
+                check_resolve(suite, cap, out + "/resolve")
+            except Exception as e:             # noqa: BLE001
+                suite.fail("volume --resolve " + name, repr(e))
         # 7
         try:
             run_example(PKTFRAME, os.path.join(EXAMPLES, "volume.lua"), cap, [], out + "/vol")
