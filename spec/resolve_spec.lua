@@ -1,4 +1,4 @@
--- resolve_spec.lua: the argument checks of pf.resolve and pf.capture (no network traffic: every call here
+-- resolve_spec.lua: the argument checks of pf.resolve and pf.capture, and pf.mkdir (no network traffic: every
 -- fails before a socket or an interface is opened, or has nothing to ask). The lookups themselves are
 -- tested against a fake DNS server by tests/resolve_test.py, live capture by tests/live_test.sh.
 local pf = require "pktframe"
@@ -80,5 +80,28 @@ describe("pf.capture", function()
     if not err:find("^nosuchif0: permission denied") then
       assert.are.equal("nosuchif0: no such interface", err)
     end
+  end)
+end)
+
+describe("pf.mkdir", function()
+  it("creates a directory and its missing parents, and accepts one that exists", function()
+    local base = os.tmpname()
+    os.remove(base)
+    assert.is_true(pf.mkdir(base .. "/a/b"))
+    assert.is_true(pf.mkdir(base .. "/a/b"))
+    local f = assert(io.open(base .. "/a/b/x", "w"))
+    f:close()
+    local ok, err = pf.mkdir(base .. "/a/b/x/y")
+    assert.is_nil(ok)
+    assert.are.equal(base .. "/a/b/x: Not a directory", err)
+    os.remove(base .. "/a/b/x")
+    os.remove(base .. "/a/b")
+    os.remove(base .. "/a")
+    os.remove(base)
+  end)
+
+  it("names the bad argument", function()
+    assert.has_error(function() pf.mkdir("") end, "bad argument #1 to 'mkdir' (empty path)")
+    assert.has_error(function() pf.mkdir({}) end, "bad argument #1 to 'mkdir' (string expected, got table)")
   end)
 end)
