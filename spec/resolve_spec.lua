@@ -1,6 +1,6 @@
--- resolve_spec.lua: the argument checks of pf.resolve and pf.capture, and pf.mkdir (no network traffic: every
--- fails before a socket or an interface is opened, or has nothing to ask). The lookups themselves are
--- tested against a fake DNS server by tests/resolve_test.py, live capture by tests/live_test.sh.
+-- resolve_spec.lua: the argument checks of pf.resolve and pf.capture, and pf.mkdir (no network traffic:
+-- every call here fails before a socket or an interface is opened, or has nothing to ask). The lookups
+-- themselves are tested against a fake DNS server by tests/resolve_test.py, live capture by tests/live_test.sh.
 local pf = require "pktframe"
 
 describe("pf.resolve", function()
