@@ -174,6 +174,71 @@ describe("payload fields", function()
   end)
 end)
 
+describe("payload fields on hand-built packets", function()
+  it("agree with tshark on echo time stamps, RST data, unknown ports and empty datagrams", function()
+    if not have_tshark() then return end
+    local synth = require "pktframe.synth"
+    local A = { mac = "02:00:00:00:00:01", ip = "192.0.2.1", ip6 = "2001:db8::1" }
+    local B = { mac = "02:00:00:00:00:02", ip = "192.0.2.2", ip6 = "2001:db8::2" }
+    local T = 1700000000
+    local function v4(seg) return synth.eth{ src = A.mac, dst = B.mac, payload = synth.ipv4{ src = A.ip, dst = B.ip, payload = seg } } end
+    local function echo(payload) return v4(synth.icmp{ type = 8, id = 1, seq = 1, payload = payload }) end
+    local frames = {
+      echo(string.pack(">I4I4", T, 123456) .. "abcdefgh"),          -- a big-endian timeval: data after it
+      echo(string.pack("<I4I4", T + 5, 999999) .. "little"),        -- little-endian, within the day
+      echo("hello world, not a time"),                               -- no time stamp: all of it
+      echo(string.pack(">I4I4", T, 7)),                              -- only the time stamp: no data
+      echo(string.pack(">I4I4", T, 0x80000000) .. "neg"),           -- usec negative as an int: still a time
+      echo(string.pack(">I4I4", T - 10, 5) .. "before"),            -- 10 s before the frame: a time too
+      v4(synth.tcp{ sport = 40123, dport = 50321, flags = "RA", payload = "reset cause" }),
+      v4(synth.tcp{ sport = 40125, dport = 50321, flags = "PA", seq = 1, payload = "\1\2\3binary" }),
+      v4(synth.udp{ sport = 40123, dport = 50321, payload = "\0\1\2payload" }),
+      v4(synth.udp{ sport = 40123, dport = 50321, payload = "" }),
+      v4(synth.udp{ sport = 40124, dport = 53, payload = synth.dns_query{ id = 0x1234, name = "a.example" } }),
+      synth.eth{ src = A.mac, dst = B.mac, type = 0x86dd,
+                 payload = synth.ipv6{ src = A.ip6, dst = B.ip6, payload = synth.icmpv6{ type = 128, rest = 0x00010001, payload = "v6 echo" } } },
+    }
+    local path = os.tmpname()
+    local w = assert(synth.writer(path))
+    for i, f in ipairs(frames) do w:packet(T + i / 1000, f) end
+    w:close()
+    local FIELDS = { "tcp.payload", "udp.payload", "data.data", "data.len" }
+    local p = assert(io.popen("tshark -n -r '" .. path .. "' -T fields -E separator=/t -E occurrence=f -e frame.number -e "
+      .. table.concat(FIELDS, " -e ") .. " 2>/dev/null"))
+    local want = {}
+    for line in p:lines() do
+      local cells = {}
+      for c in (line .. "\t"):gmatch("([^\t]*)\t") do cells[#cells + 1] = c end
+      want[#want + 1] = cells
+    end
+    p:close()
+    local t <close> = assert(pf.read(path, { fields = { "frame.number", table.unpack(FIELDS) } }))
+    os.remove(path)
+    assert.are.equal(#frames, #want)
+    assert.are.equal(#frames, #t)
+    local got = {}
+    for row in t:rows() do
+      local cells = { tostring(row["frame.number"]) }
+      for _, f in ipairs(FIELDS) do
+        local v = row[f]
+        cells[#cells + 1] = v == nil and "" or (type(v) == "string" and pf.hex(v) or tostring(v))
+      end
+      got[#got + 1] = cells
+    end
+    assert.are.same(want, got)
+    -- and what the cases are meant to show, so that tshark changing would be noticed
+    assert.are.equal(pf.hex("abcdefgh"), want[1][4])
+    assert.are.equal(pf.hex("hello world, not a time"), want[3][4])
+    assert.are.equal("", want[4][4])
+    assert.are.equal(pf.hex("neg"), want[5][4])
+    assert.are.equal(pf.hex("before"), want[6][4])
+    assert.are.equal("", want[7][2])
+    assert.are.equal(pf.hex("\1\2\3binary"), want[8][4])
+    assert.are.equal("", want[10][3])
+    assert.are.equal(pf.hex("v6 echo"), want[12][4])
+  end)
+end)
+
 describe("t:rows", function()
   local function table3()
     local path = os.tmpname()

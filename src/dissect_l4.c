@@ -208,9 +208,18 @@ static void dissect_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
   }
 }
 
+/* 1 when secs, read from an echo's data, is within a day of the frame's time
+   as packet-icmp.c tests it: abs((int)(ts.secs - pinfo->abs_ts.secs)) < 86400,
+   the difference cut to 32 bits (abs(INT_MIN) stays negative, so it passes). */
+static int icmp_near_frame(uint32_t secs, int64_t fsecs) {
+  int32_t d = (int32_t)(uint32_t)((uint64_t)secs - (uint64_t)fsecs);
+  if (d == INT32_MIN) return 1;
+  return (d < 0 ? -d : d) < 3600 * 24;
+}
+
 /* The data of an ICMP echo request or reply, as packet-icmp.c hands it to the
    data dissector: after the first 8 bytes of data when they read (big-endian,
-   else little-endian) as a timeval within a day after the frame's time. */
+   else little-endian) as a timeval within a day of the frame's time. */
 static void icmp_echo_data(pf_dctx *c, const uint8_t *d, uint32_t len) {
   if (len <= 8) return;
   const uint8_t *data = d + 8;
@@ -219,11 +228,11 @@ static void icmp_echo_data(pf_dctx *c, const uint8_t *d, uint32_t len) {
     int64_t fsecs = c->p->ts.secs;
     uint32_t secs = pf_get32(data);
     int32_t usecs = (int32_t)pf_get32(data + 4);   /* nstime_t's nsecs is an int */
-    if ((uint32_t)((int64_t)secs - fsecs) >= 3600 * 24 || usecs >= 1000000) {
+    if (!icmp_near_frame(secs, fsecs) || usecs >= 1000000) {
       secs = (uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 | (uint32_t)data[3] << 24;
       usecs = (int32_t)((uint32_t)data[4] | (uint32_t)data[5] << 8 | (uint32_t)data[6] << 16 | (uint32_t)data[7] << 24);
     }
-    if ((uint32_t)((int64_t)secs - fsecs) < 3600 * 24 && usecs < 1000000) {
+    if (icmp_near_frame(secs, fsecs) && usecs < 1000000) {
       data += 8;
       n -= 8;
     }
