@@ -7,7 +7,8 @@
 -- The numbers come from pf.info (the C pass under `pktframe info`), so they are capinfos' own.
 -- The hierarchy counts frames and bytes (frame.len) per layer path, built from the fields
 -- pktframe decodes: link eth or sll; vlan; ip, ipv6 or arp; icmp, icmpv6, tcp or udp; and the
--- application layers dns, http (frames with a request or response line; ssdp over UDP), dhcp
+-- application layers dns (mdns on port 5353), http (frames with a request or response line;
+-- ssdp over UDP), dhcp
 -- and tls.handshake (frames with a TLS handshake message; other TLS records count under tcp only). Layers tshark
 -- knows and pktframe does not decode are not shown, so a node's children may add up to less
 -- than the node, as they do in tshark's own output.
@@ -70,9 +71,13 @@ local LAYERS = {
     { "http", "http.response.code" }, { "tls.handshake", "tls.handshake.type" } },
 }
 
-M.hierarchy_fields = { "frame.len" }
+-- Layers told apart by a display filter rather than a field of their own: DNS on port 5353
+-- is mDNS, as tshark names it.
+local RENAMES = { { from = "dns", to = "mdns", filter = "udp.port == 5353" } }
+
+M.hierarchy_fields = { "frame.len", "udp.srcport", "udp.dstport" }
 do
-  local seen = {}
+  local seen = { ["frame.len"] = true, ["udp.srcport"] = true, ["udp.dstport"] = true }
   for _, layer in ipairs(LAYERS) do
     for _, alt in ipairs(layer) do
       if not seen[alt[2]] then seen[alt[2]] = true; M.hierarchy_fields[#M.hierarchy_fields + 1] = alt[2] end
@@ -100,6 +105,10 @@ function M.hierarchy(src)
     w = w:with(key(f), t:col(f):notnull())
     keys[#keys + 1] = key(f)
   end
+  for _, r in ipairs(RENAMES) do
+    w = w:with("is:" .. r.to, r.filter)
+    keys[#keys + 1] = "is:" .. r.to
+  end
   local groups = w:groupby(keys):agg{ { "frames", "frame.len", "size" }, { "bytes", "frame.len", "sum" } }
   -- each combination's layer path; every prefix of it is a node of the tree
   local nodes, order = {}, {}
@@ -125,6 +134,9 @@ function M.hierarchy(src)
           used[alt[1]] = true
           -- HTTP over UDP is SSDP (port 1900), as tshark names it
           local name = (alt[1] == "http" and used.udp) and "ssdp" or alt[1]
+          for _, r in ipairs(RENAMES) do
+            if name == r.from and row["is:" .. r.to] == 1 then name = r.to end
+          end
           path = path .. ":" .. name
           depth = depth + 1
           local n = add(path, name, depth, frames, bytes)
