@@ -239,6 +239,61 @@ describe("payload fields on hand-built packets", function()
   end)
 end)
 
+describe("data.data in HTTP bodies", function()
+  it("agrees with tshark on content types, codings and chunks", function()
+    if not have_tshark() then return end
+    local synth = require "pktframe.synth"
+    local hex = pf.unhex
+    local gz = hex("1f8b0800000000000203cb48cdc9c9d75148afca2c5048ca4fa9040085ac9f5710000000")   -- "hello, gzip body"
+    local raw = hex("2b4a2c5748494dcb492c495548ca4fa90400")                                       -- "raw deflate body"
+    local big = string.rep("0123456789abcdef", 250)   -- 4000 bytes: reassembled over segments
+    local function resp(headers, body)
+      return "HTTP/1.1 200 OK\r\n" .. headers .. "Content-Length: " .. #body .. "\r\n\r\n" .. body
+    end
+    local responses = {
+      resp("", "plain bytes"),
+      synth.http_response{ content_type = "application/octet-stream", body = "\0\1\2octets" },
+      synth.http_response{ content_type = "text/html", body = "<p>hi</p>" },
+      resp("Content-Type: application/octet-stream\r\nContent-Encoding: gzip\r\n", gz),
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+      resp("Content-Type: text/html\r\nContent-Encoding: x-unknown\r\n", "abc"),
+      resp("Content-Type: text/html\r\nContent-Encoding: gzip\r\n", gz),
+      resp("Content-Encoding: deflate\r\n", raw),
+      resp("", big),
+    }
+    local exchanges = {}
+    for i, r in ipairs(responses) do
+      exchanges[i] = { request = synth.http_request{ host = "example.com", uri = "/" .. i }, response = r }
+    end
+    local frames = synth.tcp_session{ client = { "02:00:00:00:00:01", "192.0.2.1", 40200 },
+      server = { "02:00:00:00:00:02", "192.0.2.2", 80 }, t0 = 1700000000, exchanges = exchanges }
+    local path = os.tmpname()
+    local w = assert(synth.writer(path))
+    for _, f in ipairs(frames) do w:packet(f[1], f[2]) end
+    w:close()
+    local p = assert(io.popen("tshark -n -r '" .. path .. "' -T fields -E separator=/t -E occurrence=f"
+      .. " -e frame.number -e data.data -e data.len 2>/dev/null"))
+    local want, bodies = {}, {}
+    for line in p:lines() do
+      local n, d, l = line:match("^(%d*)\t([^\t]*)\t([^\t]*)$")
+      want[#want + 1] = { n, d, l }
+      if d ~= "" then bodies[#bodies + 1] = pf.unhex(d) end
+    end
+    p:close()
+    local t <close> = assert(pf.read(path, { fields = { "frame.number", "data.data", "data.len" } }))
+    os.remove(path)
+    local got = {}
+    for row in t:rows() do
+      got[#got + 1] = { tostring(row["frame.number"]), row["data.data"] and pf.hex(row["data.data"]) or "",
+                        row["data.len"] and tostring(row["data.len"]) or "" }
+    end
+    assert.are.same(want, got)
+    -- what tshark shows: the bodies without a media type, decoded, and the one it cannot decode
+    assert.are.same({ "plain bytes", "\0\1\2octets", "hello, gzip body", "hello world", "abc", "raw deflate body", big },
+      bodies)
+  end)
+end)
+
 describe("t:rows", function()
   local function table3()
     local path = os.tmpname()

@@ -39,7 +39,8 @@ void pf_app_emit_ascii(pf_dctx *c, int fid, const uint8_t *s, size_t n);
 /* Emits string field fid formatted with format_text(). */
 void pf_app_emit_format(pf_dctx *c, int fid, const uint8_t *s, size_t n);
 /* data.data and data.len over bytes off .. off + len of b (cut to what b holds):
-   the packet's bytes when they are in one piece, else a copy until the next packet. */
+   the packet's bytes when they are in one piece there, else a copy until the next
+   packet (a reassembled PDU's store does not live that long). */
 void pf_app_data(pf_dctx *c, const pf_vbuf *b, uint32_t off, uint32_t len);
 
 /* ---- protocol entry points ---- */

@@ -186,6 +186,11 @@ void pf_app_data(pf_dctx *c, const pf_vbuf *b, uint32_t off, uint32_t len) {
   if (len > b->len - off) len = b->len - off;
   if (len == 0) return;
   const uint8_t *d = pf_vbuf_span(b, off, len);
+  /* a value must live until the packet is consumed: the packet's own bytes do,
+     a reassembled PDU's store is freed as soon as it has been dissected */
+  const uint8_t *pd = c->p->data;
+  if (d != NULL && !(pd != NULL && d >= pd && len <= c->p->caplen && d - pd <= (ptrdiff_t)(c->p->caplen - len)))
+    d = NULL;
   if (d == NULL) {
     uint8_t *o = pf_app_text_alloc(c, len);
     if (o == NULL) return;

@@ -581,8 +581,10 @@ static void body_data(pf_dctx *c, const pf_vbuf *b, uint32_t off, uint32_t datal
     uint32_t pn = 0;
     int keep = !h->have_ctype || h->ctype_octet;
     if (h->cenc != CE_ZLIB || body == NULL || !inflate_body(c, body, n, keep, &plain, &pn)) {
-      /* "Decompression failed": the coded body is data */
-      if (body) pf_dissect_data(c, body, n);
+      /* "Decompression failed": the coded body is data (the dechunked copy, or
+         the bytes of b, which pf_app_data copies when they are not the packet's) */
+      if (h->chunked) pf_dissect_data(c, body, n);
+      else pf_app_data(c, b, off, n);
       return;
     }
     if (!keep) return;   /* a media-type dissector's, or media's */
