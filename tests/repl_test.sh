@@ -180,7 +180,7 @@ else
   check "the completed line runs" a "tcp.stream"
   typ a 'cap:co'; key a Tab; sleep 0.3; key a Tab
   check "Tab Tab lists the methods of a pktframe.Table" a "cap:columns("
-  key a C-u; typ a 'pf.re'; key a Tab
+  key a C-u; typ a 'pf.rea'; key a Tab   # 'pf.re' is ambiguous since pf.resolve
   check "Tab completes a module field" a "pf> pf.read"
   key a C-u; typ a "pf.read(\"$CAP/dhcp-d"; key a Tab
   check "Tab completes a file name in a string" a "pf> pf.read(\"$CAP/dhcp-dora.pcap"
