@@ -1,5 +1,4 @@
--- volume.lua: bytes per destination and source address, and per host name (names from the DNS
--- answers in the capture; --resolve adds reverse lookups for the rest).
+-- volume.lua: bytes per address and per host name (passive DNS; --resolve: PTR lookups).
 -- usage: pktframe run examples/volume.lua CAPTURE... [--top N] [--resolve] [--out DIR]
 local pf = require "pktframe"
 local volume = require "pktframe.volume"
@@ -21,8 +20,7 @@ local o = pf.args{
   },
 }
 local out = report.outdir(o.out)
--- one pass that keeps a row per address pair, not per packet; then the DNS answers alone
-local pairs_, err = volume.pairs(pf.scan(o.capture))
+local pairs_, err = volume.pairs(pf.scan(o.capture))    -- one pass, a row per address pair
 if not pairs_ then report.fail(err) end
 local t <close> = report.read(o.capture, { fields = volume.dns_fields, filter = volume.dns_filter })
 local names, answers = volume.passive_dns(t)
@@ -30,14 +28,10 @@ local dst, src = volume.by_address(pairs_, "dst"), volume.by_address(pairs_, "sr
 local frames = pairs_:col("packets"):sum() or 0
 local ptr
 if o.resolve then
-  local addrs = volume.unnamed(volume.with_names(dst, names))
-  for _, a in ipairs(volume.unnamed(volume.with_names(src, names))) do addrs[#addrs + 1] = a end
-  if #addrs > 0 then
-    local ok, r, err = pcall(pf.resolve, addrs, { timeout = o.timeout, server = o.server })
-    if not ok then report.usage_error(report.reason(r)) end
-    if not r then io.stderr:write("warning: reverse lookups failed: ", tostring(err), "\n") end
-    ptr = r or nil
-  end
+  local ok, r, err = pcall(volume.resolve, { dst, src }, names, { timeout = o.timeout, server = o.server })
+  if not ok then report.usage_error(report.reason(r)) end
+  if not r then io.stderr:write("warning: reverse lookups failed: ", tostring(err), "\n") end
+  ptr = r
 end
 dst, src = volume.with_names(dst, names, ptr), volume.with_names(src, names, ptr)
 local by_name = volume.by_name(dst)
@@ -57,12 +51,7 @@ if out then
   report.csv(out, "volume_name", by_name)
   report.csv(out, "dns_names", answers)
   local top = dst:head(o.top)
-  local labels = {}
-  for i = 1, #top do
-    local r = top:row(i)
-    labels[i] = r.source ~= "" and (r.address .. "  " .. r.name) or r.address
-  end
-  report.svg(out, "volume_dst", plot.bar{ title = "Bytes per destination address", labels = labels,
+  report.svg(out, "volume_dst", plot.bar{ title = "Bytes per destination address", labels = top:col("address"),
     values = top:col("bytes"), xlabel = "bytes (sum of frame.len)" })
   local tn = by_name:head(o.top)
   report.svg(out, "volume_name", plot.bar{ title = "Bytes per destination name", labels = tn:col("name"),

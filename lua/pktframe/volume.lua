@@ -116,6 +116,22 @@ function M.by_name(named)
   return g:sort({ "bytes", "name" }, { desc = { true, false } })
 end
 
+-- resolve(vols, names, [{timeout =, server =}]) -> {[address] = name | false} from pf.resolve for
+-- the addresses of the Tables vols (by_address results) that names lacks; nil, message when no
+-- socket could be opened. Raises for a bad server, as pf.resolve does.
+function M.resolve(vols, names, opts)
+  local addrs, seen = {}, {}
+  for _, v in ipairs(vols) do
+    local a = v:col("address")
+    for i = 1, #v do
+      local x = a[i]
+      if not names[x] and not seen[x] then seen[x] = true; addrs[#addrs + 1] = x end
+    end
+  end
+  if #addrs == 0 then return {} end
+  return pf.resolve(addrs, { timeout = opts and opts.timeout, server = opts and opts.server })
+end
+
 -- unnamed(named) -> list of the addresses without a name, for pf.resolve
 function M.unnamed(named)
   local out = {}
