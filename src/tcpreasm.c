@@ -75,6 +75,11 @@ struct pf_tcpflow {
 struct pf_tcppool {
   size_t bytes, limit;
   msp_data *head, *tail;
+  /* PDUs done with during the current frame: the values that frame's dissection
+     emitted point into their bytes, so they are freed when the next frame
+     comes (chained through next) */
+  msp_data *retired;
+  uint64_t frame;
 };
 
 pf_tcppool *pf_tcppool_new(size_t limit) {
@@ -83,7 +88,29 @@ pf_tcppool *pf_tcppool_new(size_t limit) {
   return p;
 }
 
-void pf_tcppool_free(pf_tcppool *p) { free(p); }
+static void free_data(msp_data *md) {
+  free(md->buf);
+  free(md->recent);
+  free(md->last);
+  free(md);
+}
+
+/* A new frame: what the last one retired can go. */
+static void pool_reap(pf_tcppool *p, uint64_t frame) {
+  if (p == NULL || p->frame == frame) return;
+  while (p->retired) {
+    msp_data *md = p->retired;
+    p->retired = md->next;
+    free_data(md);
+  }
+  p->frame = frame;
+}
+
+void pf_tcppool_free(pf_tcppool *p) {
+  if (p == NULL) return;
+  pool_reap(p, p->frame + 1);
+  free(p);
+}
 
 size_t pf_tcppool_bytes(const pf_tcppool *p) { return p->bytes; }
 
@@ -121,15 +148,16 @@ pf_tcpflow *pf_tcpflow_new(pf_tcppool *pool) {
 static void msp_data_free(msp *m) {
   msp_data *md = m->d;
   if (md == NULL) return;
+  m->d = NULL;
   if (md->pool) {
     pool_unlink(md);
     md->pool->bytes -= md->charged;
+    md->owner = NULL;
+    md->next = md->pool->retired;   /* kept until the next frame: see pf_tcppool */
+    md->pool->retired = md;
+    return;
   }
-  free(md->buf);
-  free(md->recent);
-  free(md->last);
-  free(md);
-  m->d = NULL;
+  free_data(md);
 }
 
 /* Over budget: the least recently used incomplete PDUs (not keep) give up their
@@ -420,6 +448,7 @@ int pf_tcpflow_in_pdu(pf_tcpflow *f, uint32_t seq, uint32_t nxtseq, uint64_t fra
 }
 
 int pf_tcpflow_segment(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, void *ud) {
+  pool_reap(f->pool, s->frame);
   uint32_t seq = s->seq, nxtseq = s->nxtseq, offset = 0;
   const uint8_t *data = s->data;
   uint32_t plen = s->len;
@@ -532,6 +561,7 @@ int pf_tcpflow_segment(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, 
 }
 
 int pf_tcpflow_fin(pf_tcpflow *f, const pf_tcpdata *s, pf_subdissector sub, void *ud) {
+  pool_reap(f->pool, s->frame);
   if (!f->until_fin) return 0;
   if (f->fin_frame != 0 && f->fin_frame != s->frame) return 0;
   f->fin_frame = s->frame;
