@@ -71,7 +71,8 @@ local have_tshark = os.execute("command -v tshark >/dev/null 2>&1")
 -- temporary names, single-quoted: no user text reaches the shell.
 local function tshark(path, fields)
   if not have_tshark then return nil end
-  local cmd = { "tshark -n -r '" .. path .. "' -T fields -E header=y -E occurrence=a" }
+  -- without the sanitizer runtime the sanitized suite preloads into lua5.4
+  local cmd = { "env -u LD_PRELOAD -u ASAN_OPTIONS tshark -n -r '" .. path .. "' -T fields -E header=y -E occurrence=a" }
   for _, f in ipairs(fields) do cmd[#cmd + 1] = "-e " .. f end
   local p = assert(io.popen(table.concat(cmd, " ") .. " 2>/dev/null"))
   local out = p:read("a")
