@@ -26,7 +26,8 @@ end
 -- tshark's -T fields rows for one capture and fields: { [frame] = {cells...} }.
 -- Only our own fixed names reach the shell (the capture names below are literals).
 local function tshark_rows(name, fields)
-  local cmd = "tshark -n -r '" .. CAPTURES .. "/" .. name .. "' -T fields -E separator=/t -E occurrence=f -e frame.number"
+  local cmd = "tshark -n -r '" .. CAPTURES .. "/" .. name
+    .. "' -T fields -E separator=/t -E occurrence=f -e frame.number"
   for _, f in ipairs(fields) do cmd = cmd .. " -e " .. f end
   local p = assert(io.popen(cmd .. " 2>/dev/null"))
   local rows = {}
@@ -181,7 +182,9 @@ describe("payload fields on hand-built packets", function()
     local A = { mac = "02:00:00:00:00:01", ip = "192.0.2.1", ip6 = "2001:db8::1" }
     local B = { mac = "02:00:00:00:00:02", ip = "192.0.2.2", ip6 = "2001:db8::2" }
     local T = 1700000000
-    local function v4(seg) return synth.eth{ src = A.mac, dst = B.mac, payload = synth.ipv4{ src = A.ip, dst = B.ip, payload = seg } } end
+    local function v4(seg)
+      return synth.eth{ src = A.mac, dst = B.mac, payload = synth.ipv4{ src = A.ip, dst = B.ip, payload = seg } }
+    end
     local function echo(payload) return v4(synth.icmp{ type = 8, id = 1, seq = 1, payload = payload }) end
     local frames = {
       echo(string.pack(">I4I4", T, 123456) .. "abcdefgh"),          -- a big-endian timeval: data after it
@@ -196,14 +199,16 @@ describe("payload fields on hand-built packets", function()
       v4(synth.udp{ sport = 40123, dport = 50321, payload = "" }),
       v4(synth.udp{ sport = 40124, dport = 53, payload = synth.dns_query{ id = 0x1234, name = "a.example" } }),
       synth.eth{ src = A.mac, dst = B.mac, type = 0x86dd,
-                 payload = synth.ipv6{ src = A.ip6, dst = B.ip6, payload = synth.icmpv6{ type = 128, rest = 0x00010001, payload = "v6 echo" } } },
+                 payload = synth.ipv6{ src = A.ip6, dst = B.ip6,
+                                       payload = synth.icmpv6{ type = 128, rest = 0x00010001, payload = "v6 echo" } } },
     }
     local path = os.tmpname()
     local w = assert(synth.writer(path))
     for i, f in ipairs(frames) do w:packet(T + i / 1000, f) end
     w:close()
     local FIELDS = { "tcp.payload", "udp.payload", "data.data", "data.len" }
-    local p = assert(io.popen("tshark -n -r '" .. path .. "' -T fields -E separator=/t -E occurrence=f -e frame.number -e "
+    local p = assert(io.popen("tshark -n -r '" .. path .. "' -T fields -E separator=/t -E occurrence=f"
+      .. " -e frame.number -e "
       .. table.concat(FIELDS, " -e ") .. " 2>/dev/null"))
     local want = {}
     for line in p:lines() do
@@ -289,7 +294,8 @@ describe("data.data in HTTP bodies", function()
     end
     assert.are.same(want, got)
     -- what tshark shows: the bodies without a media type, decoded, and the one it cannot decode
-    assert.are.same({ "plain bytes", "\0\1\2octets", "hello, gzip body", "hello world", "abc", "raw deflate body", big },
+    assert.are.same({ "plain bytes", "\0\1\2octets", "hello, gzip body", "hello world", "abc", "raw deflate body",
+                      big },
       bodies)
   end)
 end)
