@@ -28,11 +28,12 @@ local function captures()
   return list
 end
 
--- Every built-in field: strings, bytes, addresses, times, stream numbers and TCP analysis among them.
+-- Every built-in field: strings, bytes, addresses, times, stream numbers and TCP analysis among them
+-- (not the user fields other specs define: their Lua decoders may keep state between reads).
 local function all_fields()
   local names = {}
   for _, f in ipairs(pf.fields()) do
-    if f.name:match("^[%w_%.]+$") then names[#names + 1] = f.name end
+    if not f.user then names[#names + 1] = f.name end
   end
   return names
 end
