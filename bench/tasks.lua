@@ -96,18 +96,18 @@ function tasks.T4()
     "ip.src", "ip.dst", "tcp.srcport", "tcp.dstport", "ip.len", "tcp.analysis.ack_rtt"}}))
   phase("read")
   -- each column goes as soon as nothing needs it, as `del df[...]` would: the peak memory is the
-  -- read's columns plus the mask and one result
-  local function keep(names)
-    local t2 = t:select(names)
+  -- read's columns plus the mask and one result. A table shares its columns with the tables made
+  -- from it; closing one drops its references (the last frees the column)
+  local function replace(t2)
     t:close()
     t = t2
   end
   local fromcli = t:col("tcp.srcport"):ge(t:col("tcp.dstport"))   -- the source is the client
-  t = t:with("cliport", fromcli:where(t:col("tcp.srcport"), t:col("tcp.dstport")))
-  keep{"ip.src", "ip.dst", "cliport", "ip.len", "tcp.analysis.ack_rtt"}
-  t = t:with("client", fromcli:where(t:col("ip.src"), t:col("ip.dst")))
-       :with("server", fromcli:where(t:col("ip.dst"), t:col("ip.src")))
-  keep{"client", "server", "cliport", "ip.len", "tcp.analysis.ack_rtt"}
+  replace(t:with("cliport", fromcli:where(t:col("tcp.srcport"), t:col("tcp.dstport"))))
+  replace(t:select{"ip.src", "ip.dst", "cliport", "ip.len", "tcp.analysis.ack_rtt"})
+  replace(t:with("client", fromcli:where(t:col("ip.src"), t:col("ip.dst"))))
+  replace(t:with("server", fromcli:where(t:col("ip.dst"), t:col("ip.src"))))
+  replace(t:select{"client", "server", "cliport", "ip.len", "tcp.analysis.ack_rtt"})
   fromcli = nil
   collectgarbage()
   phase("where")
