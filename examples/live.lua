@@ -13,7 +13,8 @@ local o = pf.args{
     { "duration", type = "duration", default = "10s", help = "how long to capture" },
     { "count", type = "integer", help = "stop after this many packets" },
     { "interval", default = "1s", help = "bucket width of the rate table" },
-    { "pcap", metavar = "FILE", help = "the capture file (default DIR/capture.pcap with --out, else a temporary file)" },
+    { "pcap", metavar = "FILE",
+      help = "the capture file (default DIR/capture.pcap with --out, else a temporary file)" },
     { "out", metavar = "DIR", help = "write capture.pcap, live_rate.csv and live_pairs.csv into DIR" },
   },
 }

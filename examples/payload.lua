@@ -11,7 +11,8 @@ local o = pf.args{
   options = {
     { "top", type = "integer", default = 10, help = "rows to print and bars to draw (the rest summed)" },
     { "ip6", type = "boolean", help = "IPv6 addresses instead of IPv4" },
-    { "out", metavar = "DIR", help = "write payload_ip_src.csv ... payload_udp_dstport.csv and a bar chart of each into DIR" },
+    { "out", metavar = "DIR",
+      help = "write payload_ip_src.csv ... payload_udp_dstport.csv and a bar chart of each into DIR" },
   },
 }
 

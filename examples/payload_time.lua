@@ -27,7 +27,8 @@ if not r.source then
   os.exit(0)
 end
 local sizes = r.packets:col("payload")
-print(string.format((o.source and "Source" or "Top source") .. " %s: %d packets, %d payload bytes (min %d, mean %.1f, max %d) to %d destinations",
+print(string.format((o.source and "Source" or "Top source")
+  .. " %s: %d packets, %d payload bytes (min %d, mean %.1f, max %d) to %d destinations",
   r.source, #sizes, sizes:sum(), sizes:min() or 0, sizes:mean() or 0, sizes:max() or 0, #r.destinations))
 report.section("Destinations, most payload first")
 print(r.destinations:head(o.top))

@@ -33,7 +33,8 @@ report.csv(out, "conversations", r.conversations)
 if r.busiest then
   report.section("Busiest conversation: " .. rtt.label(r.busiest))
   local s = r.series:col("rtt")
-  print(string.format("%d RTT samples: min %.3f ms, mean %.3f ms, max %.3f ms", #s, s:min() * 1e3, s:mean() * 1e3, s:max() * 1e3))
+  print(string.format("%d RTT samples: min %.3f ms, mean %.3f ms, max %.3f ms", #s, s:min() * 1e3, s:mean() * 1e3,
+    s:max() * 1e3))
   report.csv(out, "rtt_series", r.series)
   report.section("RTT per " .. o.interval .. ", buckets with samples")
   if r.resampled then

@@ -43,7 +43,8 @@ function M.analyse(t, opts)
     error("bad argument #2 to 'analyse' (time: seconds >= 0 expected, got " .. tostring(gap_max) .. ")", 2)
   end
   if math.type(min_packets) ~= "integer" or min_packets < 1 then
-    error("bad argument #2 to 'analyse' (min_packets: an integer >= 1 expected, got " .. tostring(min_packets) .. ")", 2)
+    error("bad argument #2 to 'analyse' (min_packets: an integer >= 1 expected, got " .. tostring(min_packets)
+      .. ")", 2)
   end
   local s, d = names(opts.ip6)
   local time = "frame.time_epoch"
@@ -102,7 +103,8 @@ function M.plots(res, n)
     series[#series + 1] = segments(b:filter(rest), string.format("%d other pairs", #pairs_ - n), "#999999")
   end
   return { bursts = plot.line{
-    title = string.format("Bursts: packets of >= %d payload bytes at most %g s apart, per address pair", res.size, res.time),
+    title = string.format("Bursts: packets of >= %d payload bytes at most %g s apart, per address pair",
+      res.size, res.time),
     xlabel = "time (UTC)", ylabel = "bytes in the burst", time = true, ymin = 0, series = series } }
 end
 

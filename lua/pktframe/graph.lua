@@ -172,7 +172,8 @@ function M.svg(e, opts)
   local m = maxw(edges)
   local out = { fmt('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" '
     .. 'font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="11">', W, H, W, H),
-    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" '
+    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" '
+    .. 'markerUnits="userSpaceOnUse" '
     .. 'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555555"/></marker></defs>',
     fmt('<rect width="%d" height="%d" fill="white"/>', W, H),
     fmt('<text x="%d" y="28" text-anchor="middle" font-size="16">%s</text>', W // 2,
@@ -261,7 +262,8 @@ function el(tag, attrs, parent) {
 const gEdges = el("g", {}), gLabels = el("g", {}), gNodes = el("g", {});
 const E = data.edges.map(([s, t, w]) => ({ s, t, w,
   path: el("path", { class: "edge", "stroke-width": Math.max(0.5, w / maxw * 5), "marker-end": "url(#arrow)" }, gEdges),
-  label: Object.assign(el("text", { class: "elabel", "text-anchor": "middle" }, gLabels), { textContent: String(w) }) }));
+  label: Object.assign(el("text", { class: "elabel", "text-anchor": "middle" }, gLabels),
+                       { textContent: String(w) }) }));
 const BW = 110, BH = 20;
 const N = P.map((p, i) => {
   const g = el("g", { class: "node" }, gNodes);

@@ -27,7 +27,8 @@ function M.summarise(t, interval)
   local rate = #t > 0 and t:resample(interval or "1s", { { "packets", "frame.len", "size" },
     { "bytes", "frame.len", "sum" } }) or nil
   local function pairs_by(s, d)
-    return t:groupby({ s, d }, { sort = true }):agg{ { "packets", "frame.len", "size" }, { "bytes", "frame.len", "sum" } }
+    return t:groupby({ s, d }, { sort = true })
+            :agg{ { "packets", "frame.len", "size" }, { "bytes", "frame.len", "sum" } }
             :rename{ [s] = "src", [d] = "dst" }
   end
   local v4, v6 = pairs_by("ip.src", "ip.dst"), pairs_by("ipv6.src", "ipv6.dst")

@@ -84,7 +84,8 @@ function M.plots(res, titles, n)
   local out = {}
   for name, tbl in pairs(res) do
     local labels, values = M.top(tbl, n or 15)
-    out["payload_" .. name] = plot.bar{ title = titles[name] .. ": payload bytes (top " .. (n or 15) .. ", the rest summed)",
+    out["payload_" .. name] = plot.bar{
+      title = titles[name] .. ": payload bytes (top " .. (n or 15) .. ", the rest summed)",
       labels = labels, values = values, xlabel = "payload bytes" }
   end
   return out
