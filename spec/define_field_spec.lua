@@ -64,6 +64,13 @@ local function all_of(c, i)
 end
 
 describe("pktframe.define_field", function()
+  -- the fields defined here would otherwise stay for the specs run after this one in the same process
+  teardown(function()
+    for _, f in ipairs(pf.fields("^spec%.")) do
+      if f.user then pf.undefine_field(f.name) end
+    end
+  end)
+
   it("decodes DNS query names from udp.payload as pktframe's dns.qry.name has them", function()
     local path = capture("dns-mixed.pcap")
     if not path then return end
@@ -388,6 +395,25 @@ describe("pktframe.define_field", function()
       assert.has_error(function() pf.define_field(c[1]) end, "bad argument #1 to 'define_field' (" .. c[2] .. ")")
     end
     assert.are.equal(0, #pf.fields("^spec%.x$"))
+  end)
+
+  it("forgets a field on undefine_field, while tables read before keep its column", function()
+    local path = capture("dhcp-dora.pcap")
+    if not path then return end
+    pf.define_field{name = "spec.vanishing.xyz", type = "uint", decode = function() return 5 end}
+    local t <close> = assert(pf.read(path, {fields = {"spec.vanishing.xyz"}}))
+    pf.undefine_field("spec.vanishing.xyz")
+    assert.are.same({}, pf.fields("^spec%.gone$"))
+    assert.has_error(function() pf.read(path, {fields = {"spec.vanishing.xyz"}}) end,
+                     "bad argument #2 to 'read' (unknown field 'spec.vanishing.xyz')")
+    assert.are.equal(5, t:col("spec.vanishing.xyz")[1])
+    assert.are.equal("spec.vanishing.xyz\n5\n5\n5\n5\n", t:to_csv())
+    assert.has_error(function() pf.undefine_field("spec.vanishing.xyz") end,
+                     "bad argument #1 to 'undefine_field' (unknown field 'spec.vanishing.xyz')")
+    assert.has_error(function() pf.undefine_field("ip.src") end,
+                     "bad argument #1 to 'undefine_field' ('ip.src' is a built-in field)")
+    assert.has_error(function() pf.undefine_field() end,
+                     "bad argument #1 to 'undefine_field' (string expected, got no value)")
   end)
 
   it("refuses a user field in a read of a Lua state that did not define it", function()

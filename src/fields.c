@@ -29,6 +29,12 @@ const char *pf_ftype_name(pf_ftype t) {
 
 int pf_field_retired(int fid) { return fid >= 0 && fid < PF_MAXFIELDS && retired[fid]; }
 
+int pf_field_undefine(int fid) {
+  if (fid < PF_NFIELDS || fid >= nfields || retired[fid]) return -1;
+  retired[fid] = 1;
+  return 0;
+}
+
 int pf_ftype_lookup(const char *name) {
   for (int t = 0; t < PF_FT_COUNT_; t++)
     if (strcmp(ftype_names[t], name) == 0) return t;
@@ -146,7 +152,9 @@ int pf_field_suggest(const char *name, const char **out, int max) {
   int best[PF_MAXFIELDS];
   int n = 0;
   for (int i = 0; i < nfields; i++) {
-    int d = retired[i] ? 99 : edit_distance(name, pf_fields[i].name);
+    best[i] = 99;
+    if (retired[i]) continue;   /* never suggest a name look-up would refuse */
+    int d = edit_distance(name, pf_fields[i].name);
     /* a prefix or substring match is as good as one typo */
     if (d > 1 && *name && strstr(pf_fields[i].name, name)) d = 2;
     best[i] = d;

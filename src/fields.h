@@ -15,6 +15,10 @@
    name, no free id, out of memory. */
 int pf_field_define(const char *name, pf_ftype type, int base, const char *doc, char *err, size_t errlen);
 
+/* Retires user field fid (look-up and listings no longer find it; tables
+   that hold it keep its name and type). 0, or -1 for a built-in or unused id. */
+int pf_field_undefine(int fid);
+
 /* 1 for an id that look-up no longer finds (see pf_field_define). */
 int pf_field_retired(int fid);
 

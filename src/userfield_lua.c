@@ -122,6 +122,19 @@ static int uf_define(lua_State *L) {
   return 1;
 }
 
+/* pf.undefine_field(name): the user field is no longer known (tables keep their columns). */
+static int uf_undefine(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  int fid = pf_field_lookup(name);
+  if (fid < 0) return luaL_argerror(L, 1, lua_pushfstring(L, "unknown field '%s'", name));
+  if (fid < PF_NFIELDS) return luaL_argerror(L, 1, lua_pushfstring(L, "'%s' is a built-in field", name));
+  pf_field_undefine(fid);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, PF_USERFIELDS_KEY);
+  lua_pushnil(L);
+  lua_rawseti(L, -2, fid);
+  return 0;
+}
+
 /* ---- a read's plan ---- */
 
 typedef struct ufield {
@@ -552,4 +565,6 @@ void pf_lua_ufplan_finish(pf_lua_ufplan *u) {
 void pf_lua_userfield_register(lua_State *L) {
   lua_pushcfunction(L, uf_define);
   lua_setfield(L, -2, "define_field");
+  lua_pushcfunction(L, uf_undefine);
+  lua_setfield(L, -2, "undefine_field");
 }

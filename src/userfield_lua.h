@@ -33,7 +33,7 @@ void pf_lua_ufplan_attach(pf_lua_ufplan *u, pf_scan_opts *opts, pf_diag *diag);
    Never raises. */
 void pf_lua_ufplan_finish(pf_lua_ufplan *u);
 
-/* Sets define_field in the module table at the top of the stack. */
+/* Sets define_field and undefine_field in the module table at the top of the stack. */
 void pf_lua_userfield_register(lua_State *L);
 
 #endif

@@ -54,6 +54,12 @@ static void defining_and_redefining(void) {
   const char *sug[3];
   CHECK(pf_field_suggest("my.oq", sug, 3) == 1 && strcmp(sug[0], "my.op") == 0);
   CHECK(pf_ftype_lookup("ipv6") == PF_FT_IPV6 && pf_ftype_lookup("float") == -1);
+  /* undefined: neither found nor suggested; only a live user field can be undefined */
+  CHECK(pf_field_undefine(b) == 0);
+  CHECK(pf_field_lookup("my.op") == -1 && pf_field_retired(b));
+  int k = pf_field_suggest("my.op", sug, 3);
+  for (int i = 0; i < k; i++) CHECK(strcmp(sug[i], "my.op") != 0);
+  CHECK(pf_field_undefine(b) == -1 && pf_field_undefine(PF_F_IP_SRC) == -1 && pf_field_undefine(PF_MAXFIELDS) == -1);
 }
 
 /* The hook of decoding: puts the frame number + 1000 into the user field, and
