@@ -380,7 +380,7 @@ static int pf_resolve(lua_State *L) {
     if (t != LUA_TSTRING)
       luaL_argerror(L, 1, lua_pushfstring(L, "addrs[%I]: string expected, got %s", i, luaL_typename(L, -1)));
     const char *text = lua_tostring(L, -1);
-    uint8_t a[16];
+    uint8_t a[16] = { 0 };   /* an IPv4 address fills 4 bytes; the rest is copied too */
     int family = AF_INET;
     if (inet_pton(AF_INET, text, a) != 1) {
       family = AF_INET6;
@@ -412,8 +412,11 @@ static int pf_resolve(lua_State *L) {
     lua_pushvalue(L, result);
     return 1;
   }
-  if (server == NULL && system_server(&ss, &sslen) != 0)
-    return luaL_fileresult(L, 0, RESOLV_CONF ": no nameserver line with an address");
+  if (server == NULL && system_server(&ss, &sslen) != 0) {
+    luaL_pushfail(L);
+    lua_pushliteral(L, RESOLV_CONF ": no nameserver line with an address we can use");
+    return 2;
+  }
 
   LSock *sock = (LSock *)lua_newuserdatauv(L, sizeof(LSock), 0);
   sock->fd = -1;
