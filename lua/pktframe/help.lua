@@ -42,9 +42,9 @@ local function cells(line)
 end
 
 -- The name help finds an entry by: read for pf.read(...), col for t:col(name),
--- default_fields for pf.default_fields; nil for #t or c[i].
+-- args for pf.args{...}, default_fields for pf.default_fields; nil for #t or c[i].
 local function name_of(sig)
-  local head = sig:match("^([^%(]*)%(")
+  local head = sig:match("^([^%({]*)[%({]")
   if head then return head:match("([%a_][%w_]*)$") end
   if sig:match("^[%a_][%w_%.:]*$") then return sig:match("([%a_][%w_]*)$") end
   return nil
