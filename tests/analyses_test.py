@@ -59,9 +59,11 @@ def interval_ns(text):
 
 
 # ---------------------------------------------------------------- 2. stream summary (notebook 000)
-def expect_streams(df):
-    fields = ["frame.time_epoch", "tcp.stream", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "tcp.len"]
+def expect_streams(df, v6=False):
+    src, dst = ("ipv6.src", "ipv6.dst") if v6 else ("ip.src", "ip.dst")
+    fields = ["frame.time_epoch", "tcp.stream", src, "tcp.srcport", dst, "tcp.dstport", "tcp.len"]
     ts = ints(strict(df, fields), ["tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.len"])
+    ts["ip.src"], ts["ip.dst"] = ts[src], ts[dst]
     ts["t"] = ts["frame.time_epoch"].map(time_ns)
     g = ts.groupby("tcp.stream")
     s = g.agg(src_ip=("ip.src", lambda x: x.iloc[0]), src_port=("tcp.srcport", lambda x: x.iloc[0]),
@@ -340,6 +342,13 @@ def main():
                     {"src_ip": "str", "count": "int"})
         except RuntimeError as e:
             suite.fail("streams " + name, e)
+        if name in ("tls-sni-v4v6.pcap", "ipv6-in-ipv4-tunnel.pcap", "null-loopback-ipv6-http.pcap"):
+            try:
+                run_example(PKTFRAME, os.path.join(EXAMPLES, "streams.lua"), cap, ["--ipv6"], out + "/streams6")
+                s6, _ = expect_streams(df, v6=True)
+                compare(suite, "streams --ipv6 %s" % name, read_out(out + "/streams6", "streams"), s6, STREAM_KINDS)
+            except RuntimeError as e:
+                suite.fail("streams --ipv6 " + name, e)
         # 3
         iv = INTERVAL.get(name, "1s")
         try:
