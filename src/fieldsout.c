@@ -8,9 +8,13 @@
 
 #define OUTBUF (1u << 20)
 
+/* How a column's values are written: the common kinds without pf_val_format's dispatch. */
+enum { K_ANY, K_DEC, K_TIME, K_BOOL, K_HEX };
+
 struct pf_fields_out {
   FILE *out;
   int *fids;
+  unsigned char *kind;   /* per column, K_ */
   int nfids;
   pf_fields_opts o;
   char *buf;
@@ -39,8 +43,16 @@ pf_fields_out *pf_fields_out_new(FILE *out, const int *fids, int nfids, const pf
   if (w == NULL) return NULL;
   w->buf = malloc(OUTBUF);
   w->fids = malloc(sizeof(int) * (size_t)(nfids ? nfids : 1));
-  if (w->buf == NULL || w->fids == NULL) { pf_fields_out_free(w); return NULL; }
+  w->kind = malloc((size_t)(nfids ? nfids : 1));
+  if (w->buf == NULL || w->fids == NULL || w->kind == NULL) { pf_fields_out_free(w); return NULL; }
   memcpy(w->fids, fids, sizeof(int) * (size_t)nfids);
+  for (int i = 0; i < nfids; i++) {
+    const pf_field_info *f = &pf_fields[fids[i]];
+    w->kind[i] = (f->type == PF_FT_UINT && f->base == 0) || f->type == PF_FT_FRAMENUM ? K_DEC
+               : f->type == PF_FT_UINT ? K_HEX
+               : f->type == PF_FT_BOOL ? K_BOOL
+               : f->type == PF_FT_ABSTIME || f->type == PF_FT_RELTIME ? K_TIME : K_ANY;
+  }
   w->nfids = nfids;
   w->out = out;
   w->o = *o;
@@ -88,6 +100,7 @@ int pf_fields_out_row(void *self, const pf_pkt *p) {
   if (!w->header_done) header(w);
   const char sep = w->o.separator, agg = w->o.aggregator, occ = w->o.occurrence;
   const int *fids = w->fids;
+  const unsigned char *kind = w->kind;
   const int nf = w->nfids;
   char *o = w->buf + w->used;
   for (int i = 0; i < nf; i++) {
@@ -100,6 +113,16 @@ int pf_fields_out_row(void *self, const pf_pkt *p) {
     int fid = fids[i];
     int k = p->first[fid];
     if (k < 0) continue;
+    if (kind[i] != K_ANY && p->vals[k].next < 0) {   /* one value of a common kind: ROOM holds it */
+      const pf_val *v = &p->vals[k];
+      switch (kind[i]) {
+        case K_DEC: o += pf_fmt_u64(o, v->v.u); break;
+        case K_TIME: o += pf_fmt_time(o, v->v.t); break;
+        case K_BOOL: *o++ = v->v.u ? '1' : '0'; break;
+        default: o += pf_fmt_hex(o, v->v.u, pf_fields[fid].base); break;
+      }
+      continue;
+    }
     if (occ == 'f') {
       o = put_value(w, o, fid, &p->vals[k]);
     } else if (occ == 'l') {
@@ -138,5 +161,6 @@ void pf_fields_out_free(pf_fields_out *w) {
   if (w == NULL) return;
   free(w->buf);
   free(w->fids);
+  free(w->kind);
   free(w);
 }
