@@ -194,6 +194,41 @@ describe("pf.scan", function()
     end)
   end)
 
+  describe("plan and run", function()
+    it("computes several verbs in one pass, each equal to the table verb", function()
+      for _, name in ipairs{ "http-browsing-2013.pcap", "pcapng-multi-iface.pcapng" } do
+        local ti <close> = assert(pf.read(cap(name), { fields = FIELDS, filter = "ip" }))
+        local q = pf.scan(cap(name), { fields = FIELDS }):filter("ip")
+        local p = q:plan()
+        local aggs = { n = { "frame.len", "size" }, m = { "frame.len", "median" }, u = { "ip.dst", "nunique" } }
+        local r = assert(q:run{
+          by_src = p:groupby("ip.src"):agg(AGGS), streams = p:groupby("tcp.stream", { sort = true }):size(),
+          -- origin start on multi-iface: this one needs a second pass, the others must not count twice
+          buckets = p:resample("130ms", aggs, { origin = "start" }), per_s = p:resample("1s", aggs),
+          dsts = p:value_counts("ip.dst", { normalize = true }), n = p:count() })
+        same(r.by_src, ti:groupby("ip.src"):agg(AGGS))
+        same(r.streams, ti:groupby("tcp.stream", { sort = true }):size())
+        same(r.buckets, ti:resample("130ms", aggs, { origin = "start" }))
+        same(r.per_s, ti:resample("1s", aggs))
+        same(r.dsts, ti:value_counts("ip.dst", { normalize = true }))
+        assert.are.equal(#ti, r.n)
+      end
+    end)
+
+    it("refuses what it cannot run in one pass", function()
+      local q = pf.scan(HTTP)
+      local p = q:plan()
+      assert.has_error(function() q:run{ a = 1 } end, "bad argument #1 to 'run' ('a': a pending result of q:plan() expected, got number)")
+      assert.has_error(function() q:run{ a = pf.scan(HTTP):plan():count() } end,
+        "bad argument #1 to 'run' ('a': planned on another query (plan the verbs on this one's q:plan(), with no filter after it))")
+      assert.has_error(function() q:run{ a = p:filter("tcp"):count() } end,
+        "bad argument #1 to 'run' ('a': planned on another query (plan the verbs on this one's q:plan(), with no filter after it))")
+      assert.has_error(function() q:run{} end, "bad argument #1 to 'run' (no pending results given)")
+      assert.has_error(function() p:collect() end,
+        "collect cannot be planned: q:run runs grouped verbs, resample, value_counts and count")
+    end)
+  end)
+
   describe("errors", function()
     it("names bad arguments as the table verbs do", function()
       local q = pf.scan(HTTP, { fields = { "ip.src", "frame.len" } })

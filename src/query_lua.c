@@ -26,6 +26,8 @@
 #define CHUNK_ROWS 65536
 #define MAX_KEYS 64
 #define MAX_BUCKETS 100000000   /* as t:resample */
+#define MAX_RUN 32              /* verbs of one q:run */
+#define PF_PENDING_MT "pktframe.Pending"
 
 /* ---- the budget ---- */
 
@@ -263,7 +265,9 @@ typedef struct ScanState {
   int hasb;
   char label[64];
   pf_table *chunk;
-  pf_query *q;
+  pf_query *q[MAX_RUN];    /* one per aggregating verb */
+  int nq;
+  unsigned char skip[MAX_RUN];   /* a second pass feeds only the queries it rebuilt */
   uint64_t *frames;
   uint32_t *files;
   pf_diag diag;
@@ -286,8 +290,10 @@ typedef struct ScanState {
 static void ss_free(ScanState *s) {
   pf_table_free(s->chunk);
   s->chunk = NULL;
-  pf_query_free(s->q);
-  s->q = NULL;
+  for (int i = 0; i < s->nq; i++) {
+    pf_query_free(s->q[i]);
+    s->q[i] = NULL;
+  }
   free(s->frames);
   free(s->files);
   s->frames = NULL;
@@ -314,9 +320,17 @@ static ScanState *newstate(lua_State *L) {
 
 /* Runs the chunk through the query and empties it. 0, or -1 with the error
    recorded against the row that needed memory (or packet p, NULL: the last row). */
+static size_t ngroups(const ScanState *s) {
+  size_t n = 0;
+  for (int i = 0; i < s->nq; i++) n += pf_query_ngroups(s->q[i]);
+  return n;
+}
+
 static int flush(ScanState *s, const pf_pkt *p) {
-  size_t bad;
-  int rc = pf_query_add(s->q, s->chunk, &bad);
+  size_t bad = PF_NOROW;
+  int rc = PF_TABLE_OK;
+  for (int i = 0; i < s->nq && rc == PF_TABLE_OK; i++)
+    if (!s->skip[i]) rc = pf_query_add(s->q[i], s->chunk, &bad);
   if (rc != PF_TABLE_OK) {
     s->err = rc == PF_TABLE_ERANGE ? E_RANGE : rc == PF_TABLE_EINTR ? E_QUERY : s->b.hit ? E_BUDGET : E_NOMEM;
     if (bad == PF_NOROW && p != NULL) {
@@ -327,7 +341,7 @@ static int flush(ScanState *s, const pf_pkt *p) {
       s->err_num = s->frames[bad];
       s->err_file = s->files[bad];
     }
-    s->err_rows = pf_query_ngroups(s->q);
+    s->err_rows = ngroups(s);
     return -1;
   }
   pf_table_clear(s->chunk);
@@ -376,7 +390,7 @@ static int scan_sink(void *ud, const pf_pkt *p) {
     s->err = s->b.hit ? E_BUDGET : E_NOMEM;
     s->err_num = p->num;
     s->err_file = p->file_index;
-    s->err_rows = s->mode == M_AGG ? pf_query_ngroups(s->q) : pf_table_nrows(s->chunk);
+    s->err_rows = s->mode == M_AGG ? ngroups(s) : pf_table_nrows(s->chunk);
     return 1;
   }
   s->count++;
@@ -422,7 +436,10 @@ typedef struct runspec {
   pf_qspec *specs;
   int nspecs;
   int fn;                  /* each: stack index of the function */
+  int post;                /* value_counts: 1 counts, 2 proportions (sorted after the scan) */
 } runspec;
+
+static void initspec(runspec *r, int mode);
 
 /* The chunk column of field fid, added when new. */
 static int chunkcol(runspec *r, int fid) {
@@ -438,15 +455,99 @@ static int fail2(lua_State *L, const char *msg) {
   return 2;
 }
 
-/* Runs the query described at S for r. Pushes the verb's result (a Table,
-   or a count) and returns 1, or nil and a message (2) for a file that
-   cannot be read or the budget; raises for interrupts and callback errors. */
-static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
+/* Replaces the value_counts table at the top (key, count in order of first
+   appearance) by the sorted one: most frequent first, ties in order of first
+   appearance, counts or (normalize) proportions, as t:value_counts. */
+static void vc_finish(lua_State *L, int normalize) {
+  int T = lua_gettop(L);
+  pf_table *t = pf_lua_checktable(L, T);
+  size_t ng = pf_table_nrows(t);
+  pf_colref key = pf_table_colref(t, 0), cnt = pf_table_colref(t, 1);
+  size_t *perm = (size_t *)lua_newuserdatauv(L, sizeof(size_t) * (ng ? ng : 1), 0);
+  for (size_t k = 0; k < ng; k++) perm[k] = k;
+  int desc = 1;
+  pf_lua_checkrc(L, pf_sort(&pf_lua_ctx, &cnt, &desc, 1, perm, ng));
+  LTable *out = pf_lua_newtable(L);
+  pf_column *cols[2] = { NULL, NULL };
+  int rc;
+  cols[0] = pf_column_take_first(&pf_lua_ctx, key, perm, ng, NULL, &rc);
+  pf_lua_checkrc(L, rc);
+  if (normalize) {
+    cols[1] = pf_column_new(&pf_lua_ctx, PF_FT_DOUBLE, -1, "proportion");
+    if (cols[1] && pf_column_setlen(cols[1], ng) == PF_TABLE_OK) {
+      size_t total = 0;
+      for (size_t k = 0; k < ng; k++) total += (size_t)pf_cell_i64(cnt.c, cnt.off + k);
+      for (size_t k = 0; k < ng; k++) {
+        ((double *)(void *)cols[1]->data)[k] = (double)pf_cell_i64(cnt.c, cnt.off + perm[k]) / (double)total;
+        pf_column_setvalid(cols[1], k);
+      }
+    }
+  } else {
+    cols[1] = pf_column_take(&pf_lua_ctx, cnt, perm, ng, "count", &rc);
+  }
+  if (cols[1] == NULL || cols[1]->n != ng) {
+    pf_column_release(cols[0]);
+    pf_column_release(cols[1]);
+    luaL_error(L, "not enough memory");
+  }
+  out->t = pf_table_build(&pf_lua_ctx, 2, cols, NULL, NULL, ng);
+  pf_column_release(cols[0]);
+  pf_column_release(cols[1]);
+  if (out->t == NULL) luaL_error(L, "not enough memory");
+  for (int i = 0; i < pf_table_diag(t)->n; i++) pf_diag_add(pf_table_diag(out->t), "%s", pf_table_diag(t)->msgs[i]);
+  lua_replace(L, T);
+  lua_settop(L, T);
+}
+
+/* Pushes the Table of query i for r (its verb's result). */
+static void pushtable(lua_State *L, ScanState *s, int i, const runspec *r) {
+  LTable *out = pf_lua_newtable(L);
+  int ncols = (r->bucket_col >= 0 ? 1 : r->nkeys) + r->nspecs;
+  pf_column **cols = (pf_column **)lua_newuserdatauv(L, sizeof(pf_column *) * (size_t)ncols, 0);
+  size_t nrows;
+  const char *why;
+  int qrc = pf_query_result(s->q[i], &pf_lua_ctx, r->sort, r->time_name, MAX_BUCKETS, cols, &nrows, &why);
+  if (qrc == PF_TABLE_ERANGE) {
+    if (strcmp(why, "too many buckets") == 0 || strcmp(why, "the times are too far apart") == 0)
+      luaL_argerror(L, 2, lua_pushfstring(L, "interval '%s' over these times makes more than %d buckets, or "
+                                             "the times are too far apart", r->iv, MAX_BUCKETS));
+    luaL_error(L, "resample: %s", why);
+  }
+  pf_lua_checkrc(L, qrc);
+  out->t = pf_table_build(&pf_lua_ctx, ncols, cols, NULL, NULL, nrows);
+  for (int j = 0; j < ncols; j++) pf_column_release(cols[j]);
+  if (out->t == NULL) luaL_error(L, "not enough memory");
+  lua_pop(L, 1);   /* cols */
+  for (int j = 0; j < s->diag.n; j++) pf_diag_add(pf_table_diag(out->t), "%s", s->diag.msgs[j]);
+  if (r->post) vc_finish(L, r->post == 2);
+}
+
+/* The chunk column of field fid in u, added when new. */
+static int unioncol(runspec *u, const runspec *r, int col) { return chunkcol(u, r->fids[col]); }
+
+/* Runs the verbs rs[0 .. nr) of the query described at S in one pass over
+   its files. With names NULL (one verb) pushes its result (a Table, or a
+   count) and returns 1; with names, a table {[names[i]] = result}. Returns
+   nil and a message (2) for a file that cannot be read or the budget;
+   raises for interrupts and callback errors. */
+static int runscan_n(lua_State *L, int S, runspec *rs, int nr, const char *const *names, const char *verb) {
   int top = lua_gettop(L);
   ScanState *s = newstate(L);
-  s->mode = r->mode;
+  /* one chunk for every verb: the union of their columns, their indices moved into it */
+  runspec *u = (runspec *)lua_newuserdatauv(L, sizeof(runspec), 0);
+  initspec(u, rs[0].mode);
+  for (int i = 0; i < nr; i++) {
+    runspec *r = &rs[i];
+    if (r->mode == M_AGG) u->mode = M_AGG;
+    for (int k = 0; k < r->nkeys; k++) r->keys[k] = unioncol(u, r, r->keys[k]);
+    if (r->bucket_col >= 0) r->bucket_col = unioncol(u, r, r->bucket_col);
+    for (int k = 0; k < r->nspecs; k++) r->specs[k].col = unioncol(u, r, r->specs[k].col);
+    for (int k = 0; k < r->nfids; k++) unioncol(u, r, k);
+  }
+  u->fn = rs[0].fn;
+  s->mode = u->mode;
   s->L = L;
-  s->fn = r->fn;
+  s->fn = u->fn;
   s->hasb = pf_lua_budget(L, S, verb, &s->b, s->label, sizeof s->label);
   /* paths */
   lua_getfield(L, S, "paths");
@@ -478,9 +579,9 @@ static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
   int FL = lua_gettop(L);
   int nf = (int)luaL_len(L, FL);
   pf_filter **flt = (pf_filter **)lua_newuserdatauv(L, sizeof(pf_filter *) * (size_t)(nf ? nf : 1), 0);
-  int *dec = (int *)lua_newuserdatauv(L, sizeof(int) * (size_t)(r->nfids + nstrict + (nf + 1) * PF_MAXFIELDS + 1), 0);
+  int *dec = (int *)lua_newuserdatauv(L, sizeof(int) * (size_t)(u->nfids + nstrict + (nf + 1) * PF_MAXFIELDS + 1), 0);
   int ndec = 0;
-  for (int i = 0; i < r->nfids; i++) dec[ndec++] = r->fids[i];
+  for (int i = 0; i < u->nfids; i++) dec[ndec++] = u->fids[i];
   for (int i = 0; i < nstrict; i++) dec[ndec++] = strict[i];
   char err[512];
   for (int i = 0; i < nf; i++) {
@@ -494,21 +595,28 @@ static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
   s->nflt = nf;
   if (ndec == 0) dec[ndec++] = PF_F_FRAME_NUMBER;   /* a count of every packet still decodes a field */
   pf_lua_ufplan *uf = pf_lua_ufplan_push(L, dec, &ndec);   /* user fields (userfield_lua.h); NULL: none */
-  /* the chunk and the query */
-  if (r->mode != M_COUNT) {
-    s->chunk = pf_table_new(r->fids, r->nfids, s->hasb ? pf_budget_alloc : NULL, &s->b);
+  /* the chunk and the queries */
+  if (u->mode != M_COUNT) {
+    s->chunk = pf_table_new(u->fids, u->nfids, s->hasb ? pf_budget_alloc : NULL, &s->b);
     if (s->chunk == NULL)
       return fail2(L, s->hasb && s->b.hit ? "memory budget reached before the first packet" : "out of memory");
   }
-  if (r->mode == M_AGG) {
+  pf_ctx qctx = { s->hasb ? pf_budget_alloc : NULL, &s->b, &pf_lua_interrupted };
+  int qof[MAX_RUN];   /* each verb's query, or -1 */
+  if (u->mode == M_AGG) {
     s->frames = (uint64_t *)malloc(sizeof(uint64_t) * CHUNK_ROWS);
     s->files = (uint32_t *)malloc(sizeof(uint32_t) * CHUNK_ROWS);
-    pf_ctx qctx = { s->hasb ? pf_budget_alloc : NULL, &s->b, &pf_lua_interrupted };
-    if (s->frames && s->files)
-      s->q = pf_query_new(&qctx, s->chunk, r->keys, r->nkeys, r->dropna, r->bucket_col, r->interval, r->origin,
-                          r->specs, r->nspecs);
-    if (s->q == NULL)
+    if (s->frames == NULL || s->files == NULL) return fail2(L, "out of memory");
+  }
+  for (int i = 0; i < nr; i++) {
+    runspec *r = &rs[i];
+    qof[i] = -1;
+    if (r->mode != M_AGG) continue;
+    s->q[s->nq] = pf_query_new(&qctx, s->chunk, r->keys, r->nkeys, r->dropna, r->bucket_col, r->interval, r->origin,
+                               r->specs, r->nspecs);
+    if (s->q[s->nq] == NULL)
       return fail2(L, s->hasb && s->b.hit ? "memory budget reached before the first packet" : "out of memory");
+    qof[i] = s->nq++;
   }
   pf_scan_opts opts;
   memset(&opts, 0, sizeof opts);
@@ -523,7 +631,7 @@ static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
     s->nflt = nf - 1;
   }
   opts.sink_skips_data = s->nflt == 0;
-  if (lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_PROGRESS_KEY) == LUA_TLIGHTUSERDATA && r->mode != M_EACH) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_PROGRESS_KEY) == LUA_TLIGHTUSERDATA && u->mode != M_EACH) {
     const pf_lua_progress *pg = (const pf_lua_progress *)lua_touserdata(L, -1);
     opts.progress = pg->fn;
     opts.progress_ud = pg->ud;
@@ -533,16 +641,25 @@ static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
   if (uf) pf_lua_ufplan_attach(uf, &opts, &s->diag);
   int rc = pf_scan(paths, np, dec, ndec, &opts, scan_sink, s, &s->diag, err, sizeof err);
   if (uf) pf_lua_ufplan_finish(uf);
-  if (rc == PF_SCAN_OK && r->mode == M_AGG && pf_table_nrows(s->chunk) > 0 && flush(s, NULL) < 0) rc = PF_SCAN_STOPPED;
-  pf_time org;
-  if (rc == PF_SCAN_OK && r->mode == M_AGG && pf_query_misplaced(s->q, &org)) {
-    /* a time before the first moved the buckets off the ones counted: a second pass from the right origin */
-    pf_ctx qctx = { s->hasb ? pf_budget_alloc : NULL, &s->b, &pf_lua_interrupted };
-    pf_query_free(s->q);
-    s->q = pf_query_new(&qctx, s->chunk, r->keys, r->nkeys, r->dropna, r->bucket_col, r->interval, r->origin,
-                        r->specs, r->nspecs);
-    if (s->q == NULL) return fail2(L, "out of memory");
-    pf_query_set_origin(s->q, org);
+  if (rc == PF_SCAN_OK && u->mode == M_AGG && pf_table_nrows(s->chunk) > 0 && flush(s, NULL) < 0) rc = PF_SCAN_STOPPED;
+  /* a time before the first moved a resample's buckets off the ones counted: a second pass, from the right
+     origin, for the queries that need it */
+  int again = 0;
+  for (int i = 0; i < nr && rc == PF_SCAN_OK; i++) {
+    pf_time org;
+    int j = qof[i];
+    if (j >= 0 && pf_query_misplaced(s->q[j], &org)) {
+      pf_query_free(s->q[j]);
+      s->q[j] = pf_query_new(&qctx, s->chunk, rs[i].keys, rs[i].nkeys, rs[i].dropna, rs[i].bucket_col,
+                             rs[i].interval, rs[i].origin, rs[i].specs, rs[i].nspecs);
+      if (s->q[j] == NULL) return fail2(L, "out of memory");
+      pf_query_set_origin(s->q[j], org);
+      again = 1;
+    } else if (j >= 0) {
+      s->skip[j] = 1;
+    }
+  }
+  if (again) {
     pf_table_clear(s->chunk);
     pf_diag_free(&s->diag);
     pf_diag_init(&s->diag);
@@ -563,7 +680,7 @@ static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
                       msg ? msg : lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, -1)));
   }
   if (s->err == E_BUDGET || s->err == E_NOMEM) {
-    int agg = r->mode == M_AGG;
+    int agg = u->mode == M_AGG;
     if (s->err == E_BUDGET)
       pf_lua_budget_error(L, paths[s->err_file], s->err_num, s->label, agg ? "the scan holds" : "the table holds",
                           s->err_rows, agg ? "group" : "row", s->b.used);
@@ -574,39 +691,51 @@ static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
   }
   if (s->err == E_RANGE)
     return luaL_argerror(L, 2, lua_pushfstring(L, "interval '%s' over these times makes more than %d buckets, or "
-                                                  "the times are too far apart", r->iv, MAX_BUCKETS));
+                                                  "the times are too far apart", rs[0].iv, MAX_BUCKETS));
   /* results */
-  if (r->mode == M_COUNT || r->mode == M_EACH) {
-    lua_pushinteger(L, (lua_Integer)s->count);
-    return 1;
-  }
-  LTable *out = pf_lua_newtable(L);
-  if (r->mode == M_COLLECT) {
-    out->t = s->chunk;
-    s->chunk = NULL;
-    if (s->hasb) pf_table_setalloc(out->t, NULL, NULL);   /* the budget ends with the scan */
-  } else {
-    int ncols = (r->bucket_col >= 0 ? 1 : r->nkeys) + r->nspecs;
-    pf_column **cols = (pf_column **)lua_newuserdatauv(L, sizeof(pf_column *) * (size_t)ncols, 0);
-    size_t nrows;
-    const char *why;
-    int qrc = pf_query_result(s->q, &pf_lua_ctx, r->sort, r->time_name, MAX_BUCKETS, cols, &nrows, &why);
-    if (qrc == PF_TABLE_ERANGE) {
-      if (strcmp(why, "too many buckets") == 0 || strcmp(why, "the times are too far apart") == 0)
-        return luaL_argerror(L, 2, lua_pushfstring(L, "interval '%s' over these times makes more than %d buckets, or "
-                                                      "the times are too far apart", r->iv, MAX_BUCKETS));
-      return luaL_error(L, "resample: %s", why);
+  if (names) lua_createtable(L, 0, nr);
+  for (int i = 0; i < nr; i++) {
+    runspec *r = &rs[i];
+    if (r->mode == M_COUNT || r->mode == M_EACH) {
+      lua_pushinteger(L, (lua_Integer)s->count);
+    } else if (r->mode == M_COLLECT) {
+      LTable *out = pf_lua_newtable(L);
+      out->t = s->chunk;
+      s->chunk = NULL;
+      if (s->hasb) pf_table_setalloc(out->t, NULL, NULL);   /* the budget ends with the scan */
+      for (int j = 0; j < s->diag.n; j++) pf_diag_add(pf_table_diag(out->t), "%s", s->diag.msgs[j]);
+    } else {
+      pushtable(L, s, qof[i], r);
     }
-    pf_lua_checkrc(L, qrc);
-    out->t = pf_table_build(&pf_lua_ctx, ncols, cols, NULL, NULL, nrows);
-    for (int i = 0; i < ncols; i++) pf_column_release(cols[i]);
-    if (out->t == NULL) return luaL_error(L, "not enough memory");
-    lua_pop(L, 1);   /* cols */
+    if (names) lua_setfield(L, -2, names[i]);
   }
-  for (int i = 0; i < s->diag.n; i++) pf_diag_add(pf_table_diag(out->t), "%s", s->diag.msgs[i]);
   lua_replace(L, top + 1);
   lua_settop(L, top + 1);
   return 1;
+}
+
+/* Runs r now, or, for a query from q:plan(), returns it as a pktframe.Pending
+   that q:run{} runs with others in one pass. */
+static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
+  if (lua_getfield(L, S, "plan_of") != LUA_TNIL) {
+    if (r->mode == M_COLLECT || r->mode == M_EACH)
+      return luaL_error(L, "%s cannot be planned: q:run runs grouped verbs, resample, value_counts and count", verb);
+    int top = lua_gettop(L);
+    runspec *p = (runspec *)lua_newuserdatauv(L, sizeof(runspec), 2);
+    *p = *r;
+    luaL_setmetatable(L, PF_PENDING_MT);
+    lua_pushvalue(L, top);   /* the query planned */
+    lua_setiuservalue(L, -2, 1);
+    lua_createtable(L, top, 0);   /* what p points into: the arguments, the specs, their names */
+    for (int i = 1; i < top; i++) {
+      lua_pushvalue(L, i);
+      lua_rawseti(L, -2, i);
+    }
+    lua_setiuservalue(L, -2, 2);
+    return 1;
+  }
+  lua_pop(L, 1);
+  return runscan_n(L, S, r, 1, NULL, verb);
 }
 
 /* ---- aggregation specs (as gb:agg reads them) ---- */
@@ -766,6 +895,11 @@ static int q_filter(lua_State *L) {
   lua_rawseti(L, -2, n + 1);
   lua_setfield(L, N, "filters");
   lua_pop(L, 1);
+  if (lua_getfield(L, N, "plan_of") != LUA_TNIL) {   /* a plan filtered plans another query */
+    lua_pushvalue(L, N);
+    lua_setfield(L, N, "plan_of");
+  }
+  lua_pop(L, 1);
   pushquery(L, N);
   return 1;
 }
@@ -833,45 +967,8 @@ static int q_value_counts(lua_State *L) {
   r.nkeys = 1;
   aggspec a = { "count", name, fid, PF_AGG_SIZE };
   setspecs(L, &r, &a, 1);
-  int n = runscan(L, S, &r, "value_counts");
-  if (n != 1) return n;
-  /* most frequent first, ties in order of first appearance (as t:value_counts) */
-  pf_table *t = pf_lua_checktable(L, -1);
-  size_t ng = pf_table_nrows(t);
-  pf_colref key = pf_table_colref(t, 0), cnt = pf_table_colref(t, 1);
-  size_t *perm = (size_t *)lua_newuserdatauv(L, sizeof(size_t) * (ng ? ng : 1), 0);
-  for (size_t k = 0; k < ng; k++) perm[k] = k;
-  int desc = 1;
-  pf_lua_checkrc(L, pf_sort(&pf_lua_ctx, &cnt, &desc, 1, perm, ng));
-  LTable *out = pf_lua_newtable(L);
-  pf_column *cols[2] = { NULL, NULL };
-  int rc;
-  cols[0] = pf_column_take_first(&pf_lua_ctx, key, perm, ng, NULL, &rc);
-  pf_lua_checkrc(L, rc);
-  if (normalize) {
-    cols[1] = pf_column_new(&pf_lua_ctx, PF_FT_DOUBLE, -1, "proportion");
-    if (cols[1] && pf_column_setlen(cols[1], ng) == PF_TABLE_OK) {
-      size_t total = 0;
-      for (size_t k = 0; k < ng; k++) total += (size_t)pf_cell_i64(cnt.c, cnt.off + k);
-      for (size_t k = 0; k < ng; k++) {
-        ((double *)(void *)cols[1]->data)[k] = (double)pf_cell_i64(cnt.c, cnt.off + perm[k]) / (double)total;
-        pf_column_setvalid(cols[1], k);
-      }
-    }
-  } else {
-    cols[1] = pf_column_take(&pf_lua_ctx, cnt, perm, ng, "count", &rc);
-  }
-  if (cols[1] == NULL || cols[1]->n != ng) {
-    pf_column_release(cols[0]);
-    pf_column_release(cols[1]);
-    return luaL_error(L, "not enough memory");
-  }
-  out->t = pf_table_build(&pf_lua_ctx, 2, cols, NULL, NULL, ng);
-  pf_column_release(cols[0]);
-  pf_column_release(cols[1]);
-  if (out->t == NULL) return luaL_error(L, "not enough memory");
-  for (int i = 0; i < pf_table_diag(t)->n; i++) pf_diag_add(pf_table_diag(out->t), "%s", pf_table_diag(t)->msgs[i]);
-  return 1;
+  r.post = normalize ? 2 : 1;   /* sorted by count after the scan */
+  return runscan(L, S, &r, "value_counts");
 }
 
 /* q:resample(interval, aggs, [{on = "frame.time_epoch", origin = "start_day"}]) */
@@ -1042,6 +1139,68 @@ static int qgb_tostring(lua_State *L) {
   return 1;
 }
 
+/* q:plan(): the same query, whose verbs return pending results for q:run */
+static int q_plan(lua_State *L) {
+  lua_settop(L, 1);
+  int S = checkquery(L, 1);
+  lua_newtable(L);
+  int N = lua_gettop(L);
+  lua_pushnil(L);
+  while (lua_next(L, S) != 0) {
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, N);
+  }
+  lua_pushvalue(L, S);
+  lua_setfield(L, N, "plan_of");
+  pushquery(L, N);
+  return 1;
+}
+
+/* q:run{name = pending, ...}: the pending results of q:plan()'s verbs, all
+   computed in one pass; a table {name = result} */
+static int q_run(lua_State *L) {
+  lua_settop(L, 2);
+  int S = checkquery(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  int n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, 2) != 0) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, 2, lua_pushfstring(L, "names expected as keys, got %s", luaL_typename(L, -1)));
+    n++;
+  }
+  luaL_argcheck(L, n > 0, 2, "no pending results given");
+  luaL_argcheck(L, n <= MAX_RUN, 2, "too many results for one pass");
+  runspec *rs = (runspec *)lua_newuserdatauv(L, sizeof(runspec) * (size_t)n, 0);
+  const char **names = (const char **)lua_newuserdatauv(L, sizeof(char *) * (size_t)n, 0);
+  int k = 0;
+  lua_pushnil(L);
+  while (lua_next(L, 2) != 0) {
+    const char *name = lua_tostring(L, -2);
+    runspec *p = (runspec *)luaL_testudata(L, -1, PF_PENDING_MT);
+    if (p == NULL)
+      luaL_argerror(L, 2, lua_pushfstring(L, "'%s': a pending result of q:plan() expected, got %s", name,
+                                          luaL_typename(L, -1)));
+    lua_getiuservalue(L, -1, 1);
+    if (!lua_rawequal(L, -1, S))
+      luaL_argerror(L, 2, lua_pushfstring(L, "'%s': planned on another query (plan the verbs on this one's "
+                                             "q:plan(), with no filter after it)", name));
+    lua_pop(L, 1);
+    rs[k] = *p;   /* what it points into stays anchored by the pending, in the table at 2 */
+    names[k++] = name;
+    lua_pop(L, 1);
+  }
+  return runscan_n(L, S, rs, n, names, "run");
+}
+
+static int pending_tostring(lua_State *L) {
+  luaL_checkudata(L, 1, PF_PENDING_MT);
+  lua_pushliteral(L, "pktframe.Pending (run it with q:run{name = pending})");
+  return 1;
+}
+
 /* pf.scan(paths, [opts]): a Query; nothing is read until a terminal verb */
 static int pf_scan_fn(lua_State *L) {
   lua_settop(L, 2);
@@ -1070,6 +1229,8 @@ static const luaL_Reg q_methods[] = {
   {"each", q_each},
   {"count", q_count},
   {"collect", q_collect},
+  {"plan", q_plan},
+  {"run", q_run},
   {NULL, NULL}
 };
 
@@ -1095,6 +1256,10 @@ void pf_lua_query_register(lua_State *L) {
   int mod = lua_gettop(L);
   newmeta(L, PF_QUERY_MT, q_methods, q_tostring, mod);
   newmeta(L, PF_QGROUPBY_MT, qgb_methods, qgb_tostring, mod);
+  luaL_newmetatable(L, PF_PENDING_MT);
+  lua_pushcfunction(L, pending_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pop(L, 1);
   lua_pushvalue(L, mod);
   lua_pushcclosure(L, pf_scan_fn, 1);
   lua_setfield(L, mod, "scan");
