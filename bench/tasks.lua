@@ -53,7 +53,7 @@ local tasks = {}
 -- T1, notebook 000: per tcp.stream the first and last time, the sum of tcp.len and the first
 -- packet's addresses and ports; strict = only packets that have all these fields (IPv4 TCP).
 function tasks.T1()
-  local t <close>, src = source({strict = true, fields = {
+  local _t <close>, src = source({strict = true, fields = {
     "frame.time_epoch", "tcp.stream", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "tcp.len"}})
   phase("read")
   local r <close> = assert(src:groupby("tcp.stream", {sort = true}):agg{
@@ -68,7 +68,7 @@ end
 -- T2, notebook 001: frame.len summed per 1 s (pandas' default origin, start_day: for 1 s the
 -- bins are whole epoch seconds); the result has the empty buckets too (bench/check.py leaves them out)
 function tasks.T2()
-  local t <close>, src = source({fields = {"frame.time_epoch", "frame.len"}})
+  local _t <close>, src = source({fields = {"frame.time_epoch", "frame.len"}})
   phase("read")
   local r <close> = assert(src:resample("1s", {{"bytes", "frame.len", "sum"}}))
   phase("resample")
@@ -78,7 +78,7 @@ end
 
 -- T3, notebook 002: frame.len summed by ip.dst (packets without IPv4 drop out)
 function tasks.T3()
-  local t <close>, src = source({fields = {"ip.dst", "frame.len"}})
+  local _t <close>, src = source({fields = {"ip.dst", "frame.len"}})
   phase("read")
   local r <close> = assert(src:groupby("ip.dst"):agg{{"bytes", "frame.len", "sum"}})
   phase("groupby")

@@ -57,7 +57,7 @@ describe("pf.each", function()
   it("stops at an error with the file and packet in front", function()
     local calls = 0
     assert.has_error(function()
-      pf.each({ DNS, HTTP }, { fields = { "frame.number" }, filter = "tcp" }, function(row)
+      pf.each({ DNS, HTTP }, { fields = { "frame.number" }, filter = "tcp" }, function()
         calls = calls + 1
         if calls == 2 then error("no good", 0) end
       end)
