@@ -286,13 +286,14 @@ pf_query *pf_query_new(const pf_ctx *ctx, const pf_table *chunk, const int *keys
   q->gcap = 0;
   q->slot = (size_t *)arr_grow(q, NULL, 0, q->mask + 1, sizeof(size_t));
   q->a = (qagg *)arr_grow(q, NULL, 0, (size_t)(nspecs ? nspecs : 1), sizeof(qagg));
+  if (q->a) memset(q->a, 0, sizeof(qagg) * (size_t)(nspecs ? nspecs : 1));   /* what pf_query_free reads */
   if (q->slot == NULL || q->a == NULL) {
+    if (q->slot == NULL) q->mask = 0;
     if (q->a == NULL) q->nspecs = 0;
     pf_query_free(q);
     return NULL;
   }
   memset(q->slot, 0, (q->mask + 1) * sizeof(size_t));
-  memset(q->a, 0, sizeof(qagg) * (size_t)(nspecs ? nspecs : 1));
   if (bucket_col >= 0) {
     q->nkeys = 1;
     q->keys[0] = -1;
