@@ -83,17 +83,31 @@ static void bpf_free(bpf_cache *bc) {
    which runs the sink (formatting, table appends) and the progress callback.
    The sink sees the same packets in the same order either way. */
 
-/* A decoded packet in a batch: this header, its nvals values (string and
-   bytes values hold offsets into the bytes that follow; pad_ bit 0 marks a
-   field's first occurrence, bit 1 its last), then nbytes of bytes: the
-   record's data, then the string values that were not in it. */
+/* A decoded packet in a batch: this header; the field ids of its nvals
+   values (uint16, padded to 8 bytes); their payloads, paysize bytes: 16 for
+   times and IPv6 addresses, 8 for the others (a string or bytes value: its
+   offset and length in the bytes that follow, two uint32); then nbytes of
+   bytes: the record's data (has_data), then the string values that were not
+   in it. The occurrence chains are not sent: values of one field are chained
+   in the order they were added (pf_emit), so the consumer rebuilds them. */
 typedef struct rec {
   uint64_t num, offset;
   pf_time ts;
   uint32_t caplen, len, file_index, nbytes;
   int32_t has_ts, is_packet, linktype, nvals;
-  int32_t has_data, pad_;
+  int32_t has_data;
+  uint32_t paysize;
 } rec;
+
+enum { PAY8, PAY16, PAYSPAN };
+
+static int pay_kind(int fid) {
+  switch (pf_fields[fid].type) {
+    case PF_FT_ABSTIME: case PF_FT_RELTIME: case PF_FT_IPV6: return PAY16;
+    case PF_FT_STRING: case PF_FT_BYTES: return PAYSPAN;
+    default: return PAY8;
+  }
+}
 
 #define NBATCH 8                  /* batches in the ring */
 #define BATCH_BYTES (128u << 10)  /* a batch is handed over when it holds this much */
@@ -144,11 +158,6 @@ struct scanner {
 
 static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
 
-static int is_span_type(int fid) {
-  pf_ftype t = pf_fields[fid].type;
-  return t == PF_FT_STRING || t == PF_FT_BYTES;
-}
-
 static void publish(pipeline *pl) {
   pthread_mutex_lock(&pl->mu);
   pl->count++;
@@ -179,14 +188,18 @@ static int next_batch(pipeline *pl) {
 static int pack(pipeline *pl, const pf_pkt *p, int with_data) {
   batch *b = &pl->slot[pl->widx].b;
   const uint8_t *d0 = with_data ? p->data : NULL, *d1 = d0 ? d0 + p->caplen : NULL;
-  size_t extra = 0;
-  for (int i = 0; i < p->nvals; i++) {
+  size_t extra = 0, pay = 0;
+  int nv = p->nvals;
+  for (int i = 0; i < nv; i++) {
     const pf_val *v = &p->vals[i];
-    if (is_span_type(v->fid) && !(d0 && v->v.s.p >= d0 && v->v.s.p + v->v.s.len <= d1)) extra += v->v.s.len;
+    int k = pay_kind(v->fid);
+    pay += k == PAY16 ? 16 : 8;
+    if (k == PAYSPAN && !(d0 && v->v.s.p >= d0 && v->v.s.p + v->v.s.len <= d1)) extra += v->v.s.len;
   }
   size_t dlen = d0 ? p->caplen : 0;
   size_t nb = dlen + extra;
-  size_t need = sizeof(rec) + (size_t)p->nvals * sizeof(pf_val) + align8(nb);
+  size_t fidbytes = align8((size_t)nv * sizeof(uint16_t));
+  size_t need = sizeof(rec) + fidbytes + pay + align8(nb);
   if (b->used + need > b->cap) {
     if (b->n > 0) {
       publish(pl);
@@ -213,33 +226,35 @@ static int pack(pipeline *pl, const pf_pkt *p, int with_data) {
   h->has_ts = p->has_ts;
   h->is_packet = p->is_packet;
   h->linktype = p->linktype;
-  h->nvals = p->nvals;
+  h->nvals = nv;
   h->has_data = d0 != NULL;
-  pf_val *vals = (pf_val *)(void *)(o + sizeof(rec));
-  uint8_t *bytes = (uint8_t *)(vals + p->nvals);
+  h->paysize = (uint32_t)pay;
+  uint16_t *fids = (uint16_t *)(void *)(o + sizeof(rec));
+  unsigned char *py = o + sizeof(rec) + fidbytes;
+  uint8_t *bytes = py + pay;
   if (dlen) memcpy(bytes, d0, dlen);
   size_t at = dlen;
-  for (int i = 0; i < p->nvals; i++) {   /* one pass: read the packet's value, write the copy */
-    const pf_val *sv = &p->vals[i];
-    pf_val *v = &vals[i];
-    int fid = sv->fid;
-    v->fid = sv->fid;
-    v->next = sv->next;
-    v->pad_ = (uint32_t)(p->first[fid] == i) | (uint32_t)(p->last[fid] == i) << 1;
-    if (!is_span_type(fid)) {
-      v->v = sv->v;
-      continue;
+  for (int i = 0; i < nv; i++) {   /* one pass: read the packet's value, write the copy */
+    const pf_val *v = &p->vals[i];
+    fids[i] = v->fid;
+    switch (pay_kind(v->fid)) {
+      case PAY8: memcpy(py, &v->v, 8); py += 8; break;
+      case PAY16: memcpy(py, &v->v, 16); py += 16; break;
+      default: {
+        uint32_t sp[2];
+        if (d0 && v->v.s.p >= d0 && v->v.s.p + v->v.s.len <= d1) {
+          sp[0] = (uint32_t)(v->v.s.p - d0);
+        } else {
+          sp[0] = (uint32_t)at;
+          if (v->v.s.len) memcpy(bytes + at, v->v.s.p, v->v.s.len);
+          at += v->v.s.len;
+        }
+        sp[1] = v->v.s.len;
+        memcpy(py, sp, 8);
+        py += 8;
+        break;
+      }
     }
-    size_t off;
-    if (d0 && sv->v.s.p >= d0 && sv->v.s.p + sv->v.s.len <= d1) {
-      off = (size_t)(sv->v.s.p - d0);
-    } else {
-      off = at;
-      if (sv->v.s.len) memcpy(bytes + at, sv->v.s.p, sv->v.s.len);
-      at += sv->v.s.len;
-    }
-    v->v.s.p = (const uint8_t *)(uintptr_t)off;
-    v->v.s.len = sv->v.s.len;
   }
   b->used += need;
   b->n++;
@@ -249,8 +264,10 @@ static int pack(pipeline *pl, const pf_pkt *p, int with_data) {
 /* Rebuilds in q the packet of record h (the inverse of pack); returns the next record. */
 static const unsigned char *unpack(pf_pkt *q, const unsigned char *o) {
   const rec *h = (const rec *)(const void *)o;
-  const pf_val *vals = (const pf_val *)(const void *)(o + sizeof(rec));
-  const uint8_t *bytes = (const uint8_t *)(vals + h->nvals);
+  int nv = h->nvals;
+  const uint16_t *fids = (const uint16_t *)(const void *)(o + sizeof(rec));
+  const unsigned char *py = o + sizeof(rec) + align8((size_t)nv * sizeof(uint16_t));
+  const uint8_t *bytes = py + h->paysize;
   for (int i = 0; i < q->nvals; i++) q->first[q->vals[i].fid] = -1;
   q->num = h->num;
   q->offset = h->offset;
@@ -262,18 +279,35 @@ static const unsigned char *unpack(pf_pkt *q, const unsigned char *o) {
   q->is_packet = h->is_packet;
   q->linktype = h->linktype;
   q->data = h->has_data ? bytes : NULL;
-  for (int i = 0; i < h->nvals; i++) {
+  for (int i = 0; i < nv; i++) {
     pf_val *v = &q->vals[i];
-    *v = vals[i];
-    uint32_t fl = v->pad_;
+    int fid = fids[i];
+    v->fid = (uint16_t)fid;
+    v->next = -1;
     v->pad_ = 0;
-    if (is_span_type(v->fid)) v->v.s.p = bytes + (uintptr_t)v->v.s.p;
-    if (fl & 1) q->first[v->fid] = (int16_t)i;
-    if (fl & 2) q->last[v->fid] = (int16_t)i;
+    if (q->first[fid] < 0) q->first[fid] = (int16_t)i;
+    else q->vals[q->last[fid]].next = (int16_t)i;
+    q->last[fid] = (int16_t)i;
+    switch (pay_kind(fid)) {
+      case PAY8:
+        memcpy(&v->v, py, 8);
+        memset((unsigned char *)&v->v + 8, 0, sizeof v->v - 8);
+        py += 8;
+        break;
+      case PAY16: memcpy(&v->v, py, 16); py += 16; break;
+      default: {
+        uint32_t sp[2];
+        memcpy(sp, py, 8);
+        v->v.s.p = bytes + sp[0];
+        v->v.s.len = sp[1];
+        py += 8;
+        break;
+      }
+    }
   }
-  q->nvals = h->nvals;
+  q->nvals = nv;
   q->scratch_used = 0;
-  return o + sizeof(rec) + sizeof(pf_val) * (size_t)h->nvals + align8(h->nbytes);
+  return o + sizeof(rec) + align8((size_t)nv * sizeof(uint16_t)) + h->paysize + align8(h->nbytes);
 }
 
 /* A packet that passed every filter: to the sink, or into a batch. 0 to go on. */
