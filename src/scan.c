@@ -385,8 +385,9 @@ static void produce(scanner *s) {
         s->rc = PF_SCAN_ERROR;
         break;
       }
+      /* numbered within its file, as the reader's messages are (one file: frame.number) */
       if (p->malformed[0])
-        pf_diag_add(s->diag, "%s: packet %llu at offset %llu: %s", path, (unsigned long long)s->frames,
+        pf_diag_add(s->diag, "%s: packet %llu at offset %llu: %s", path, (unsigned long long)kept,
                     (unsigned long long)p->offset, p->malformed);
       if (opts->filter && !pf_filter_eval(opts->filter, p)) continue;
       if (emit(s, p)) break;
