@@ -465,6 +465,15 @@ describe("pf.read on malformed packets", function()
     same_as_tshark(p, fields)
   end)
 
+  it("numbers packets within the file each message names when several are read", function()
+    local a = write("multi-a.pcap", H.pcap({ { data = H.good(1) }, { data = H.ipv4_ihl(4) } }))
+    local b = write("multi-b.pcap", H.pcap({ { data = H.good(3) }, { data = H.ipv4_ihl(4) } }))
+    local t <close> = assert(pf.read({ a, b }, { fields = IP }))
+    assert.are.same({ 1, 2, 3, 4 }, list(t:col("frame.number")))
+    local msg = ": packet 2 at offset " .. pcap_off(2) .. ": IPv4: bogus header length 16 (at least 20) at frame byte 14"
+    assert.are.same({ a .. msg, b .. msg }, t:diagnostics())
+  end)
+
   it("lists at most 20 malformed packets of a read", function()
     local recs = {}
     for i = 1, 30 do recs[i] = { data = H.ipv4_ihl(3) } end
