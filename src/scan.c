@@ -531,7 +531,14 @@ int pf_scan(const char *const *paths, int npaths, const int *fids, int nfids,
     q = malloc(sizeof *q);
     s->pl = q ? pipeline_new() : NULL;
     pthread_t th;
-    if (s->pl && pthread_create(&th, NULL, producer_main, s) == 0) {
+    /* signals (Ctrl-C) stay with the calling thread, as without threads: the
+       producer starts with every signal blocked */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int started = s->pl && pthread_create(&th, NULL, producer_main, s) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (started) {
       int crc = consume(s, q);
       pthread_join(th, NULL);
       /* the consumer's stop comes first: the producer only saw it as a refusal */
