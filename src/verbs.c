@@ -720,18 +720,21 @@ pf_column *pf_where(const pf_ctx *ctx, pf_colref m, const pf_operand *a, const p
     *rc = PF_TABLE_ENOMEM;
     return NULL;
   }
-  /* the common case, two integer columns of the result's type, in a tight loop */
-  if (pf_type_is_int(type) && a->kind == PF_OPD_COL && b->kind == PF_OPD_COL && a->col.c->type == type &&
-      b->col.c->type == type) {
-    const int64_t *x = (const int64_t *)(const void *)a->col.c->data + a->col.off;
-    const int64_t *y = (const int64_t *)(const void *)b->col.c->data + b->col.off;
-    int64_t *out = (int64_t *)(void *)c->data;
+  /* the common case, two columns of the result's fixed-width type, in a tight loop */
+  if (a->kind == PF_OPD_COL && b->kind == PF_OPD_COL && a->col.c->type == type && b->col.c->type == type &&
+      type != PF_FT_STRING && type != PF_FT_BYTES) {
+    size_t w = c->width;
     for (size_t r = 0; r < n; r++) {
       if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
-      int t = truth(m, r);
-      const pf_colref *s = t ? &a->col : &b->col;
-      if (!pf_cell_valid(s->c, s->off + r)) continue;
-      out[r] = t ? x[r] : y[r];
+      const pf_colref *s = truth(m, r) ? &a->col : &b->col;
+      size_t sr = s->off + r;
+      if (!pf_cell_valid(s->c, sr)) continue;
+      switch (w) {   /* constant sizes: a move, not a call */
+        case 4: memcpy(c->data + r * 4, s->c->data + sr * 4, 4); break;
+        case 8: memcpy(c->data + r * 8, s->c->data + sr * 8, 8); break;
+        case 16: memcpy(c->data + r * 16, s->c->data + sr * 16, 16); break;
+        default: memcpy(c->data + r * w, s->c->data + sr * w, w); break;
+      }
       pf_column_setvalid(c, r);
     }
     *rc = PF_TABLE_OK;
