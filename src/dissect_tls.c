@@ -202,7 +202,10 @@ static int looks_encrypted(tls_ctx *x, uint32_t off, uint32_t end) {
   int type = byte_at(x, off);
   if (!hs_type_known(type)) return 1;
   int b1 = byte_at(x, off + 1), b2 = byte_at(x, off + 2), b3 = byte_at(x, off + 3);
-  uint32_t len = (uint32_t)(b1 << 16 | b2 << 8 | b3);
+  /* a length not captured (a hole in a reassembled record): tshark's read
+     would throw, so nothing of it is decoded as a handshake */
+  if (b1 < 0 || b2 < 0 || b3 < 0) return 1;
+  uint32_t len = (uint32_t)b1 << 16 | (uint32_t)b2 << 8 | (uint32_t)b3;
   return len >= 0x10000;
 }
 
