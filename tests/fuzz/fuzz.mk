@@ -38,11 +38,12 @@ fuzz: $(foreach h,$(FUZZ_HARNESS),$(FUZZ_DIR)/fuzz_$(h)) $(FUZZ_DIR)/seeds
 	@for h in $(FUZZ_HARNESS); do \
 	  echo "== fuzz_$$h for $(FUZZ_SECONDS) s"; \
 	  case $$h in read) ml=$(FUZZ_MAXLEN_read);; decode) ml=$(FUZZ_MAXLEN_decode);; *) ml=$(FUZZ_MAXLEN_filter);; esac; \
+	  t0=$$(date +%s); \
 	  PKTFRAME_LUA=lua $(FUZZ_DIR)/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -max_len=$$ml -rss_limit_mb=2048 \
 	    -timeout=10 -artifact_prefix=$(FUZZ_DIR)/crashes/$$h- -print_final_stats=1 \
 	    $(FUZZ_DIR)/corpus-$$h tests/fuzz/regress/$$h >$(FUZZ_DIR)/fuzz-$$h.log 2>&1; \
 	  grep -E '^#[0-9]+.*DONE|ERROR|SUMMARY|Test unit written' $(FUZZ_DIR)/fuzz-$$h.log; \
-	  echo "fuzz_$$h: $$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_DIR)/fuzz-$$h.log) executions in $(FUZZ_SECONDS) s"; \
+	  echo "fuzz_$$h: $$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_DIR)/fuzz-$$h.log) executions in $$(( $$(date +%s) - t0 )) s"; \
 	done; \
 	ls $(FUZZ_DIR)/crashes | sed 's/^/crash: /'; \
 	[ -z "$$(ls $(FUZZ_DIR)/crashes)" ]
