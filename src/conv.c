@@ -418,7 +418,8 @@ static void table_fill(table *t, slot *s, uint32_t h, conv_key *k) {
 /* ns between two times as tshark computes them for its thresholds: an
    unsigned 64-bit value, so a negative difference is huge. */
 static uint64_t ns_since(pf_time now, pf_time then) {
-  uint64_t t = (uint64_t)(now.secs - then.secs) * 1000000000u;
+  /* unsigned all the way: pcapng times span all of int64, and the difference wraps as tshark's does */
+  uint64_t t = ((uint64_t)now.secs - (uint64_t)then.secs) * 1000000000u;
   return t + (uint64_t)(int64_t)now.nsecs - (uint64_t)(int64_t)then.nsecs;
 }
 
