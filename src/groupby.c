@@ -436,7 +436,7 @@ int pf_agg_supports(int fn, pf_ftype t) {
 
 /* Cell r as a double: seconds since base for an abstime (keeping precision
    when the times are close together), seconds for a reltime. */
-static double val_of(const pf_column *c, size_t r, pf_time base) {
+double pf_agg_value(const pf_column *c, size_t r, pf_time base) {
   switch (c->type) {
     case PF_FT_INT: return (double)pf_cell_i64(c, r);
     case PF_FT_UINT: case PF_FT_BOOL: case PF_FT_FRAMENUM: return (double)(uint64_t)pf_cell_i64(c, r);
@@ -445,22 +445,6 @@ static double val_of(const pf_column *c, size_t r, pf_time base) {
     case PF_FT_RELTIME: return pf_time_to_double(pf_cell_time(c, r));
     default: return 0;
   }
-}
-
-/* base + x seconds, to the nearest nanosecond. */
-static pf_time time_plus(pf_time base, double x) {
-  double s = floor(x);
-  long long ns = llround((x - s) * 1e9);
-  long long secs = (long long)s;
-  if (ns >= NS_PER_S) { ns -= NS_PER_S; secs++; }
-  long long S = (long long)base.secs + secs, N = (long long)base.nsecs + ns;
-  if (N >= NS_PER_S) { N -= NS_PER_S; S++; }
-  if (N < 0 && S > 0) { N += NS_PER_S; S--; }
-  pf_time t;
-  memset(&t, 0, sizeof t);
-  t.secs = S;
-  t.nsecs = (int32_t)N;
-  return t;
 }
 
 static pf_time first_time(pf_colref col) {
@@ -656,7 +640,7 @@ static pf_column *agg_sum_mean(const pf_ctx *ctx, pf_groups *g, pf_colref col, i
     }
     size_t k = g->gid[r];
     if (k == PF_NOROW || !pf_cell_valid(c, col.off + r)) continue;
-    double v = val_of(c, col.off + r, base);
+    double v = pf_agg_value(c, col.off + r, base);
     if (isnan(v)) continue;
     double *a = acc + 3 * k;   /* sum, compensation, count */
     double y = v - a[1], s = a[0] + y;
@@ -672,7 +656,7 @@ static pf_column *agg_sum_mean(const pf_ctx *ctx, pf_groups *g, pf_colref col, i
       if (a[2] == 0) continue;
       double m = a[0] / a[2];
       if (abst) {
-        pf_time tm = time_plus(base, m);
+        pf_time tm = pf_time_plus_seconds(base, m);
         memcpy((pf_time *)(void *)o->data + k, &tm, sizeof tm);
       } else {
         ((double *)(void *)o->data)[k] = m;
@@ -702,7 +686,7 @@ static pf_column *agg_var(const pf_ctx *ctx, pf_groups *g, pf_colref col, int fn
     }
     size_t k = g->gid[r];
     if (k == PF_NOROW || !pf_cell_valid(col.c, col.off + r)) continue;
-    double v = val_of(col.c, col.off + r, base);
+    double v = pf_agg_value(col.c, col.off + r, base);
     if (isnan(v)) continue;
     double *a = acc + 3 * k;   /* count, mean, sum of squared deviations */
     a[0] += 1;
@@ -752,14 +736,14 @@ static pf_column *agg_median(const pf_ctx *ctx, pf_groups *g, pf_colref col, con
     for (size_t i = g->start[k]; i < g->start[k + 1]; i++) {
       size_t at = col.off + g->rows[i];
       if (!pf_cell_valid(col.c, at)) continue;
-      double x = val_of(col.c, at, base);
+      double x = pf_agg_value(col.c, at, base);
       if (!isnan(x)) v[m++] = x;
     }
     if (m == 0) continue;
     qsort(v, m, sizeof(double), cmp_double);
     double med = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
     if (abst) {
-      pf_time tm = time_plus(base, med);
+      pf_time tm = pf_time_plus_seconds(base, med);
       memcpy((pf_time *)(void *)o->data + k, &tm, sizeof tm);
     } else {
       ((double *)(void *)o->data)[k] = med;

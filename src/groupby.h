@@ -84,4 +84,9 @@ int pf_parse_interval(const char *s, int64_t *ns);
 int pf_resample(const pf_ctx *ctx, pf_colref t, int64_t interval, int origin, const pf_groups *outer,
                 size_t max_buckets, pf_groups *out, size_t **outer_of, pf_time **bstart);
 
+/* Cell r of c as a double, as the aggregations read it: seconds since base for
+   an abstime (keeping precision when the times are close together), seconds
+   for a reltime. */
+double pf_agg_value(const pf_column *c, size_t r, pf_time base);
+
 #endif

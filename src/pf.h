@@ -19,6 +19,14 @@ typedef struct pf_time {
 pf_time pf_time_delta(pf_time b, pf_time a);          /* b - a, as nstime_delta */
 int pf_time_cmp(pf_time a, pf_time b);
 double pf_time_to_double(pf_time t);
+/* Floor division, as Python's //. */
+int64_t pf_floordiv64(int64_t a, int64_t b);
+/* t - o in nanoseconds; 0 and *ok cleared when it does not fit in an int64. */
+int64_t pf_time_ns_since(pf_time t, pf_time o, int *ok);
+/* o + ns nanoseconds (ns may be negative), both parts of one sign. */
+pf_time pf_time_ns_after(pf_time o, int64_t ns);
+/* base + x seconds, to the nearest nanosecond. */
+pf_time pf_time_plus_seconds(pf_time base, double x);
 /* Formats as tshark prints a relative time: "-1.000200000"; returns length. */
 int pf_time_fmt_rel(char *buf, size_t n, pf_time t);
 /* Formats as tshark prints frame.time_epoch: "%lld.%09d" of the raw parts. */

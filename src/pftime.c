@@ -1,7 +1,9 @@
 /* pftime.c: Wireshark-compatible time arithmetic and text forms. */
 #include "pf.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #define NS_PER_S 1000000000
 
@@ -53,4 +55,51 @@ int pf_time_fmt_rel(char *buf, size_t n, pf_time t) {
 int pf_time_fmt_abs(char *buf, size_t n, pf_time t) {
   if (t.secs < 0 || t.nsecs < 0) return pf_time_fmt_rel(buf, n, t);
   return snprintf(buf, n, "%lld.%09ld", (long long)t.secs, (long)t.nsecs);
+}
+
+/* ---- time buckets (resample.c, query.c) and aggregated times (groupby.c, query.c) ---- */
+
+#define NS64 1000000000LL
+#define SECS_LIMIT ((int64_t)1 << 33)   /* |secs| below: secs * 1e9 + nsecs fits in an int64 */
+
+int64_t pf_floordiv64(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
+  return q;
+}
+
+int64_t pf_time_ns_since(pf_time t, pf_time o, int *ok) {
+  pf_time d = pf_time_delta(t, o);
+  if (d.secs >= SECS_LIMIT || d.secs <= -SECS_LIMIT) {
+    *ok = 0;
+    return 0;
+  }
+  return d.secs * NS64 + d.nsecs;
+}
+
+pf_time pf_time_ns_after(pf_time o, int64_t ns) {
+  int64_t s = o.secs + pf_floordiv64(ns, NS64);
+  int64_t n = o.nsecs + (ns - pf_floordiv64(ns, NS64) * NS64);
+  if (n >= NS64) { n -= NS64; s++; }
+  if (s < 0 && n > 0) { s++; n -= NS64; }   /* one sign for both parts, as Wireshark keeps times */
+  pf_time r;
+  memset(&r, 0, sizeof r);
+  r.secs = s;
+  r.nsecs = (int32_t)n;
+  return r;
+}
+
+pf_time pf_time_plus_seconds(pf_time base, double x) {
+  double s = floor(x);
+  long long ns = llround((x - s) * 1e9);
+  long long secs = (long long)s;
+  if (ns >= NS64) { ns -= NS64; secs++; }
+  long long S = (long long)base.secs + secs, N = (long long)base.nsecs + ns;
+  if (N >= NS64) { N -= NS64; S++; }
+  if (N < 0 && S > 0) { N += NS64; S--; }
+  pf_time t;
+  memset(&t, 0, sizeof t);
+  t.secs = S;
+  t.nsecs = (int32_t)N;
+  return t;
 }

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "groupby.h"
 #include "verbs.h"
 
 #define NS_PER_S 1000000000LL
-#define SECS_LIMIT ((int64_t)1 << 33)   /* |secs| below: secs * 1e9 + nsecs fits in an int64 */
 #define MAX_KEYS 64
 
 typedef struct medpair {
@@ -160,35 +160,6 @@ static int copy_cell(pf_column *dst, size_t row, const pf_column *src, size_t r)
   return PF_TABLE_OK;
 }
 
-/* ---- times (as resample.c computes them) ---- */
-
-static int64_t floordiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
-  return q;
-}
-
-static int64_t ns_since(pf_time t, pf_time o, int *ok) {
-  pf_time d = pf_time_delta(t, o);
-  if (d.secs >= SECS_LIMIT || d.secs <= -SECS_LIMIT) {
-    *ok = 0;
-    return 0;
-  }
-  return d.secs * NS_PER_S + d.nsecs;
-}
-
-static pf_time ns_after(pf_time o, int64_t ns) {
-  int64_t s = o.secs + floordiv(ns, NS_PER_S);
-  int64_t n = o.nsecs + (ns - floordiv(ns, NS_PER_S) * NS_PER_S);
-  if (n >= NS_PER_S) { n -= NS_PER_S; s++; }
-  if (s < 0 && n > 0) { s++; n -= NS_PER_S; }
-  pf_time r;
-  memset(&r, 0, sizeof r);
-  r.secs = s;
-  r.nsecs = (int32_t)n;
-  return r;
-}
-
 /* The origin of buckets whose earliest time is t. */
 static pf_time origin_of(int origin, pf_time t) {
   pf_time d;
@@ -196,36 +167,8 @@ static pf_time origin_of(int origin, pf_time t) {
   if (origin == PF_ORIGIN_EPOCH) return d;
   if (origin == PF_ORIGIN_START) return t;
   int64_t s = t.secs - (t.nsecs < 0);
-  d.secs = floordiv(s, 86400) * 86400;
+  d.secs = pf_floordiv64(s, 86400) * 86400;
   return d;
-}
-
-/* ---- values as groupby.c's aggregations read them ---- */
-
-static double val_of(const pf_column *c, size_t r, pf_time base) {
-  switch (c->type) {
-    case PF_FT_INT: return (double)pf_cell_i64(c, r);
-    case PF_FT_UINT: case PF_FT_BOOL: case PF_FT_FRAMENUM: return (double)(uint64_t)pf_cell_i64(c, r);
-    case PF_FT_DOUBLE: return pf_cell_f64(c, r);
-    case PF_FT_ABSTIME: return pf_time_to_double(pf_time_delta(pf_cell_time(c, r), base));
-    case PF_FT_RELTIME: return pf_time_to_double(pf_cell_time(c, r));
-    default: return 0;
-  }
-}
-
-static pf_time time_plus(pf_time base, double x) {
-  double s = floor(x);
-  long long ns = llround((x - s) * 1e9);
-  long long secs = (long long)s;
-  if (ns >= NS_PER_S) { ns -= NS_PER_S; secs++; }
-  long long S = (long long)base.secs + secs, N = (long long)base.nsecs + ns;
-  if (N >= NS_PER_S) { N -= NS_PER_S; S++; }
-  if (N < 0 && S > 0) { N += NS_PER_S; S--; }
-  pf_time t;
-  memset(&t, 0, sizeof t);
-  t.secs = S;
-  t.nsecs = (int32_t)N;
-  return t;
 }
 
 /* Bytes of per-group state of fn over type t. */
@@ -338,7 +281,7 @@ int pf_query_misplaced(const pf_query *q, pf_time *org) {
   if (q->bcol < 0 || !q->has_t || q->forced) return 0;
   *org = origin_of(q->origin, q->tmin);
   int ok = 1;
-  int64_t d = ns_since(q->org0, *org, &ok);
+  int64_t d = pf_time_ns_since(q->org0, *org, &ok);
   return ok && d % q->interval != 0;
 }
 
@@ -424,12 +367,12 @@ static int buckets(pf_query *q, const pf_table *chunk, size_t n, size_t *bad_row
     if (pf_time_cmp(x, q->tmin) < 0) q->tmin = x;
     if (pf_time_cmp(x, q->tmax) > 0) q->tmax = x;
     int ok = 1;
-    int64_t ns = ns_since(x, q->org0, &ok);
+    int64_t ns = pf_time_ns_since(x, q->org0, &ok);
     if (!ok) {
       *bad_row = r;
       return PF_TABLE_ERANGE;
     }
-    out[r] = floordiv(ns, q->interval);
+    out[r] = pf_floordiv64(ns, q->interval);
     pf_column_setvalid(b, r);
   }
   return PF_TABLE_OK;
@@ -556,7 +499,7 @@ static size_t add_agg(pf_query *q, qagg *a, const pf_column *c, size_t n) {
       for (size_t r = 0; r < n; r++) {
         size_t k = gid[r];
         if (k == PF_NOROW || !pf_cell_valid(c, r)) continue;
-        double v = val_of(c, r, a->base);
+        double v = pf_agg_value(c, r, a->base);
         if (isnan(v)) continue;
         if (a->nmed == a->medcap) {
           size_t ncap = a->medcap ? a->medcap * 2 : 1024;
@@ -601,7 +544,7 @@ static size_t add_agg(pf_query *q, qagg *a, const pf_column *c, size_t n) {
     for (size_t r = 0; r < n; r++) {   /* Welford: count, mean, sum of squared deviations */
       size_t k = gid[r];
       if (k == PF_NOROW || !pf_cell_valid(c, r)) continue;
-      double v = val_of(c, r, a->base);
+      double v = pf_agg_value(c, r, a->base);
       if (isnan(v)) continue;
       double *s = st + 3 * k;
       s[0] += 1;
@@ -614,7 +557,7 @@ static size_t add_agg(pf_query *q, qagg *a, const pf_column *c, size_t n) {
   for (size_t r = 0; r < n; r++) {   /* sum, mean: Kahan's sum, compensation, count */
     size_t k = gid[r];
     if (k == PF_NOROW || !pf_cell_valid(c, r)) continue;
-    double v = val_of(c, r, a->base);
+    double v = pf_agg_value(c, r, a->base);
     if (isnan(v)) continue;
     double *s = st + 3 * k;
     double y = v - s[1], t = s[0] + y;
@@ -767,7 +710,7 @@ static pf_column *finish(pf_query *q, qagg *a, const pf_ctx *out, const size_t *
         if (s[2] == 0) break;
         double m = s[0] / s[2];
         if (abst) {
-          pf_time tm = time_plus(a->base, m);
+          pf_time tm = pf_time_plus_seconds(a->base, m);
           memcpy((pf_time *)(void *)o->data + i, &tm, sizeof tm);
         } else {
           ((double *)(void *)o->data)[i] = m;
@@ -794,7 +737,7 @@ static pf_column *finish(pf_query *q, qagg *a, const pf_ctx *out, const size_t *
         qsort(v, m, sizeof(double), cmp_double);
         double med = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
         if (abst) {
-          pf_time tm = time_plus(a->base, med);
+          pf_time tm = pf_time_plus_seconds(a->base, med);
           memcpy((pf_time *)(void *)o->data + i, &tm, sizeof tm);
         } else {
           ((double *)(void *)o->data)[i] = med;
@@ -843,9 +786,9 @@ int pf_query_result(pf_query *q, const pf_ctx *out, int sort, const char *time_n
     /* the origin of the earliest time; the buckets were counted from the first time's */
     pf_time org = origin_of(q->origin, q->tmin);
     int ok = 1;
-    int64_t d = ns_since(q->org0, org, &ok);
-    ns_since(q->tmax, org, &ok);
-    ns_since(q->tmin, org, &ok);
+    int64_t d = pf_time_ns_since(q->org0, org, &ok);
+    pf_time_ns_since(q->tmax, org, &ok);
+    pf_time_ns_since(q->tmin, org, &ok);
     rc = PF_TABLE_ERANGE;
     if (!ok) {
       *why = "the times are too far apart";
@@ -873,7 +816,7 @@ int pf_query_result(pf_query *q, const pf_ctx *out, int sort, const char *time_n
     cols[0] = new_result(out, q->ttype, nout, time_name);
     if (cols[0] == NULL) goto done;
     for (size_t i = 0; i < nout; i++) {
-      ((pf_time *)(void *)cols[0]->data)[i] = ns_after(org, ((int64_t)i + bmin + shift) * q->interval);
+      ((pf_time *)(void *)cols[0]->data)[i] = pf_time_ns_after(org, ((int64_t)i + bmin + shift) * q->interval);
       pf_column_setvalid(cols[0], i);
     }
   } else if (q->bcol >= 0) {

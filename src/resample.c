@@ -6,7 +6,6 @@
 #include "groupby.h"
 
 #define NS_PER_S 1000000000LL
-#define SECS_LIMIT ((int64_t)1 << 33)   /* |secs| below: secs * 1e9 + nsecs fits in an int64 */
 
 int pf_parse_interval(const char *s, int64_t *ns) {
   static const struct { const char *unit; double ns; } units[] = {
@@ -25,34 +24,6 @@ int pf_parse_interval(const char *s, int64_t *ns) {
     return 0;
   }
   return -1;
-}
-
-static int64_t floordiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
-  return q;
-}
-
-/* t - o in nanoseconds; 0 and *ok cleared when it does not fit. */
-static int64_t ns_since(pf_time t, pf_time o, int *ok) {
-  pf_time d = pf_time_delta(t, o);
-  if (d.secs >= SECS_LIMIT || d.secs <= -SECS_LIMIT) {
-    *ok = 0;
-    return 0;
-  }
-  return d.secs * NS_PER_S + d.nsecs;
-}
-
-static pf_time ns_after(pf_time o, int64_t ns) {
-  int64_t s = o.secs + floordiv(ns, NS_PER_S);
-  int64_t n = o.nsecs + (ns - floordiv(ns, NS_PER_S) * NS_PER_S);
-  if (n >= NS_PER_S) { n -= NS_PER_S; s++; }
-  if (s < 0 && n > 0) { s++; n -= NS_PER_S; }   /* one sign for both parts, as Wireshark keeps times */
-  pf_time r;
-  memset(&r, 0, sizeof r);
-  r.secs = s;
-  r.nsecs = (int32_t)n;
-  return r;
 }
 
 static void *arr_new(const pf_ctx *ctx, size_t n, size_t size) {
@@ -98,7 +69,7 @@ int pf_resample(const pf_ctx *ctx, pf_colref t, int64_t interval, int origin, co
       int64_t s = org[g].secs - (org[g].nsecs < 0);   /* whole seconds at or before it */
       pf_time d;
       memset(&d, 0, sizeof d);
-      d.secs = floordiv(s, 86400) * 86400;
+      d.secs = pf_floordiv64(s, 86400) * 86400;
       org[g] = d;
     }
   }
@@ -109,7 +80,7 @@ int pf_resample(const pf_ctx *ctx, pf_colref t, int64_t interval, int origin, co
     if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) { rc = PF_TABLE_EINTR; goto done; }
     size_t g = outer ? outer->gid[r] : 0;
     if (g == PF_NOROW || !pf_cell_valid(t.c, t.off + r)) continue;
-    b[r] = floordiv(ns_since(pf_cell_time(t.c, t.off + r), org[g], &ok), interval);
+    b[r] = pf_floordiv64(pf_time_ns_since(pf_cell_time(t.c, t.off + r), org[g], &ok), interval);
     if (!seen[g] || b[r] < bmin[2 * g]) bmin[2 * g] = b[r];
     if (!seen[g] || b[r] > bmin[2 * g + 1]) bmin[2 * g + 1] = b[r];
     seen[g] = 1;
@@ -134,7 +105,7 @@ int pf_resample(const pf_ctx *ctx, pf_colref t, int64_t interval, int origin, co
     for (int64_t k = bmin[2 * g]; k <= bmin[2 * g + 1]; k++) {
       size_t o = boff[g] + (size_t)(k - bmin[2 * g]);
       (*outer_of)[o] = g;
-      (*bstart)[o] = ns_after(org[g], k * interval);
+      (*bstart)[o] = pf_time_ns_after(org[g], k * interval);
     }
   }
   for (size_t r = 0; r < n; r++) {
