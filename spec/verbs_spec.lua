@@ -269,6 +269,8 @@ describe("pktframe.Table:filter", function()
         "bad argument #1 to 'filter' (column of 7 rows for a table of 5)" },
       { function() t:filter(t:col("ip.src")) end,
         "bad argument #1 to 'filter' (bool column expected, got ipv4 column)" },
+      { function() t:filter(t:col("frame.len")) end,
+        "bad argument #1 to 'filter' (bool column expected, got uint column)" },
       { function() t:filter(5) end,
         "bad argument #1 to 'filter' (string, pktframe.Column or function expected, got number)" },
       { function() h:filter(function(r) return r.x.y end) end,

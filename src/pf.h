@@ -123,6 +123,7 @@ typedef struct pf_pkt {
   int linktype;          /* DLT/LINKTYPE number, -1 for non-packet records */
   const uint8_t *data;
   uint32_t file_index;   /* which file of a multi-file read */
+  uint64_t file_num;     /* packet number within that file, 1-based: what messages name */
   uint64_t offset;       /* byte offset of the record in its file */
   /* from the decoder */
   int nvals;

@@ -116,7 +116,7 @@ static int read_sink(void *ud, const pf_pkt *p) {
   if (rc->strict && !pf_table_has_all(rc->t, p)) return 0;
   if (pf_table_append(rc->t, p) != PF_TABLE_OK) {
     rc->oom = 1;
-    rc->oom_num = p->num;
+    rc->oom_num = p->file_num;
     rc->oom_file = p->file_index;
     return 1;
   }

@@ -268,7 +268,7 @@ typedef struct ScanState {
   pf_query *q[MAX_RUN];    /* one per aggregating verb */
   int nq;
   unsigned char skip[MAX_RUN];   /* a second pass feeds only the queries it rebuilt */
-  uint64_t *frames;
+  uint64_t *frames;        /* each chunk row's packet number within its file, for messages */
   uint32_t *files;
   pf_diag diag;
   /* the sink's */
@@ -334,7 +334,7 @@ static int flush(ScanState *s, const pf_pkt *p) {
   if (rc != PF_TABLE_OK) {
     s->err = rc == PF_TABLE_ERANGE ? E_RANGE : rc == PF_TABLE_EINTR ? E_QUERY : s->b.hit ? E_BUDGET : E_NOMEM;
     if (bad == PF_NOROW && p != NULL) {
-      s->err_num = p->num;
+      s->err_num = p->file_num;
       s->err_file = p->file_index;
     } else {
       if (bad == PF_NOROW) bad = pf_table_nrows(s->chunk) - 1;
@@ -388,7 +388,7 @@ static int scan_sink(void *ud, const pf_pkt *p) {
   }
   if (rc != PF_TABLE_OK) {
     s->err = s->b.hit ? E_BUDGET : E_NOMEM;
-    s->err_num = p->num;
+    s->err_num = p->file_num;
     s->err_file = p->file_index;
     s->err_rows = s->mode == M_AGG ? ngroups(s) : pf_table_nrows(s->chunk);
     return 1;
@@ -403,7 +403,7 @@ static int scan_sink(void *ud, const pf_pkt *p) {
     pf_table_clear(s->chunk);
     if (st != LUA_OK) {
       s->err = E_LUA;   /* the message stays on the stack */
-      s->err_num = p->num;
+      s->err_num = p->file_num;
       s->err_file = p->file_index;
       return 1;
     }
@@ -414,7 +414,7 @@ static int scan_sink(void *ud, const pf_pkt *p) {
   }
   if (s->mode == M_AGG) {
     size_t r = pf_table_nrows(s->chunk) - 1;
-    s->frames[r] = p->num;
+    s->frames[r] = p->file_num;
     s->files[r] = p->file_index;
     if (r + 1 == CHUNK_ROWS && flush(s, NULL) < 0) return 1;
   }

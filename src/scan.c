@@ -91,7 +91,7 @@ static void bpf_free(bpf_cache *bc) {
    in it. The occurrence chains are not sent: values of one field are chained
    in the order they were added (pf_emit), so the consumer rebuilds them. */
 typedef struct rec {
-  uint64_t num, offset;
+  uint64_t num, offset, file_num;
   pf_time ts;
   uint32_t caplen, len, file_index, nbytes;
   int32_t has_ts, is_packet, linktype, nvals;
@@ -222,6 +222,7 @@ static int pack(pipeline *pl, const pf_pkt *p, int with_data) {
   h->caplen = p->caplen;
   h->len = p->len;
   h->file_index = p->file_index;
+  h->file_num = p->file_num;
   h->nbytes = (uint32_t)nb;
   h->has_ts = p->has_ts;
   h->is_packet = p->is_packet;
@@ -275,6 +276,7 @@ static const unsigned char *unpack(pf_pkt *q, const unsigned char *o) {
   q->caplen = h->caplen;
   q->len = h->len;
   q->file_index = h->file_index;
+  q->file_num = h->file_num;
   q->has_ts = h->has_ts;
   q->is_packet = h->is_packet;
   q->linktype = h->linktype;
@@ -319,7 +321,7 @@ static int emit(scanner *s, const pf_pkt *p) {
   int r = pack(s->pl, p, !s->opts->sink_skips_data);
   if (r < 0) {
     snprintf(s->err, s->errlen, "%s: packet %llu: out of memory", s->paths[p->file_index],
-             (unsigned long long)p->num);
+             (unsigned long long)p->file_num);
     s->rc = PF_SCAN_ERROR;
   }
   return r != 0;
@@ -363,7 +365,7 @@ static void produce(scanner *s) {
       }
       p->num = ++s->frames;
       p->file_index = (uint32_t)f;
-      kept++;
+      p->file_num = ++kept;
       if (opts->interrupted && *opts->interrupted) { s->rc = PF_SCAN_INTERRUPTED; break; }
       if (opts->progress && pf_reader_offset(r) >= next_progress) {
         next_progress = pf_reader_offset(r) + (4u << 20);
@@ -381,7 +383,7 @@ static void produce(scanner *s) {
         if (!pcap_offline_filter(prog, &h, p->data)) continue;
       }
       if (pf_decode(s->dec, p) < 0) {
-        snprintf(s->err, s->errlen, "%s: packet %llu: out of memory", path, (unsigned long long)s->frames);
+        snprintf(s->err, s->errlen, "%s: packet %llu: out of memory", path, (unsigned long long)kept);
         s->rc = PF_SCAN_ERROR;
         break;
       }

@@ -124,10 +124,11 @@ static void pushfiltercol(lua_State *L, pf_table *t, int arg, const char *text, 
   pf_lua_pushresult(L, -1, c, n);
 }
 
-/* The truth column at arg, checked against a table of n rows. */
+/* The truth column at arg, checked against a table of n rows. Only bool: an
+   integer column as a mask would be pandas' selection by label, not by truth. */
 static LColumn *checkmask(lua_State *L, int arg, size_t n) {
   LColumn *m = pf_lua_checkcolumn(L, arg);
-  if (!pf_type_is_int(m->c->type))
+  if (m->c->type != PF_FT_BOOL)
     luaL_argerror(L, arg, lua_pushfstring(L, "bool column expected, got %s column", pf_ftype_name(m->c->type)));
   if (m->n != n)
     luaL_argerror(L, arg, lua_pushfstring(L, "column of %I rows for a table of %I", (lua_Integer)m->n, (lua_Integer)n));
