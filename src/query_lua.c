@@ -77,6 +77,19 @@ void pf_lua_budget_error(lua_State *L, const char *file, uint64_t pktno, const c
                   label, what, (lua_Integer)count, unit, count == 1 ? "" : "s", (lua_Integer)bytes);
 }
 
+/* Pushes a shallow copy of the query description at S; returns its index. */
+static int pushcopy(lua_State *L, int S) {
+  lua_newtable(L);
+  int N = lua_gettop(L);
+  lua_pushnil(L);
+  while (lua_next(L, S) != 0) {
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, N);
+  }
+  return N;
+}
+
 /* ---- options and the query's description ---- */
 
 static const char *unknown_field(lua_State *L, const char *name) {
@@ -876,14 +889,7 @@ static int q_filter(lua_State *L) {
   if (pf_lua_pushfilter(L, text, err, sizeof err) == NULL)
     luaL_argerror(L, 2, lua_pushfstring(L, "bad filter '%s': %s", text, err));
   lua_pop(L, 1);
-  lua_newtable(L);   /* a shallow copy with its own filters list */
-  int N = lua_gettop(L);
-  lua_pushnil(L);
-  while (lua_next(L, S) != 0) {
-    lua_pushvalue(L, -2);
-    lua_insert(L, -2);
-    lua_rawset(L, N);
-  }
+  int N = pushcopy(L, S);   /* a shallow copy with its own filters list */
   lua_getfield(L, S, "filters");
   lua_Integer n = luaL_len(L, -1);
   lua_createtable(L, (int)n + 1, 0);
@@ -1143,14 +1149,7 @@ static int qgb_tostring(lua_State *L) {
 static int q_plan(lua_State *L) {
   lua_settop(L, 1);
   int S = checkquery(L, 1);
-  lua_newtable(L);
-  int N = lua_gettop(L);
-  lua_pushnil(L);
-  while (lua_next(L, S) != 0) {
-    lua_pushvalue(L, -2);
-    lua_insert(L, -2);
-    lua_rawset(L, N);
-  }
+  int N = pushcopy(L, S);
   lua_pushvalue(L, S);
   lua_setfield(L, N, "plan_of");
   pushquery(L, N);
