@@ -106,13 +106,13 @@ if [ -z "$left" ]; then ok "no name, field or filter ran a command"; else no "no
 # A shell (system, popen, exec*, posix_spawn; os.execute, io.popen) appears nowhere in the C or
 # Lua sources; Lua code is compiled only where the user asked for it: the script of
 # `pktframe run`, the code of `-e`, the REPL's input. Every other match fails.
-allowed='src/main.c:.*luaL_loadfile\(\*L, script\)
-src/main.c:.*is_code \? luaL_loadbuffer\(L, argv\[0\], strlen\(argv\[0\]\), "=\(command line\)"\) : luaL_loadfile\(L, argv\[0\]\)
-src/repl.c:.*luaL_loadbuffer\(L, (retline|ret|chunk), (strlen\((retline|ret)\)|len), "=stdin"\)
+allowed='src/cli/main.c:.*luaL_loadfile\(\*L, script\)
+src/cli/main.c:.*is_code \? luaL_loadbuffer\(L, argv\[0\], strlen\(argv\[0\]\), "=\(command line\)"\) : luaL_loadfile\(L, argv\[0\]\)
+src/cli/repl.c:.*luaL_loadbuffer\(L, (retline|ret|chunk), (strlen\((retline|ret)\)|len), "=stdin"\)
 lua/pktframe/help.lua:.*(local function load\(\)|= load\(\)|in pairs\(load\(\)\.byname\))
 lua/pktframe/repl.lua:.*function M\.load\('
 cd "$root"
-hits=$(grep -nE '\b(system|popen|execl|execlp|execle|execv|execvp|execve|posix_spawnp?|dlopen)[[:space:]]*\(|luaL_(do|load)(string|buffer|bufferx|file|filex)\b|\blua_load\b' src/*.c src/*.h 2>/dev/null;
+hits=$(grep -nE '\b(system|popen|execl|execlp|execle|execv|execvp|execve|posix_spawnp?|dlopen)[[:space:]]*\(|luaL_(do|load)(string|buffer|bufferx|file|filex)\b|\blua_load\b' src/*/*.c src/*/*.h 2>/dev/null;
        grep -nE 'os\.execute|io\.popen|(^|[^.:_[:alnum:]])(load|loadstring|dofile|loadfile)[[:space:]]*\(' lua/pktframe/*.lua 2>/dev/null)
 bad=$(printf '%s\n' "$hits" | grep -v '^$' | grep -vE "$(printf '%s' "$allowed" | tr '\n' '|')")
 if [ -z "$bad" ]; then

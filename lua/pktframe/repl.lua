@@ -1,4 +1,4 @@
--- pktframe.repl: the Lua half of the REPL (src/repl.c): loading captures, showing values,
+-- pktframe.repl: the Lua half of the REPL (src/cli/repl.c): loading captures, showing values,
 -- tab completion, help() and fields().
 local pf = require "pktframe"
 local help = require "pktframe.help"

@@ -5,10 +5,10 @@ FUZZ_SECONDS ?= 60
 FUZZ_DIR     ?= $(BUILD)-fuzz
 FUZZ_CC      ?= clang
 FUZZ_CFLAGS   = -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
-                -fsanitize=address,undefined -fno-sanitize-recover=all $(LUA_CFLAGS) -Isrc
-FUZZ_CORE     = $(filter-out src/table.c,$(CORE_SRC))
+                -fsanitize=address,undefined -fno-sanitize-recover=all $(LUA_CFLAGS) $(addprefix -Isrc/,$(LAYERS))
+FUZZ_CORE     = $(CORE_SRC)
 FUZZ_HARNESS  = read decode filter
-FUZZ_LIBS_filter = src/filter_lua.c $(LUA_LIBS)
+FUZZ_LIBS_filter = src/lua/filter_lua.c $(LUA_LIBS)
 # input size caps: a capture of a few packets exercises every framing path (bigger inputs
 # only slow the reader harness down: 4,000 runs/s at 64 KiB, 10,000+ at 8 KiB); one packet
 # up to 64 KiB; a filter is a line
