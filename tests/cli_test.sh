@@ -344,5 +344,56 @@ if "$PF" run "$tmp/mkhostile.lua" "$tmp" >"$tmp/out" 2>&1; then
 else
   no "hostile files for the CLI cases" "$(cat "$tmp/out")"
 fi
+# ---- captures from pipes: -r -, /dev/stdin, FIFOs, gzip through a pipe (read once, never twice) ----
+# on a capture the project writes itself, so these run without ../shared
+if "$PF" run examples/make_demo_capture.lua "$tmp/pipe.pcap" >/dev/null 2>"$tmp/err"; then
+  F="-e frame.number -e ip.src -e tcp.stream -e tcp.seq"
+  "$PF" fields "$tmp/pipe.pcap" $F >"$tmp/want" 2>&1
+  pipe_same() {   # NAME: stdout of the command read from stdin equals the file's
+    if [ "$?" -eq 0 ] && [ -s "$tmp/want" ] && cmp -s "$tmp/want" "$tmp/got"; then ok "$1"
+    else no "$1" "$(diff "$tmp/want" "$tmp/got" | head -5)"; fi
+  }
+  cat "$tmp/pipe.pcap" | "$PF" fields -r - $F >"$tmp/got" 2>&1; pipe_same "fields -r - reads a capture from a pipe"
+  cat "$tmp/pipe.pcap" | "$PF" fields - $F >"$tmp/got" 2>&1; pipe_same "fields - reads standard input"
+  cat "$tmp/pipe.pcap" | "$PF" fields /dev/stdin $F >"$tmp/got" 2>&1; pipe_same "fields /dev/stdin reads a pipe"
+  gzip -c "$tmp/pipe.pcap" | "$PF" fields -r - $F >"$tmp/got" 2>&1; pipe_same "a gzip-compressed capture through a pipe"
+  gzip -c "$tmp/pipe.pcap" >"$tmp/pipe.pcap.gz"
+  "$PF" fields "$tmp/pipe.pcap.gz" $F >"$tmp/got" 2>&1; pipe_same "a gzip-compressed capture file"
+  if mkfifo "$tmp/fifo" 2>/dev/null; then
+    # a reader that opened the FIFO twice would wait for a writer forever: bounded, and the writer ended
+    cat "$tmp/pipe.pcap" >"$tmp/fifo" &
+    w=$!
+    timeout 60 "$PF" fields "$tmp/fifo" $F >"$tmp/got" 2>&1; pipe_same "a FIFO is read once"
+    kill $w 2>/dev/null; wait $w 2>/dev/null
+    cat "$tmp/pipe.pcap" >"$tmp/fifo" &
+    w=$!
+    timeout 60 "$PF" fields "$tmp/pipe.pcap" "$tmp/fifo" -e frame.number >"$tmp/got" 2>&1
+    rc=$? n=$(wc -l <"$tmp/want")
+    kill $w 2>/dev/null; wait $w 2>/dev/null
+    if [ "$rc" -eq 0 ] && [ "$(wc -l <"$tmp/got")" -eq $((2 * n - 1)) ]; then ok "a file then a FIFO: one stream of frames"
+    else no "a file then a FIFO" "exit $rc, $(wc -l <"$tmp/got") lines"; fi
+  fi
+  cat "$tmp/pipe.pcap" | "$PF" -e 'local t = assert(pf.read("-", {fields = {"frame.number"}})) print(#t)' >"$tmp/got" 2>&1
+  if [ "$(cat "$tmp/got")" = "$(($(wc -l <"$tmp/want") - 1))" ]; then ok "pf.read(\"-\") reads standard input"
+  else no "pf.read(\"-\") reads standard input" "$(head -c 300 "$tmp/got")"; fi
+  head -c 3000 "$tmp/pipe.pcap" | "$PF" fields -r - -e frame.number >"$tmp/got" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -eq 1 ] && grep -qF -- "-: packet " "$tmp/err" && grep -qF "the file was cut short" "$tmp/err" &&
+     [ -s "$tmp/got" ]; then ok "a stream that ends mid-record names the packet and keeps the ones before"
+  else no "a stream that ends mid-record" "exit $rc: $(cat "$tmp/err")"; fi
+  gzip -c "$tmp/pipe.pcap" | head -c 3000 | "$PF" fields -r - -e frame.number >"$tmp/got" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -eq 1 ] && grep -qF "the file was cut short" "$tmp/err"; then ok "a cut gzip stream ends like a cut file"
+  else no "a cut gzip stream" "exit $rc: $(cat "$tmp/err")"; fi
+  printf '' | "$PF" fields -r - -e frame.number >"$tmp/got" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -eq 1 ] && grep -qF -- "-: empty file: not a pcap or pcapng capture file" "$tmp/err"; then ok "an empty pipe says so"
+  else no "an empty pipe" "exit $rc: $(cat "$tmp/err")"; fi
+  "$PF" info "$tmp/pipe.pcap.gz" >"$tmp/got" 2>&1
+  if grep -qx "File size: *$(wc -c <"$tmp/pipe.pcap.gz") bytes" "$tmp/got"; then ok "info gives a gzip file's size as stored, as capinfos"
+  else no "info of a gzip file's size" "$(head -5 "$tmp/got")"; fi
+else
+  no "the project's capture generator for the pipe cases" "$(cat "$tmp/err")"
+fi
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -29,8 +29,11 @@ typedef struct iface {
 
 struct pf_reader {
   int fd;
-  gzFile gz;             /* non-NULL when the file is gzip-compressed */
-  int gzipped;
+  int gzipped;           /* the bytes of fd are a gzip stream, inflated through z */
+  z_stream z;
+  uint8_t *zin;          /* compressed bytes read from fd, not yet inflated */
+  size_t zcap;
+  int zin_eof, zdone;    /* fd at its end; the last gzip member ended */
   fmt_kind kind;
   int swap;              /* file byte order differs from ours */
   int nsec;              /* pcap: nanosecond timestamps */
@@ -44,7 +47,8 @@ struct pf_reader {
   uint8_t *buf;
   size_t cap, pos, end;  /* buf[pos..end) holds unread bytes */
   uint64_t base;         /* file offset of buf[0] */
-  uint64_t size;
+  uint64_t size;         /* bytes of the stream (uncompressed), 0 when unknown */
+  uint64_t file_size;    /* bytes of the file as stored, 0 for a pipe */
   uint64_t records;      /* records returned so far */
   int eof, failed;
   char err[256];
@@ -124,6 +128,57 @@ static void note_lengths(pf_reader *r, uint64_t off, uint32_t caplen, uint32_t l
   }
 }
 
+/* Inflates into dst (at most n bytes) from the compressed bytes of fd, as
+   gzread does: concatenated gzip members are one stream, bytes after the last
+   member that start no other are ignored. Returns the bytes produced; 0 at
+   the end of the stream, also for a cut or damaged one (which then ends like
+   a cut file: the record cut short is what the caller reports). */
+static size_t inflate_some(pf_reader *r, uint8_t *dst, size_t n) {
+  z_stream *z = &r->z;
+  if (n > (1u << 30)) n = 1u << 30;
+  z->next_out = dst;
+  z->avail_out = (uInt)n;
+  while (z->avail_out == n && !(r->zdone && z->avail_in == 0 && r->zin_eof)) {
+    if (z->avail_in == 0 && !r->zin_eof) {
+      ssize_t got = read(r->fd, r->zin, r->zcap);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) r->zin_eof = 1;
+      z->next_in = r->zin;
+      z->avail_in = got > 0 ? (uInt)got : 0;
+      continue;
+    }
+    if (r->zdone) {
+      /* another gzip member follows, or the stream is over */
+      if (z->avail_in == 1 && !r->zin_eof && z->next_in[0] == 0x1f) {
+        r->zin[0] = 0x1f;
+        ssize_t got = read(r->fd, r->zin + 1, r->zcap - 1);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) r->zin_eof = 1;
+        z->next_in = r->zin;
+        z->avail_in = 1 + (got > 0 ? (uInt)got : 0);
+        continue;
+      }
+      if (z->avail_in >= 2 && z->next_in[0] == 0x1f && z->next_in[1] == 0x8b && inflateReset(z) == Z_OK) {
+        r->zdone = 0;
+        continue;
+      }
+      z->avail_in = 0;   /* trailing bytes that start no member: the end */
+      r->zin_eof = 1;
+      break;
+    }
+    int rc = inflate(z, Z_NO_FLUSH);
+    if (rc == Z_STREAM_END) {
+      r->zdone = 1;
+    } else if (rc != Z_OK && !(rc == Z_BUF_ERROR && z->avail_in == 0 && !r->zin_eof)) {
+      r->zdone = 1;   /* damaged, or cut short: no more bytes */
+      r->zin_eof = 1;
+      z->avail_in = 0;
+      break;
+    }
+  }
+  return n - z->avail_out;
+}
+
 /* Makes at least want bytes available at buf+pos; returns how many are (less only at EOF). */
 static size_t fill(pf_reader *r, size_t want) {
   if (r->end - r->pos >= want || r->eof) return r->end - r->pos;
@@ -144,15 +199,8 @@ static size_t fill(pf_reader *r, size_t want) {
       r->cap = ncap;
     }
     ssize_t got;
-    if (r->gz) {
-      size_t want_n = r->cap - r->end;
-      if (want_n > (1u << 30)) want_n = 1u << 30;
-      int g = gzread(r->gz, r->buf + r->end, (unsigned)want_n);
-      if (g < 0) {   /* a damaged compressed stream ends like a cut file */
-        r->eof = 1;
-        break;
-      }
-      got = g;
+    if (r->gzipped) {
+      got = (ssize_t)inflate_some(r, r->buf + r->end, r->cap - r->end);
     } else {
       got = read(r->fd, r->buf + r->end, r->cap - r->end);
     }
@@ -165,6 +213,37 @@ static size_t fill(pf_reader *r, size_t want) {
     r->end += (size_t)got;
   }
   return r->end - r->pos;
+}
+
+/* The bytes read so far (buf[0 .. end)) are the start of a gzip stream: they
+   become its first compressed input, and buf fills again from the inflated
+   stream. Works on pipes as on files (nothing is read twice). 0, or -1. */
+static int start_gzip(pf_reader *r) {
+  r->zcap = r->end > (64u << 10) ? r->end : (64u << 10);
+  r->zin = malloc(r->zcap);
+  if (r->zin == NULL) return -1;
+  memcpy(r->zin, r->buf, r->end);
+  memset(&r->z, 0, sizeof r->z);
+  r->z.next_in = r->zin;
+  r->z.avail_in = (uInt)r->end;
+  if (inflateInit2(&r->z, 16 + MAX_WBITS) != Z_OK) {
+    free(r->zin);
+    r->zin = NULL;
+    return -1;
+  }
+  r->gzipped = 1;
+  r->zin_eof = r->eof;
+  r->eof = 0;
+  r->pos = r->end = 0;
+  r->base = 0;
+  r->size = 0;   /* the uncompressed size is not known up front */
+  if (r->cap < BUF_INIT) {
+    uint8_t *nb = realloc(r->buf, BUF_INIT);
+    if (nb == NULL) return -1;
+    r->buf = nb;
+    r->cap = BUF_INIT;
+  }
+  return 0;
 }
 
 uint32_t pf_max_snaplen(int linktype) {
@@ -212,11 +291,17 @@ static int add_iface(pf_reader *r, int linktype, uint32_t snaplen) {
   return 0;
 }
 
+/* Opens path for reading: "-" is standard input (tshark's -r -). */
+static int open_input(const char *path) {
+  if (strcmp(path, "-") == 0) return dup(0);
+  return open(path, O_RDONLY);
+}
+
 pf_reader *pf_reader_open(const char *path, char *err, size_t errlen) {
   pf_reader *r = calloc(1, sizeof *r);
   if (r == NULL) { snprintf(err, errlen, "out of memory"); return NULL; }
   r->linktype = -1;
-  r->fd = open(path, O_RDONLY);
+  r->fd = open_input(path);
   if (r->fd < 0) {
     snprintf(err, errlen, "%s", strerror(errno));
     free(r);
@@ -230,27 +315,11 @@ pf_reader *pf_reader_open(const char *path, char *err, size_t errlen) {
       free(r);
       return NULL;
     }
-    if (S_ISREG(st.st_mode)) r->size = (uint64_t)st.st_size;
-  }
-  /* gzip-compressed captures (.pcap.gz, .pcapng.gz) are read through zlib;
-     offsets in messages are then offsets in the uncompressed stream */
-  unsigned char magic[2];
-  if (pread(r->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-    int fd2 = dup(r->fd);
-    r->gz = fd2 >= 0 ? gzdopen(fd2, "rb") : NULL;
-    if (r->gz == NULL) {
-      if (fd2 >= 0) close(fd2);
-      snprintf(err, errlen, "cannot open the gzip stream");
-      pf_reader_close(r);
-      return NULL;
-    }
-    gzbuffer(r->gz, 1u << 20);
-    r->gzipped = 1;
-    r->size = 0;   /* the uncompressed size is not known up front */
+    if (S_ISREG(st.st_mode)) r->size = r->file_size = (uint64_t)st.st_size;
   }
   /* a small file gets a small buffer: opening one must be cheap (the fuzzer opens millions) */
   r->cap = BUF_INIT;
-  if (!r->gzipped && r->size > 0 && r->size < BUF_INIT) r->cap = r->size < 4096 ? 4096 : (size_t)r->size;
+  if (r->size > 0 && r->size < BUF_INIT) r->cap = r->size < 4096 ? 4096 : (size_t)r->size;
   r->buf = malloc(r->cap);
   if (r->buf == NULL) {
     snprintf(err, errlen, "out of memory");
@@ -258,6 +327,17 @@ pf_reader *pf_reader_open(const char *path, char *err, size_t errlen) {
     return NULL;
   }
   size_t have = fill(r, 28);
+  /* gzip-compressed captures (.pcap.gz, .pcapng.gz, or gzip through a pipe) are
+     inflated as they are read; offsets in messages are then offsets in the
+     uncompressed stream */
+  if (have >= 2 && r->buf[0] == 0x1f && r->buf[1] == 0x8b) {
+    if (start_gzip(r) < 0) {
+      snprintf(err, errlen, "cannot open the gzip stream: out of memory");
+      pf_reader_close(r);
+      return NULL;
+    }
+    have = fill(r, 28);
+  }
   if (have == 0) {
     snprintf(err, errlen, "empty file: not a pcap or pcapng capture file");
     pf_reader_close(r);
@@ -525,10 +605,26 @@ const char *pf_reader_format(const pf_reader *r) { return r->fmtname; }
 int pf_reader_linktype(const pf_reader *r) { return r->linktype; }
 uint64_t pf_reader_offset(const pf_reader *r) { return r->base + r->pos; }
 uint64_t pf_reader_size(const pf_reader *r) { return r->size; }
+uint64_t pf_reader_file_size(const pf_reader *r) { return r->file_size; }
+
+int pf_reader_check(const char *path, uint64_t *size, char *err, size_t errlen) {
+  struct stat st;
+  *size = 0;
+  /* standard input, a pipe, a FIFO or a device is read once, so not opened
+     twice: its header is checked when the scan reaches it */
+  if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
+    return 0;
+  pf_reader *r = pf_reader_open(path, err, errlen);
+  if (r == NULL) return -1;
+  *size = pf_reader_size(r);
+  pf_reader_close(r);
+  return 0;
+}
 
 void pf_reader_close(pf_reader *r) {
   if (r == NULL) return;
-  if (r->gz) gzclose(r->gz);
+  if (r->gzipped) inflateEnd(&r->z);
+  free(r->zin);
   if (r->fd >= 0) close(r->fd);
   free(r->buf);
   free(r->ifs);

@@ -6,8 +6,10 @@
 
 typedef struct pf_reader pf_reader;
 
-/* Opens path and reads its file header. On failure returns NULL and writes a
-   one-line reason (without the file name) to err. */
+/* Opens path and reads its file header. path "-" is standard input; pipes,
+   FIFOs and devices are read as they come (nothing is read twice), gzip
+   included. On failure returns NULL and writes a one-line reason (without
+   the file name) to err. */
 pf_reader *pf_reader_open(const char *path, char *err, size_t errlen);
 
 /* Reads the next record into p: data, lengths, time, link type, offset
@@ -36,7 +38,15 @@ const char *pf_reader_format(const pf_reader *r);
 /* Link type of the file (pcap) or of the first interface (pcapng); -1 unknown. */
 int pf_reader_linktype(const pf_reader *r);
 uint64_t pf_reader_offset(const pf_reader *r);   /* bytes consumed so far */
-uint64_t pf_reader_size(const pf_reader *r);     /* file size, 0 when unknown */
+uint64_t pf_reader_size(const pf_reader *r);     /* bytes of the capture, 0 when unknown (gzip, pipes) */
+uint64_t pf_reader_file_size(const pf_reader *r); /* bytes of the file as stored (compressed), 0 for a pipe */
+
+/* What a scan checks of each file before it reads any: a regular file opens
+   and has a capture's header (its size in *size); standard input ("-"),
+   pipes, FIFOs and devices are not touched (they can be read only once: their
+   header is checked when they are read; *size 0). 0, or -1 with the reason
+   in err as pf_reader_open gives it. */
+int pf_reader_check(const char *path, uint64_t *size, char *err, size_t errlen);
 void pf_reader_close(pf_reader *r);
 
 /* The most bytes of one record tshark accepts for this link type. */

@@ -517,14 +517,13 @@ int pf_scan(const char *const *paths, int npaths, const int *fids, int nfids,
   }
   for (int f = 0; f < npaths; f++) {
     char rerr[256];
-    pf_reader *r = pf_reader_open(paths[f], rerr, sizeof rerr);
-    if (r == NULL) {
+    uint64_t size;
+    if (pf_reader_check(paths[f], &size, rerr, sizeof rerr) < 0) {
       snprintf(err, errlen, "%s: %s", paths[f], rerr);
       s->rc = PF_SCAN_ERROR;
       goto done;
     }
-    s->total += pf_reader_size(r);
-    pf_reader_close(r);
+    s->total += size;
   }
   /* two threads when asked for, unless user-defined fields decode (they may
      call back into Lua, which must stay in the calling thread); one thread
