@@ -567,7 +567,7 @@ static void serve(int s) {
     sendto(s, m.b, m.n, 0, (struct sockaddr *)&from, fl);
     m.b[1] ^= 1;
     if (i % 2 == 0) {
-      char h[8];
+      char h[16];
       snprintf(h, sizeof h, "h%d", i);
       m.b[7] = 1;
       rr_name(&m, PF_DNS_PTR, h);
@@ -625,7 +625,7 @@ static void test_fake_server(void) {
   CHECK((double)time(NULL) - t0 < 3);
   int bad = 0;
   for (int i = 0; i < 40; i++) {
-    char want[8] = "";
+    char want[16] = "";
     if (i % 2 == 0) snprintf(want, sizeof want, "h%d", i);
     else if (i % 3 == 1) snprintf(want, sizeof want, "-");
     if (strcmp(got[i], want) != 0) {
