@@ -1,7 +1,7 @@
 -- pktframe.repl: the Lua half of the REPL (src/cli/repl.c): loading captures, showing values,
 -- tab completion, help() and fields().
 local pf = require "pktframe"
-local help = require "pktframe.help"
+local help = require "pktframe.repl.help"
 
 local M = {}
 
