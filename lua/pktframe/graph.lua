@@ -7,7 +7,7 @@
 --   print(graph.dot(e)); local html = graph.html(e); local svg = graph.svg(e)
 --
 -- The edges come from one groupby; only the (small) edge list is walked in Lua, for the layout.
-local core = require "pktframe.core"
+local pf = require "pktframe"
 local plot = require "pktframe.plot"
 
 local M = {}
@@ -52,7 +52,7 @@ end
 function M.edges_scan(paths, opts)
   opts = opts or {}
   local s, d = names(opts.ip6)
-  local e, err = core.scan(paths, { fields = M.fields(opts.ip6), max_memory = opts.max_memory })
+  local e, err = pf.scan(paths, { fields = M.fields(opts.ip6), max_memory = opts.max_memory })
                      :groupby({ s, d }, { sort = true }):size()
   if not e then return nil, err end
   return finish(e, s, d, opts), e:diagnostics()

@@ -1,4 +1,13 @@
 -- pktframe: packet captures as columnar tables; the Lua face of the C core pktframe.core.
+--
+-- This is the only module that requires pktframe.core: every other one requires "pktframe",
+-- so that it sees the module as scripts do (pf.default_fields set, pf.args)
+-- and works whichever module a script requires first. A module this file requires itself
+-- (pktframe.args) must not require "pktframe" when it loads: package.loaded has no entry for
+-- "pktframe" until this file returns, so Lua 5.4 would run this file again, and again, until
+-- "C stack overflow". Such a module takes what it needs as arguments, or requires "pktframe"
+-- inside a function, at call time.
+-- pktframe.filter, which the core requires when it compiles a display filter, needs only lpeg.
 local core = require "pktframe.core"
 
 local M = {}

@@ -9,7 +9,7 @@
 -- inter-arrival time the time since the previous packet to the same destination address (null
 -- for the first). Per address: packets sent and received, and the mean, median, min and max
 -- of both gaps. Two grouped diffs, two groupby-aggs and a join: no Lua per packet.
-local core = require "pktframe.core"
+local pf = require "pktframe"
 
 local M = {}
 
@@ -42,7 +42,7 @@ function M.analyse(t, opts)
   end
   local dep = stats("src", "inter_departure", "sent", "departure")
   local arr = stats("dst", "inter_arrival", "received", "arrival")
-  local all = core.concat(dep:select("address"), arr:select("address")):unique("address"):sort("address")
+  local all = pf.concat(dep:select("address"), arr:select("address")):unique("address"):sort("address")
   local addresses = all:join(dep, "address", { how = "left" }):join(arr, "address", { how = "left" })
   return { packets = p, addresses = addresses }
 end

@@ -4,7 +4,7 @@
 --   local live = require "pktframe.live"
 --   local t, summary = live.capture_and_read{iface = "lo", duration = 5, out = "/tmp/lo.pcap"}
 --   local r = live.summarise(t)      -- r.rate, r.pairs
-local core = require "pktframe.core"
+local pf = require "pktframe"
 
 local M = {}
 
@@ -14,9 +14,9 @@ M.FIELDS = { "frame.number", "frame.time_epoch", "frame.len", "ip.src", "ip.dst"
 -- pf.capture(opts), then pf.read of the file: the Table and the capture's summary, or nil and
 -- the message of whichever failed.
 function M.capture_and_read(opts, fields)
-  local summary, err = core.capture(opts)
+  local summary, err = pf.capture(opts)
   if not summary then return nil, err end
-  local t, rerr = core.read(summary.path, { fields = fields or M.FIELDS })
+  local t, rerr = pf.read(summary.path, { fields = fields or M.FIELDS })
   if not t then return nil, rerr end
   return t, summary
 end
