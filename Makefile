@@ -143,9 +143,13 @@ demo: deps all
 
 # ---- install ----
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LUA_SHARE)/pktframe $(DESTDIR)$(LUA_LIB)/pktframe
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LUA_SHARE)/pktframe $(DESTDIR)$(LUA_SHARE)/pktframe/repl $(DESTDIR)$(LUA_LIB)/pktframe
 	install -m 755 $(BUILD)/pktframe $(DESTDIR)$(PREFIX)/bin/pktframe
 	install -m 644 lua/pktframe/*.lua $(DESTDIR)$(LUA_SHARE)/pktframe/
+	install -m 644 lua/pktframe/repl/*.lua $(DESTDIR)$(LUA_SHARE)/pktframe/repl/
+	@# the REPL's modules were pktframe/repl.lua and help.lua before pktframe/repl/: an old
+	@# repl.lua left from an earlier install would shadow repl/init.lua
+	rm -f $(DESTDIR)$(LUA_SHARE)/pktframe/repl.lua $(DESTDIR)$(LUA_SHARE)/pktframe/help.lua
 	install -m 755 $(BUILD)/lib/pktframe/core.so $(DESTDIR)$(LUA_LIB)/pktframe/core.so
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/pktframe
 	install -m 644 docs/pktframe.1 $(DESTDIR)$(PREFIX)/share/man/man1/pktframe.1

@@ -12,6 +12,8 @@
 --     `m:NAME(`, a mask column), `gb:NAME(`, `f:NAME(` (or `{` in place of `(`);
 --   * for a method of any other pktframe.* type: `X:NAME(` or `X:NAME{`, X any identifier.
 -- Names beginning with "_" (metamethods, private helpers) are not public.
+-- pktframe.synth, a public module of its own, is checked too: `synth.NAME(`, `w:NAME(` for its
+-- writer, `seg:NAME(` for its segments.
 local pf = require "pktframe"
 
 local DOC = "docs/api.md"
@@ -143,6 +145,30 @@ describe("docs/api.md", function()
     for _, m in ipairs(methods()) do
       if not has_entry(lines, m.patterns) then missing[#missing + 1] = m.name end
     end
+    assert.are.same({}, missing)
+  end)
+
+  -- pktframe.synth is a public module documented function by function (synth.NAME(...) or
+  -- synth.NAME{...}), with its writer's methods (w:NAME) and its segments' (seg:NAME).
+  it("has an entry for every function of pktframe.synth and of its writer and segments", function()
+    local synth = require "pktframe.synth"
+    local lines, missing = entry_lines(), {}
+    local function check(tbl, prefix, sep)
+      for name, fn in pairs(tbl) do
+        if type(name) == "string" and type(fn) == "function" and not name:match("^_") then
+          local pat = "%f[%w_]" .. esc(prefix .. sep .. name) .. "[%({]"
+          if not has_entry(lines, pat) then missing[#missing + 1] = prefix .. sep .. name end
+        end
+      end
+    end
+    check(synth, "synth", ".")
+    local path = os.tmpname()
+    local w = assert(synth.writer(path))
+    check(getmetatable(w).__index, "w", ":")
+    w:close()
+    os.remove(path)
+    check(getmetatable(synth.udp{ sport = 1, dport = 2 }).__index, "seg", ":")
+    table.sort(missing)
     assert.are.same({}, missing)
   end)
 

@@ -185,7 +185,7 @@ fi
 # make install PREFIX=...: the command, the modules, the man page; the installed command finds them
 if command -v make >/dev/null 2>&1 && [ -f Makefile ]; then
   make -s install PREFIX="$tmp/inst" BUILD="$(dirname "$PF")" >"$tmp/out" 2>&1
-  if [ -x "$tmp/inst/bin/pktframe" ] && [ -f "$tmp/inst/share/lua/5.4/pktframe/repl.lua" ] &&
+  if [ -x "$tmp/inst/bin/pktframe" ] && [ -f "$tmp/inst/share/lua/5.4/pktframe/repl/init.lua" ] &&
      [ -f "$tmp/inst/share/man/man1/pktframe.1" ] && [ -f "$tmp/inst/lib/lua/5.4/pktframe/core.so" ]; then
     ok "make install puts the command, the modules and the man page"
   else

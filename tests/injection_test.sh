@@ -109,11 +109,11 @@ if [ -z "$left" ]; then ok "no name, field or filter ran a command"; else no "no
 allowed='src/cli/main.c:.*luaL_loadfile\(\*L, script\)
 src/cli/main.c:.*is_code \? luaL_loadbuffer\(L, argv\[0\], strlen\(argv\[0\]\), "=\(command line\)"\) : luaL_loadfile\(L, argv\[0\]\)
 src/cli/repl.c:.*luaL_loadbuffer\(L, (retline|ret|chunk), (strlen\((retline|ret)\)|len), "=stdin"\)
-lua/pktframe/help.lua:.*(local function load\(\)|= load\(\)|in pairs\(load\(\)\.byname\))
-lua/pktframe/repl.lua:.*function M\.load\('
+lua/pktframe/repl/help.lua:.*(local function load\(\)|= load\(\)|in pairs\(load\(\)\.byname\))
+lua/pktframe/repl/init.lua:.*function M\.load\('
 cd "$root"
 hits=$(grep -nE '\b(system|popen|execl|execlp|execle|execv|execvp|execve|posix_spawnp?|dlopen)[[:space:]]*\(|luaL_(do|load)(string|buffer|bufferx|file|filex)\b|\blua_load\b' src/*/*.c src/*/*.h 2>/dev/null;
-       grep -nE 'os\.execute|io\.popen|(^|[^.:_[:alnum:]])(load|loadstring|dofile|loadfile)[[:space:]]*\(' lua/pktframe/*.lua 2>/dev/null)
+       grep -nE 'os\.execute|io\.popen|(^|[^.:_[:alnum:]])(load|loadstring|dofile|loadfile)[[:space:]]*\(' lua/pktframe/*.lua lua/pktframe/*/*.lua 2>/dev/null)
 bad=$(printf '%s\n' "$hits" | grep -v '^$' | grep -vE "$(printf '%s' "$allowed" | tr '\n' '|')")
 if [ -z "$bad" ]; then
   ok "no shell in the sources; code is loaded only from scripts, -e and the REPL ($(printf '%s\n' "$hits" | grep -c .) reviewed sites)"

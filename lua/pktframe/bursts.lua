@@ -13,18 +13,14 @@
 -- Verbs only: a stable sort by (src, dst, time) makes each pair's packets contiguous, a grouped
 -- diff gives the gap to the previous counting packet of the pair, "gap null or > time" flags
 -- the first packet of each burst, and the running sum of the flags numbers the bursts.
+local pf = require "pktframe"
 local payload = require "pktframe.payload"
 
 local M = {}
 
-local function names(ip6)
-  if ip6 then return "ipv6.src", "ipv6.dst" end
-  return "ip.src", "ip.dst"
-end
-
 function M.fields(ip6)
-  local s, d = names(ip6)
-  return { "frame.number", "frame.time_epoch", s, d, "tcp.len", "udp.length" }
+  local ip = pf.ipfields(ip6)
+  return { "frame.number", "frame.time_epoch", ip.src, ip.dst, "tcp.len", "udp.length" }
 end
 
 M.SIZE, M.TIME, M.MIN_PACKETS = 300, 0.3, 2
@@ -46,11 +42,11 @@ function M.analyse(t, opts)
     error("bad argument #2 to 'analyse' (min_packets: an integer >= 1 expected, got " .. tostring(min_packets)
       .. ")", 2)
   end
-  local s, d = names(opts.ip6)
+  local ip = pf.ipfields(opts.ip6)
   local time = "frame.time_epoch"
   local p = payload.with_payload(t)
-  p = p:filter(p:col("payload"):ge(size) & p:col(s):notnull())
-       :select("frame.number", time, s, d, "payload"):rename{ [s] = "src", [d] = "dst" }
+  p = p:filter(p:col("payload"):ge(size) & p:col(ip.src):notnull())
+       :select("frame.number", time, ip.src, ip.dst, "payload"):rename{ [ip.src] = "src", [ip.dst] = "dst" }
        :sort({ "src", "dst", time })
   local gap = p:groupby({ "src", "dst" }):diff(time)
   local new = gap:isnull() | gap:gt(gap_max)

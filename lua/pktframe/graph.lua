@@ -7,20 +7,15 @@
 --   print(graph.dot(e)); local html = graph.html(e); local svg = graph.svg(e)
 --
 -- The edges come from one groupby; only the (small) edge list is walked in Lua, for the layout.
-local core = require "pktframe.core"
+local pf = require "pktframe"
 local plot = require "pktframe.plot"
 
 local M = {}
 local fmt, concat = string.format, table.concat
 
-local function names(ip6)
-  if ip6 then return "ipv6.src", "ipv6.dst" end
-  return "ip.src", "ip.dst"
-end
-
 function M.fields(ip6)
-  local s, d = names(ip6)
-  return { s, d }
+  local ip = pf.ipfields(ip6)
+  return { ip.src, ip.dst }
 end
 
 -- The groupby's result (keys and size) as edges: renamed, pruned, heaviest first.
@@ -42,8 +37,8 @@ end
 -- Unless opts.keep_all, edges from or to 0.0.0.0 and 255.255.255.255 (:: for IPv6) are left out.
 function M.edges(t, opts)
   opts = opts or {}
-  local s, d = names(opts.ip6)
-  return finish(t:groupby({ s, d }, { sort = true }):size(), s, d, opts)
+  local ip = pf.ipfields(opts.ip6)
+  return finish(t:groupby({ ip.src, ip.dst }, { sort = true }):size(), ip.src, ip.dst, opts)
 end
 
 -- The same from capture files through pf.scan, which keeps one count per pair and never the
@@ -51,11 +46,11 @@ end
 -- nil, message when a file cannot be read.
 function M.edges_scan(paths, opts)
   opts = opts or {}
-  local s, d = names(opts.ip6)
-  local e, err = core.scan(paths, { fields = M.fields(opts.ip6), max_memory = opts.max_memory })
-                     :groupby({ s, d }, { sort = true }):size()
+  local ip = pf.ipfields(opts.ip6)
+  local e, err = pf.scan(paths, { fields = M.fields(opts.ip6), max_memory = opts.max_memory })
+                     :groupby({ ip.src, ip.dst }, { sort = true }):size()
   if not e then return nil, err end
-  return finish(e, s, d, opts), e:diagnostics()
+  return finish(e, ip.src, ip.dst, opts), e:diagnostics()
 end
 
 -- The edge list as Lua values: nodes (in order of first appearance), edges {from, to, weight}.

@@ -9,18 +9,13 @@
 -- inter-arrival time the time since the previous packet to the same destination address (null
 -- for the first). Per address: packets sent and received, and the mean, median, min and max
 -- of both gaps. Two grouped diffs, two groupby-aggs and a join: no Lua per packet.
-local core = require "pktframe.core"
+local pf = require "pktframe"
 
 local M = {}
 
-local function names(ip6)
-  if ip6 then return "ipv6.src", "ipv6.dst" end
-  return "ip.src", "ip.dst"
-end
-
 function M.fields(ip6)
-  local s, d = names(ip6)
-  return { "frame.number", "frame.time_epoch", s, d }
+  local ip = pf.ipfields(ip6)
+  return { "frame.number", "frame.time_epoch", ip.src, ip.dst }
 end
 
 -- {packets = Table frame.number, frame.time_epoch, src, dst, inter_departure, inter_arrival
@@ -28,9 +23,10 @@ end
 --  received, arrival_{mean,median,min,max} (address order)}.
 function M.analyse(t, opts)
   opts = opts or {}
-  local s, d = names(opts.ip6)
+  local ip = pf.ipfields(opts.ip6)
   local time = "frame.time_epoch"
-  local p = t:filter(t:col(s):notnull()):select("frame.number", time, s, d):rename{ [s] = "src", [d] = "dst" }
+  local p = t:filter(t:col(ip.src):notnull()):select("frame.number", time, ip.src, ip.dst)
+             :rename{ [ip.src] = "src", [ip.dst] = "dst" }
   p = p:sort(time)
   p = p:with("inter_departure", p:groupby("src"):diff(time)):with("inter_arrival", p:groupby("dst"):diff(time))
   local function stats(key, gap, count, prefix)
@@ -42,7 +38,7 @@ function M.analyse(t, opts)
   end
   local dep = stats("src", "inter_departure", "sent", "departure")
   local arr = stats("dst", "inter_arrival", "received", "arrival")
-  local all = core.concat(dep:select("address"), arr:select("address")):unique("address"):sort("address")
+  local all = pf.concat(dep:select("address"), arr:select("address")):unique("address"):sort("address")
   local addresses = all:join(dep, "address", { how = "left" }):join(arr, "address", { how = "left" })
   return { packets = p, addresses = addresses }
 end

@@ -4,19 +4,21 @@
 --   local live = require "pktframe.live"
 --   local t, summary = live.capture_and_read{iface = "lo", duration = 5, out = "/tmp/lo.pcap"}
 --   local r = live.summarise(t)      -- r.rate, r.pairs
-local core = require "pktframe.core"
+local pf = require "pktframe"
 
 local M = {}
 
-M.FIELDS = { "frame.number", "frame.time_epoch", "frame.len", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
-  "ip.proto", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport" }
+local IP4, IP6 = pf.ipfields(false), pf.ipfields(true)
+
+M.FIELDS = { "frame.number", "frame.time_epoch", "frame.len", IP4.src, IP4.dst, IP6.src, IP6.dst,
+  IP4.proto, "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport" }
 
 -- pf.capture(opts), then pf.read of the file: the Table and the capture's summary, or nil and
 -- the message of whichever failed.
 function M.capture_and_read(opts, fields)
-  local summary, err = core.capture(opts)
+  local summary, err = pf.capture(opts)
   if not summary then return nil, err end
-  local t, rerr = core.read(summary.path, { fields = fields or M.FIELDS })
+  local t, rerr = pf.read(summary.path, { fields = fields or M.FIELDS })
   if not t then return nil, rerr end
   return t, summary
 end
@@ -26,12 +28,12 @@ end
 function M.summarise(t, interval)
   local rate = #t > 0 and t:resample(interval or "1s", { { "packets", "frame.len", "size" },
     { "bytes", "frame.len", "sum" } }) or nil
-  local function pairs_by(s, d)
-    return t:groupby({ s, d }, { sort = true })
+  local function pairs_by(ip)
+    return t:groupby({ ip.src, ip.dst }, { sort = true })
             :agg{ { "packets", "frame.len", "size" }, { "bytes", "frame.len", "sum" } }
-            :rename{ [s] = "src", [d] = "dst" }
+            :rename{ [ip.src] = "src", [ip.dst] = "dst" }
   end
-  local v4, v6 = pairs_by("ip.src", "ip.dst"), pairs_by("ipv6.src", "ipv6.dst")
+  local v4, v6 = pairs_by(IP4), pairs_by(IP6)
   return { rate = rate, pairs = v4:sort("bytes", { desc = true }), pairs6 = v6:sort("bytes", { desc = true }) }
 end
 

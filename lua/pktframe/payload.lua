@@ -8,16 +8,13 @@
 -- A packet's payload is what its transport carries: tcp.len for TCP, udp.length - 8 for UDP;
 -- other packets carry none (null: they count in no sum, so an address seen only in ICMP or ARP
 -- gets 0 bytes). The notebook's scapy "Raw" layer is the same bytes for TCP and UDP.
+local pf = require "pktframe"
+
 local M = {}
 
-local function names(ip6)
-  if ip6 then return "ipv6.src", "ipv6.dst" end
-  return "ip.src", "ip.dst"
-end
-
 function M.fields(ip6)
-  local s, d = names(ip6)
-  return { "frame.number", "frame.time_epoch", s, d, "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport",
+  local ip = pf.ipfields(ip6)
+  return { "frame.number", "frame.time_epoch", ip.src, ip.dst, "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport",
     "tcp.len", "udp.length" }
 end
 
@@ -50,11 +47,11 @@ M.KEYS = {
 -- key, bytes, packets; titles[name] says what each is.
 function M.analyse(t, opts)
   opts = opts or {}
-  local s, d = names(opts.ip6)
+  local ip = pf.ipfields(opts.ip6)
   local p = M.with_payload(t)
   local res, titles = {}, {}
   for _, k in ipairs(M.KEYS) do
-    local col = k[2] == "src" and s or k[2] == "dst" and d or k[2]
+    local col = k[2] == "src" and ip.src or k[2] == "dst" and ip.dst or k[2]
     res[k[1]] = M.by(p, col)
     titles[k[1]] = k[3]
   end

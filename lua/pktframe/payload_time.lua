@@ -7,34 +7,30 @@
 --
 -- The top source is the address that sent the most payload bytes (pktframe.payload's definition:
 -- tcp.len, or udp.length - 8); its packets without TCP or UDP have no payload and are left out.
+local pf = require "pktframe"
 local payload = require "pktframe.payload"
 
 local M = {}
 
-local function names(ip6)
-  if ip6 then return "ipv6.src", "ipv6.dst" end
-  return "ip.src", "ip.dst"
-end
-
 function M.fields(ip6)
-  local s, d = names(ip6)
-  return { "frame.number", "frame.time_epoch", s, d, "tcp.len", "udp.length" }
+  local ip = pf.ipfields(ip6)
+  return { "frame.number", "frame.time_epoch", ip.src, ip.dst, "tcp.len", "udp.length" }
 end
 
 -- {source = address | nil, packets = Table frame.number, frame.time_epoch, dst, payload,
 --  destinations = Table dst, bytes, packets (most bytes first)}; opts.source picks the address.
 function M.analyse(t, opts)
   opts = opts or {}
-  local s, d = names(opts.ip6)
+  local ip = pf.ipfields(opts.ip6)
   local p = payload.with_payload(t)
   local src = opts.source
   if not src then
-    local by = payload.by(p, s)
+    local by = payload.by(p, ip.src)
     if #by == 0 or (by:col("bytes")[1] or 0) == 0 then return { source = nil } end
-    src = by:col(s)[1]
+    src = by:col(ip.src)[1]
   end
-  local mine = p:filter(p:col(s):eq(src) & p:col("payload"):notnull())
-                :select("frame.number", "frame.time_epoch", d, "payload"):rename{ [d] = "dst" }
+  local mine = p:filter(p:col(ip.src):eq(src) & p:col("payload"):notnull())
+                :select("frame.number", "frame.time_epoch", ip.dst, "payload"):rename{ [ip.dst] = "dst" }
   return { source = src, packets = mine, destinations = payload.by(mine, "dst") }
 end
 

@@ -10,23 +10,20 @@
 -- address. A conversation is (client, server, client_port), as the notebook groups it; its
 -- bytes are the sum of ip.len (IPv4 total length; with ip6, ipv6.plen + 40) of all its packets.
 -- Everything is table verbs: a join for the SYN sender, Column:where for the choice per row.
-local M = {}
+local pf = require "pktframe"
 
-local function names(ip6)
-  if ip6 then return { src = "ipv6.src", dst = "ipv6.dst", len = "ipv6.plen" } end
-  return { src = "ip.src", dst = "ip.dst", len = "ip.len" }
-end
+local M = {}
 
 -- The fields analyse needs (read them with filter = "tcp").
 function M.fields(ip6)
-  local n = names(ip6)
+  local n = pf.ipfields(ip6)
   return { "frame.number", "frame.time_epoch", n.src, n.dst, n.len, "tcp.srcport", "tcp.dstport",
     "tcp.stream", "tcp.flags.syn", "tcp.flags.ack", "tcp.analysis.ack_rtt" }
 end
 
 -- t with columns client, server, client_port, server_port and bytes (the packet's IP length).
 function M.assign(t, ip6)
-  local n = names(ip6)
+  local n = pf.ipfields(ip6)
   local syn = t:col("tcp.flags.syn"):eq(1) & t:col("tcp.flags.ack"):eq(0)
   local first_syn = t:filter(syn):groupby("tcp.stream"):agg{
     { "syn_ip", n.src, "first" }, { "syn_port", "tcp.srcport", "first" } }

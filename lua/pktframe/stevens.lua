@@ -9,9 +9,12 @@
 -- (time, relative tcp.seq, tcp.len, tcp.nxtseq) are the dots Wireshark draws, and the server's
 -- tcp.ack over time is the ack line under them. Sequence numbers are relative, as Wireshark
 -- shows them (tcp.seq), so the graph starts near 0.
-local M = {}
+local pf = require "pktframe"
 
-M.fields = { "frame.number", "frame.time_epoch", "tcp.stream", "ip.src", "ipv6.src", "tcp.srcport",
+local M = {}
+local IP4, IP6 = pf.ipfields(false), pf.ipfields(true)
+
+M.fields = { "frame.number", "frame.time_epoch", "tcp.stream", IP4.src, IP6.src, "tcp.srcport",
   "tcp.dstport", "tcp.seq", "tcp.nxtseq", "tcp.ack", "tcp.len", "tcp.window_size" }
 
 -- biggest(t) -> the tcp.stream with the largest sum of tcp.len (the first such stream on a tie),
@@ -41,8 +44,8 @@ function M.graph(t, stream, opts)
   local s = t:filter(t:col("tcp.stream"):eq(stream))
   if #s == 0 then return nil, ("no TCP stream %d in the capture"):format(stream) end
   local first = s:row(1)
-  local v6 = first["ip.src"] == nil
-  local addr = v6 and "ipv6.src" or "ip.src"
+  local v6 = first[IP4.src] == nil
+  local addr = (v6 and IP6 or IP4).src
   local client = s:col(addr):eq(first[addr]) & s:col("tcp.srcport"):eq(first["tcp.srcport"])
   local keep = { "frame.number", "frame.time_epoch", "tcp.seq", "tcp.len", "tcp.nxtseq", "tcp.ack", "tcp.window_size" }
   local from_client, from_server = s:filter(client), s:filter(~client)

@@ -16,15 +16,20 @@
 --   bytes_ab     sum of tcp.len sent by src_ip:src_port (from the first frame's sender)
 --   bytes_ba     sum of tcp.len sent the other way (bytes_ab + bytes_ba = stream_len)
 -- With ipv6 = true the same over ipv6.src and ipv6.dst (the notebook's fields are IPv4 only).
+local pf = require "pktframe"
+
 local M = {}
 
-M.fields = { "frame.time_epoch", "tcp.stream", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "tcp.len" }
-M.fields6 = { "frame.time_epoch", "tcp.stream", "ipv6.src", "tcp.srcport", "ipv6.dst", "tcp.dstport", "tcp.len" }
+local function fields(ip6)
+  local ip = pf.ipfields(ip6)
+  return { "frame.time_epoch", "tcp.stream", ip.src, "tcp.srcport", ip.dst, "tcp.dstport", "tcp.len" }
+end
+M.fields, M.fields6 = fields(false), fields(true)
 
 -- summary(t, [{ipv6 = false}]) -> Table (see above), by stream number
 function M.summary(t, opts)
-  local v6 = opts and opts.ipv6
-  local src, dst = v6 and "ipv6.src" or "ip.src", v6 and "ipv6.dst" or "ip.dst"
+  local ip = pf.ipfields(opts and opts.ipv6)
+  local src, dst = ip.src, ip.dst
   local gb = t:groupby("tcp.stream", { sort = true })
   local s = gb:agg{
     { "src_ip", src, "first" }, { "src_port", "tcp.srcport", "first" },

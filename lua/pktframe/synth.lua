@@ -1,4 +1,5 @@
 -- pktframe.synth: build packets and write classic pcap files in pure Lua (test fixtures, demos).
+-- A public module: docs/api.md documents each function; keep it in step with this summary.
 --
 -- Writer
 --   local w <close> = assert(synth.writer(path, {linktype = 1, nsec = false,

@@ -18,19 +18,20 @@
 local pf = require "pktframe"
 
 local M = {}
+local IP4, IP6 = pf.ipfields(false), pf.ipfields(true)
 
-M.fields = { "frame.number", "frame.len", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+M.fields = { "frame.number", "frame.len", IP4.src, IP4.dst, IP6.src, IP6.dst,
   "dns.flags.response", "dns.qry.name", "dns.a", "dns.aaaa", "dns.cname" }
 M.dns_fields = { "frame.number", "dns.flags.response", "dns.qry.name", "dns.a", "dns.aaaa", "dns.cname" }
 -- the DNS responses that name addresses (passive_dns reads these rows only)
 M.dns_filter = "dns.flags.response == 1 and (dns.a or dns.aaaa)"
 
-local SIDES = { dst = { "ip.dst", "ipv6.dst" }, src = { "ip.src", "ipv6.src" } }
+local SIDES = { dst = { IP4.dst, IP6.dst }, src = { IP4.src, IP6.src } }
 
 -- pairs(src) -> Table ip.src, ip.dst, ipv6.src, ipv6.dst, bytes, packets: one row per combination
 -- of addresses (nulls kept), from a Table or a pf.scan Query (one pass, memory by the pairs).
 function M.pairs(src)
-  local r, err = src:groupby({ "ip.src", "ip.dst", "ipv6.src", "ipv6.dst" }, { dropna = false }):agg{
+  local r, err = src:groupby({ IP4.src, IP4.dst, IP6.src, IP6.dst }, { dropna = false }):agg{
     { "bytes", "frame.len", "sum" }, { "packets", "frame.len", "size" } }
   if not r then return nil, err end
   return r

@@ -1,4 +1,4 @@
--- pktframe.help: help(x) for the REPL: signatures and one-line docs read from docs/api.md at
+-- pktframe.repl.help: help(x) for the REPL: signatures and one-line docs read from docs/api.md at
 -- run time (so the help never disagrees with the manual), field docs from pf.fields().
 local pf = require "pktframe"
 
@@ -103,12 +103,12 @@ function M.parse(text)
   return entries
 end
 
--- docs/api.md in the source tree (lua/pktframe/ -> docs/), else where make install puts it
--- (PREFIX/share/lua/5.4/pktframe/ -> PREFIX/share/doc/pktframe/).
+-- docs/api.md in the source tree (lua/pktframe/repl/ -> docs/), else where make install puts it
+-- (PREFIX/share/lua/5.4/pktframe/repl/ -> PREFIX/share/doc/pktframe/).
 function M.locate()
   local src = debug.getinfo(1, "S").source
   local dir = src:sub(1, 1) == "@" and src:sub(2):match("^(.*/)") or "./"
-  for _, p in ipairs({ dir .. "../../docs/api.md", dir .. "../../../doc/pktframe/api.md" }) do
+  for _, p in ipairs({ dir .. "../../../docs/api.md", dir .. "../../../../doc/pktframe/api.md" }) do
     local f = io.open(p)
     if f then
       f:close()
@@ -331,7 +331,7 @@ end
 
 -- fields(pattern): pf.fields(pattern) as a list that prints as aligned lines.
 local field_list_mt = {
-  __name = "pktframe.help.FieldList",
+  __name = "pktframe.repl.FieldList",
   __tostring = function(list)
     if #list == 0 then return "(no field matches)" end
     local w = 0
