@@ -41,28 +41,6 @@ static LGroupBy *checkgb(lua_State *L, int arg, pf_table **t) {
   return gb;
 }
 
-static int lgroups_gc(lua_State *L) {
-  LGroups *lg = (LGroups *)lua_touserdata(L, 1);
-  size_t ng = lg->g.ngroups ? lg->g.ngroups : 1;
-  if (lg->outer_of) pf_ctx_alloc(&lg->g.ctx, lg->outer_of, ng * sizeof(size_t), 0);
-  if (lg->bstart) pf_ctx_alloc(&lg->g.ctx, lg->bstart, ng * sizeof(pf_time), 0);
-  lg->outer_of = NULL;
-  lg->bstart = NULL;
-  pf_groups_free(&lg->g);
-  return 0;
-}
-
-LGroups *pf_lua_newgroups(lua_State *L) {
-  LGroups *lg = (LGroups *)lua_newuserdatauv(L, sizeof(LGroups), 0);
-  memset(lg, 0, sizeof *lg);
-  if (luaL_newmetatable(L, "pktframe.Groups")) {
-    lua_pushcfunction(L, lgroups_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
-  return lg;
-}
-
 /* t:groupby(key | {keys}, [{sort = false, dropna = true}]) */
 static int tbl_groupby(lua_State *L) {
   static const char *const known[] = { "sort", "dropna", NULL };

@@ -81,12 +81,6 @@ static void dump_one(u_char *ud, const struct pcap_pkthdr *h, const u_char *byte
   dc->n++;
 }
 
-static int fail(lua_State *L, const char *msg) {
-  luaL_pushfail(L);
-  lua_pushstring(L, msg);
-  return 2;
-}
-
 /* Option key of the options table (argument 1) as a string, or NULL when absent. */
 static const char *optstring(lua_State *L, const char *key, int required) {
   int t = lua_getfield(L, 1, key);
@@ -155,7 +149,7 @@ static int pf_capture(lua_State *L) {
   char errbuf[PCAP_ERRBUF_SIZE];
   errbuf[0] = '\0';
   c->p = pcap_create(iface, errbuf);
-  if (c->p == NULL) return fail(L, lua_pushfstring(L, "%s: %s", iface, errbuf));
+  if (c->p == NULL) return pf_lua_fail(L, lua_pushfstring(L, "%s: %s", iface, errbuf));
   pcap_set_snaplen(c->p, (int)snaplen);
   pcap_set_promisc(c->p, promisc);
   pcap_set_timeout(c->p, WAIT_MS);
@@ -177,7 +171,7 @@ static int pf_capture(lua_State *L) {
     else if (why) lua_pushfstring(L, "%s: %s", iface, why);
     else lua_pushfstring(L, "%s: %s", iface, detail && *detail ? detail : pcap_statustostr(rc));
     cap_release_(c);
-    return fail(L, lua_tostring(L, -1));
+    return pf_lua_fail(L, lua_tostring(L, -1));
   }
   if (bpf && *bpf) {
     struct bpf_program prog;
@@ -191,19 +185,19 @@ static int pf_capture(lua_State *L) {
     if (frc != 0) {
       lua_pushfstring(L, "%s: cannot set the capture filter: %s", iface, pcap_geterr(c->p));
       cap_release_(c);
-      return fail(L, lua_tostring(L, -1));
+      return pf_lua_fail(L, lua_tostring(L, -1));
     }
   }
   c->d = pcap_dump_open(c->p, out);
   if (c->d == NULL) {
     lua_pushstring(L, pcap_geterr(c->p));   /* "out: No such file or directory" */
     cap_release_(c);
-    return fail(L, lua_tostring(L, -1));
+    return pf_lua_fail(L, lua_tostring(L, -1));
   }
   if (pcap_setnonblock(c->p, 1, errbuf) != 0) {
     lua_pushfstring(L, "%s: %s", iface, errbuf);
     cap_release_(c);
-    return fail(L, lua_tostring(L, -1));
+    return pf_lua_fail(L, lua_tostring(L, -1));
   }
   int fd = pcap_get_selectable_fd(c->p);
 
@@ -247,9 +241,9 @@ static int pf_capture(lua_State *L) {
   if (readerr) {
     lua_pushfstring(L, "%s: read error after %I packets: %s", iface, dc.n, readerr);
     cap_release_(c);
-    return fail(L, lua_tostring(L, -1));
+    return pf_lua_fail(L, lua_tostring(L, -1));
   }
-  if (cap_release_(c)) return fail(L, lua_pushfstring(L, "%s: %s", out, strerror(errno)));
+  if (cap_release_(c)) return pf_lua_fail(L, lua_pushfstring(L, "%s: %s", out, strerror(errno)));
   lua_createtable(L, 0, 5);
   lua_pushinteger(L, dc.n);
   lua_setfield(L, -2, "packets");

@@ -29,54 +29,6 @@
 #define MAX_RUN 32              /* verbs of one q:run */
 #define PF_PENDING_MT "pktframe.Pending"
 
-/* ---- the budget ---- */
-
-int pf_lua_budget(lua_State *L, int opts, const char *fn, pf_budget *b, char *label, size_t n) {
-  (void)fn;
-  memset(b, 0, sizeof *b);
-  label[0] = 0;
-  opts = lua_absindex(L, opts);
-  int t = lua_istable(L, opts) ? lua_getfield(L, opts, "max_memory") : LUA_TNIL;
-  int fromreg = 0;
-  if (t == LUA_TNIL) {
-    if (lua_istable(L, opts)) lua_pop(L, 1);
-    t = lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_MAXMEM_KEY);
-    fromreg = 1;
-    if (t == LUA_TNIL) {
-      lua_pop(L, 1);
-      return 0;
-    }
-  }
-  size_t bytes = 0;
-  if (t == LUA_TNUMBER) {
-    lua_Number v = lua_tonumber(L, -1);
-    if (!lua_isinteger(L, -1) || v < 1)
-      luaL_argerror(L, opts, lua_pushfstring(L, "max_memory: a positive whole number of bytes or a size such as "
-                                                "\"512M\" expected, got %s", lua_tostring(L, -1)));
-    bytes = (size_t)lua_tointeger(L, -1);
-    pf_budget_format(bytes, label, n);
-  } else if (t == LUA_TSTRING) {
-    const char *s = lua_tostring(L, -1);
-    if (pf_budget_parse(s, &bytes) < 0) {
-      if (fromreg) luaL_error(L, "--max-memory: bad size '%s'", s);
-      luaL_argerror(L, opts, lua_pushfstring(L, "max_memory: bad size '%s': expected bytes or a number and K, M, G "
-                                                "or T (\"512M\", \"1.5G\")", s));
-    }
-    snprintf(label, n, "%s", s);
-  } else {
-    luaL_argerror(L, opts, lua_pushfstring(L, "max_memory: size expected, got %s", luaL_typename(L, -1)));
-  }
-  lua_pop(L, 1);
-  b->limit = bytes;
-  return 1;
-}
-
-void pf_lua_budget_error(lua_State *L, const char *file, uint64_t pktno, const char *label, const char *what,
-                         size_t count, const char *unit, size_t bytes) {
-  lua_pushfstring(L, "%s: packet %I: memory budget %s reached (%s %I %s%s, %I bytes)", file, (lua_Integer)pktno,
-                  label, what, (lua_Integer)count, unit, count == 1 ? "" : "s", (lua_Integer)bytes);
-}
-
 /* Pushes a shallow copy of the query description at S; returns its index. */
 static int pushcopy(lua_State *L, int S) {
   lua_newtable(L);
@@ -92,22 +44,6 @@ static int pushcopy(lua_State *L, int S) {
 
 /* ---- options and the query's description ---- */
 
-static const char *unknown_field(lua_State *L, const char *name) {
-  const char *sugg[3];
-  int n = pf_field_suggest(name, sugg, 3);
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  lua_pushfstring(L, "unknown field '%s'", name);
-  luaL_addvalue(&b);
-  for (int i = 0; i < n; i++) {
-    lua_pushfstring(L, "%s'%s'", i == 0 ? "; did you mean " : i == n - 1 ? " or " : ", ", sugg[i]);
-    luaL_addvalue(&b);
-  }
-  if (n > 0) luaL_addchar(&b, '?');
-  luaL_pushresult(&b);
-  return lua_tostring(L, -1);
-}
-
 /* Checks the field list at idx as pf.read does (messages naming arg). */
 static void checkfields(lua_State *L, int idx, int arg) {
   idx = lua_absindex(L, idx);
@@ -122,7 +58,7 @@ static void checkfields(lua_State *L, int idx, int arg) {
       luaL_argerror(L, arg, lua_pushfstring(L, "fields[%I]: string expected, got %s", i, luaL_typename(L, -1)));
     const char *name = lua_tostring(L, -1);
     int fid = pf_field_lookup(name);
-    if (fid < 0) luaL_argerror(L, arg, unknown_field(L, name));
+    if (fid < 0) luaL_argerror(L, arg, pf_lua_pushunknownfield(L, name));
     if (seen[fid]++) luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' requested twice", name));
     lua_pop(L, 1);
   }
@@ -462,11 +398,8 @@ static int chunkcol(runspec *r, int fid) {
   return r->nfids++;
 }
 
-static int fail2(lua_State *L, const char *msg) {
-  luaL_pushfail(L);
-  lua_pushstring(L, msg);
-  return 2;
-}
+/* runscan_n's name for pf_lua_fail (aux.h): a shim until runscan_n's rewrite lands. */
+static int fail2(lua_State *L, const char *msg) { return pf_lua_fail(L, msg); }
 
 /* Replaces the value_counts table at the top (key, count in order of first
    appearance) by the sorted one: most frequent first, ties in order of first

@@ -413,9 +413,7 @@ static int pf_resolve(lua_State *L) {
     return 1;
   }
   if (server == NULL && system_server(&ss, &sslen) != 0) {
-    luaL_pushfail(L);
-    lua_pushliteral(L, RESOLV_CONF ": no nameserver line with an address we can use");
-    return 2;
+    return pf_lua_fail(L, RESOLV_CONF ": no nameserver line with an address we can use");
   }
 
   LSock *sock = (LSock *)lua_newuserdatauv(L, sizeof(LSock), 0);
