@@ -189,3 +189,118 @@ LGroups *pf_lua_newgroups(lua_State *L) {
   lua_setmetatable(L, -2);
   return lg;
 }
+
+/* ---- aggregation specs ---- */
+
+static int sort_by_name(const void *a, const void *b) {
+  return strcmp(((const pf_lua_aggspec *)a)->name, ((const pf_lua_aggspec *)b)->name);
+}
+
+/* Reads one {col, fn} (at idx, from position first, named s->name) into s;
+   with fns (not 0) a function goes into the table at fns under the output
+   name, without one it is refused. */
+static void readagg(lua_State *L, int arg, int idx, int first, pf_lua_aggspec *s, pf_lua_aggcol_fn find, void *ud,
+                    int fns) {
+  lua_geti(L, idx, first);
+  if (lua_type(L, -1) != LUA_TSTRING)
+    luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': column name expected, got %s", s->name,
+                                          luaL_typename(L, -1)));
+  const char *col = lua_tostring(L, -1);
+  pf_ftype ty = PF_FT_NONE;
+  s->col = col;
+  s->id = find(L, ud, col, &ty);
+  if (s->id < 0) luaL_argerror(L, arg, lua_pushfstring(L, "no column named '%s' for '%s'", col, s->name));
+  lua_geti(L, idx, first + 1);
+  if (lua_type(L, -1) == LUA_TFUNCTION) {
+    if (fns == 0)
+      luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': a Lua function needs every value of a group, "
+                                               "which a scan does not keep (use a named aggregation, or pf.read)",
+                                            s->name));
+    s->fn = -1;
+    lua_pushvalue(L, -1);
+    lua_setfield(L, fns, s->name);
+  } else {
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, arg, lua_pushfstring(L, "aggregation for '%s': name or function expected, got %s", s->name,
+                                            luaL_typename(L, -1)));
+    const char *fn = lua_tostring(L, -1);
+    s->fn = 0;
+    while (pf_agg_names[s->fn] && strcmp(pf_agg_names[s->fn], fn) != 0) s->fn++;
+    if (pf_agg_names[s->fn] == NULL) {
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      for (int i = 0; pf_agg_names[i]; i++) {
+        luaL_addstring(&b, i ? ", " : "");
+        luaL_addstring(&b, pf_agg_names[i]);
+      }
+      luaL_pushresult(&b);
+      luaL_argerror(L, arg, lua_pushfstring(L, "unknown aggregation '%s' for '%s'; expected one of %s or a function",
+                                            fn, s->name, lua_tostring(L, -1)));
+    }
+    if (!pf_agg_supports(s->fn, ty))
+      luaL_argerror(L, arg, lua_pushfstring(L, "'%s' is not defined for %s column '%s' (for '%s')", fn,
+                                            pf_ftype_name(ty), col, s->name));
+  }
+  lua_pop(L, 2);
+}
+
+pf_lua_aggspec *pf_lua_checkaggs(lua_State *L, int arg, pf_lua_aggcol_fn find, void *ud, int *fns,
+                                 const char **taken, int ntaken, int *nspec) {
+  luaL_checktype(L, arg, LUA_TTABLE);
+  lua_Integer nl = luaL_len(L, arg);
+  int n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, arg) != 0) {
+    lua_pop(L, 1);
+    if (n < 4096) n++;
+    if (!lua_isinteger(L, -1) && lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, arg, lua_pushfstring(L, "aggregation keys are names or list positions, got %s",
+                                            luaL_typename(L, -1)));
+  }
+  luaL_argcheck(L, n > 0, arg, "no aggregations given");
+  luaL_argcheck(L, n < 4096, arg, "too many aggregations");
+  int ft = 0;
+  if (fns) {
+    lua_newtable(L);
+    ft = *fns = lua_gettop(L);
+  }
+  pf_lua_aggspec *s = (pf_lua_aggspec *)lua_newuserdatauv(L, sizeof(pf_lua_aggspec) * (size_t)n, 0);
+  int k = 0;
+  for (lua_Integer i = 1; i <= nl; i++) {
+    lua_geti(L, arg, i);
+    int e = lua_gettop(L);
+    if (lua_type(L, e) != LUA_TTABLE || lua_geti(L, e, 1) != LUA_TSTRING)
+      luaL_argerror(L, arg, lua_pushfstring(L, "aggregations[%I]: {name, column, function} expected", i));
+    s[k].name = lua_tostring(L, -1);   /* anchored: the entry is in the spec table */
+    lua_pop(L, 1);
+    readagg(L, arg, e, 2, &s[k], find, ud, ft);
+    lua_pop(L, 1);
+    k++;
+  }
+  int listed = k;
+  lua_pushnil(L);
+  while (lua_next(L, arg) != 0) {
+    if (lua_type(L, -2) == LUA_TSTRING) {
+      s[k].name = lua_tostring(L, -2);
+      if (lua_type(L, -1) != LUA_TTABLE)
+        luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': {column, function} expected, got %s", s[k].name,
+                                              luaL_typename(L, -1)));
+      readagg(L, arg, lua_gettop(L), 1, &s[k], find, ud, ft);
+      k++;
+    } else if (!(lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= nl)) {
+      luaL_argerror(L, arg, lua_pushfstring(L, "aggregations[%I]: not part of the list", lua_tointeger(L, -2)));
+    }
+    lua_pop(L, 1);
+  }
+  qsort(s + listed, (size_t)(k - listed), sizeof *s, sort_by_name);
+  for (int i = 0; i < k; i++) {
+    for (int j = 0; j < ntaken; j++)
+      if (strcmp(s[i].name, taken[j]) == 0)
+        luaL_argerror(L, arg, lua_pushfstring(L, "'%s' names a key column", s[i].name));
+    for (int j = 0; j < i; j++)
+      if (strcmp(s[i].name, s[j].name) == 0)
+        luaL_argerror(L, arg, lua_pushfstring(L, "two aggregations named '%s'", s[i].name));
+  }
+  *nspec = k;
+  return s;
+}

@@ -1,7 +1,7 @@
 /* aux.h: the helpers every Lua binding file shares, as lauxlib is Lua's: the
    option readers (budget, threads, progress, booleans, unknown keys), the
-   error helpers (fail, checkrc, the unknown-field message) and the Table and
-   Groups userdata basics.
+   error helpers (fail, checkrc, the unknown-field message), the Table and
+   Groups userdata basics and the one parser of aggregation specs.
    aux.c is the bottom of the binding files: it calls none of them, and they
    call each other without a cycle (aux, filter, column, table, ..., with
    luaopen_pktframe_core in pktframe_lua.c on top: see pktframe_lua.h). */
@@ -100,5 +100,28 @@ typedef struct LGroups {
   pf_time *bstart;
 } LGroups;
 LGroups *pf_lua_newgroups(lua_State *L);
+
+/* ---- aggregation specs: t:groupby():agg, q:groupby():agg, resample ---- */
+
+typedef struct pf_lua_aggspec {
+  const char *name;   /* output column (anchored in the spec table) */
+  const char *col;    /* input column as named (anchored too) */
+  int id;             /* the input column: a table's column index, or a scan's field id */
+  int fn;             /* PF_AGG_*, or -1: the Lua function under name in the fns table */
+} pf_lua_aggspec;
+
+/* How a parser finds an input column: its id (and type in *type), or -1
+   ("no column named 'x' for 'name'"). ud is the caller's. */
+typedef int (*pf_lua_aggcol_fn)(lua_State *L, void *ud, const char *name, pf_ftype *type);
+
+/* The aggregations of the spec table at arg, in output order: the listed
+   {name, col, fn} first, in order, then the named name = {col, fn} sorted
+   by name, in a new userdata pushed on the stack (*nspec of them). With fns
+   not NULL, a Lua function is allowed: a new table is pushed first (its
+   index in *fns) that holds them under their output names; with fns NULL
+   (a scan), a function is refused. Output names must not repeat or be one
+   of taken[0 .. ntaken). Raises argument errors on arg. */
+pf_lua_aggspec *pf_lua_checkaggs(lua_State *L, int arg, pf_lua_aggcol_fn find, void *ud, int *fns,
+                                 const char **taken, int ntaken, int *nspec);
 
 #endif

@@ -104,123 +104,26 @@ static int gb_tostring(lua_State *L) {
   return 1;
 }
 
-/* ---- aggregation specs ---- */
+/* ---- aggregation specs (pf_lua_checkaggs: the parser q:groupby():agg uses too) ---- */
 
-typedef struct aggspec {
-  const char *name;   /* output column (anchored in the spec table) */
-  int col;            /* input column of the table */
-  int fn;             /* PF_AGG_*, or -1: the Lua function fns[k] */
-} aggspec;
+typedef pf_lua_aggspec aggspec;   /* id: the input column of the table; fn -1: the Lua function fns[name] */
 
 static int cmp_names(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int sort_by_name(const void *a, const void *b) {
-  return strcmp(((const aggspec *)a)->name, ((const aggspec *)b)->name);
+/* pf_lua_aggcol_fn: a column of the table ud. */
+static int tablecol(lua_State *L, void *ud, const char *name, pf_ftype *type) {
+  (void)L;
+  pf_table *t = (pf_table *)ud;
+  int c = pf_table_find(t, name);
+  if (c >= 0) *type = pf_table_col(t, c)->type;
+  return c;
 }
 
-/* Reads one {col, fn} (at idx, named name) into s; functions go into the
-   table at fns under the output name. */
-static void readagg(lua_State *L, pf_table *t, int arg, int idx, int first, aggspec *s, int fns) {
-  lua_geti(L, idx, first);
-  if (lua_type(L, -1) != LUA_TSTRING)
-    luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': column name expected, got %s", s->name,
-                                          luaL_typename(L, -1)));
-  const char *col = lua_tostring(L, -1);
-  s->col = pf_table_find(t, col);
-  if (s->col < 0) luaL_argerror(L, arg, lua_pushfstring(L, "no column named '%s' for '%s'", col, s->name));
-  lua_geti(L, idx, first + 1);
-  if (lua_type(L, -1) == LUA_TFUNCTION) {
-    s->fn = -1;
-    lua_pushvalue(L, -1);
-    lua_setfield(L, fns, s->name);
-  } else {
-    if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_argerror(L, arg, lua_pushfstring(L, "aggregation for '%s': name or function expected, got %s", s->name,
-                                            luaL_typename(L, -1)));
-    const char *fn = lua_tostring(L, -1);
-    s->fn = 0;
-    while (pf_agg_names[s->fn] && strcmp(pf_agg_names[s->fn], fn) != 0) s->fn++;
-    if (pf_agg_names[s->fn] == NULL) {
-      luaL_Buffer b;
-      luaL_buffinit(L, &b);
-      for (int i = 0; pf_agg_names[i]; i++) {
-        luaL_addstring(&b, i ? ", " : "");
-        luaL_addstring(&b, pf_agg_names[i]);
-      }
-      luaL_pushresult(&b);
-      luaL_argerror(L, arg, lua_pushfstring(L, "unknown aggregation '%s' for '%s'; expected one of %s or a function",
-                                            fn, s->name, lua_tostring(L, -1)));
-    }
-    pf_ftype ty = pf_table_col(t, s->col)->type;
-    if (!pf_agg_supports(s->fn, ty))
-      luaL_argerror(L, arg, lua_pushfstring(L, "'%s' is not defined for %s column '%s' (for '%s')", fn,
-                                            pf_ftype_name(ty), col, s->name));
-  }
-  lua_pop(L, 2);
-}
-
-/* The aggregations of the spec table at arg, in output order: the listed
-   {name, col, fn} first, in order, then the named name = {col, fn} sorted
-   by name. Functions go into a new table pushed on the stack (its index in
-   *fns); the specs in a new userdata pushed after it. Output names must not
-   repeat or be one of taken[0 .. ntaken). */
+/* The aggregations of the spec table at arg (pf_lua_checkaggs), Lua functions allowed. */
 static aggspec *checkaggs(lua_State *L, pf_table *t, int arg, int *nspec, int *fns, const char **taken, int ntaken) {
-  luaL_checktype(L, arg, LUA_TTABLE);
-  lua_Integer nl = luaL_len(L, arg);
-  int n = 0;
-  lua_pushnil(L);
-  while (lua_next(L, arg) != 0) {
-    lua_pop(L, 1);
-    if (n < 4096) n++;
-    if (!lua_isinteger(L, -1) && lua_type(L, -1) != LUA_TSTRING)
-      luaL_argerror(L, arg, lua_pushfstring(L, "aggregation keys are names or list positions, got %s",
-                                            luaL_typename(L, -1)));
-  }
-  luaL_argcheck(L, n > 0, arg, "no aggregations given");
-  luaL_argcheck(L, n < 4096, arg, "too many aggregations");
-  lua_newtable(L);
-  *fns = lua_gettop(L);
-  aggspec *s = (aggspec *)lua_newuserdatauv(L, sizeof(aggspec) * (size_t)n, 0);
-  int k = 0;
-  for (lua_Integer i = 1; i <= nl; i++) {
-    lua_geti(L, arg, i);
-    int e = lua_gettop(L);
-    if (lua_type(L, e) != LUA_TTABLE || lua_geti(L, e, 1) != LUA_TSTRING)
-      luaL_argerror(L, arg, lua_pushfstring(L, "aggregations[%I]: {name, column, function} expected", i));
-    s[k].name = lua_tostring(L, -1);   /* anchored: the entry is in the spec table */
-    lua_pop(L, 1);
-    readagg(L, t, arg, e, 2, &s[k], *fns);
-    lua_pop(L, 1);
-    k++;
-  }
-  int listed = k;
-  lua_pushnil(L);
-  while (lua_next(L, arg) != 0) {
-    if (lua_type(L, -2) == LUA_TSTRING) {
-      s[k].name = lua_tostring(L, -2);
-      if (lua_type(L, -1) != LUA_TTABLE)
-        luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': {column, function} expected, got %s", s[k].name,
-                                              luaL_typename(L, -1)));
-      readagg(L, t, arg, lua_gettop(L), 1, &s[k], *fns);
-      k++;
-    } else if (!(lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= nl)) {
-      luaL_argerror(L, arg, lua_pushfstring(L, "aggregations[%I]: not part of the list", lua_tointeger(L, -2)));
-    }
-    lua_pop(L, 1);
-  }
-  qsort(s + listed, (size_t)(k - listed), sizeof *s, sort_by_name);
-  for (int i = 0; i < k; i++) {
-    for (int j = 0; j < ntaken; j++)
-      if (strcmp(s[i].name, taken[j]) == 0)
-        luaL_argerror(L, arg, lua_pushfstring(L, "'%s' names a key column", s[i].name));
-    for (int j = 0; j < i; j++)
-      if (strcmp(s[i].name, s[j].name) == 0)
-        luaL_argerror(L, arg, lua_pushfstring(L, "two aggregations named '%s'", s[i].name));
-  }
-  *nspec = k;
-  return s;
+  return pf_lua_checkaggs(L, arg, tablecol, t, fns, taken, ntaken, nspec);
 }
 
 /* Pushes, for each spec, a Column view of its values per group of g (over
@@ -230,7 +133,7 @@ static int runaggs(lua_State *L, pf_table *t, pf_groups *g, const aggspec *s, in
   int base = lua_gettop(L) + 1;
   luaL_checkstack(L, nspec + 8, "too many aggregations");
   for (int i = 0; i < nspec; i++) {
-    pf_colref col = pf_table_colref(t, s[i].col);
+    pf_colref col = pf_table_colref(t, s[i].id);
     if (s[i].fn >= 0) {
       pf_lua_newtable(L);
       int rc;

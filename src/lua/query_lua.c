@@ -684,111 +684,21 @@ static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
   return runscan_n(L, S, r, 1, NULL, verb);
 }
 
-/* ---- aggregation specs (as gb:agg reads them) ---- */
+/* ---- aggregation specs (pf_lua_checkaggs: the parser gb:agg uses too) ---- */
 
-typedef struct aggspec {
-  const char *name;
-  const char *col;
-  int fid;
-  int fn;
-} aggspec;
+typedef pf_lua_aggspec aggspec;   /* id: the field id of the input column */
 
-static int sort_by_name(const void *a, const void *b) {
-  return strcmp(((const aggspec *)a)->name, ((const aggspec *)b)->name);
-}
-
-static void readagg(lua_State *L, int S, int arg, int idx, int first, aggspec *s) {
-  lua_geti(L, idx, first);
-  if (lua_type(L, -1) != LUA_TSTRING)
-    luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': column name expected, got %s", s->name,
-                                          luaL_typename(L, -1)));
-  const char *col = lua_tostring(L, -1);
-  s->col = col;
-  s->fid = qcol(L, S, col);
-  if (s->fid < 0) luaL_argerror(L, arg, lua_pushfstring(L, "no column named '%s' for '%s'", col, s->name));
-  lua_geti(L, idx, first + 1);
-  if (lua_type(L, -1) == LUA_TFUNCTION)
-    luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': a Lua function needs every value of a group, which "
-                                             "a scan does not keep (use a named aggregation, or pf.read)", s->name));
-  if (lua_type(L, -1) != LUA_TSTRING)
-    luaL_argerror(L, arg, lua_pushfstring(L, "aggregation for '%s': name or function expected, got %s", s->name,
-                                          luaL_typename(L, -1)));
-  const char *fn = lua_tostring(L, -1);
-  s->fn = 0;
-  while (pf_agg_names[s->fn] && strcmp(pf_agg_names[s->fn], fn) != 0) s->fn++;
-  if (pf_agg_names[s->fn] == NULL) {
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    for (int i = 0; pf_agg_names[i]; i++) {
-      luaL_addstring(&b, i ? ", " : "");
-      luaL_addstring(&b, pf_agg_names[i]);
-    }
-    luaL_pushresult(&b);
-    luaL_argerror(L, arg, lua_pushfstring(L, "unknown aggregation '%s' for '%s'; expected one of %s or a function",
-                                          fn, s->name, lua_tostring(L, -1)));
-  }
-  pf_ftype ty = pf_fields[s->fid].type;
-  if (!pf_agg_supports(s->fn, ty))
-    luaL_argerror(L, arg, lua_pushfstring(L, "'%s' is not defined for %s column '%s' (for '%s')", fn,
-                                          pf_ftype_name(ty), col, s->name));
-  lua_pop(L, 2);
+/* pf_lua_aggcol_fn: a column of the query whose description is at *(int *)ud (qcol). */
+static int querycol(lua_State *L, void *ud, const char *name, pf_ftype *type) {
+  int fid = qcol(L, *(const int *)ud, name);
+  if (fid >= 0) *type = pf_fields[fid].type;
+  return fid;
 }
 
 /* The aggregations at arg in output order (listed first, then named ones
-   sorted), in a userdata pushed on the stack. */
+   sorted), in a userdata pushed on the stack; a Lua function is refused. */
 static aggspec *checkaggs(lua_State *L, int S, int arg, int *nspec, const char **taken, int ntaken) {
-  luaL_checktype(L, arg, LUA_TTABLE);
-  lua_Integer nl = luaL_len(L, arg);
-  int n = 0;
-  lua_pushnil(L);
-  while (lua_next(L, arg) != 0) {
-    lua_pop(L, 1);
-    if (n < 4096) n++;
-    if (!lua_isinteger(L, -1) && lua_type(L, -1) != LUA_TSTRING)
-      luaL_argerror(L, arg, lua_pushfstring(L, "aggregation keys are names or list positions, got %s",
-                                            luaL_typename(L, -1)));
-  }
-  luaL_argcheck(L, n > 0, arg, "no aggregations given");
-  luaL_argcheck(L, n < 4096, arg, "too many aggregations");
-  aggspec *s = (aggspec *)lua_newuserdatauv(L, sizeof(aggspec) * (size_t)n, 0);
-  int k = 0;
-  for (lua_Integer i = 1; i <= nl; i++) {
-    lua_geti(L, arg, i);
-    int e = lua_gettop(L);
-    if (lua_type(L, e) != LUA_TTABLE || lua_geti(L, e, 1) != LUA_TSTRING)
-      luaL_argerror(L, arg, lua_pushfstring(L, "aggregations[%I]: {name, column, function} expected", i));
-    s[k].name = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    readagg(L, S, arg, e, 2, &s[k]);
-    lua_pop(L, 1);
-    k++;
-  }
-  int listed = k;
-  lua_pushnil(L);
-  while (lua_next(L, arg) != 0) {
-    if (lua_type(L, -2) == LUA_TSTRING) {
-      s[k].name = lua_tostring(L, -2);
-      if (lua_type(L, -1) != LUA_TTABLE)
-        luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': {column, function} expected, got %s", s[k].name,
-                                              luaL_typename(L, -1)));
-      readagg(L, S, arg, lua_gettop(L), 1, &s[k]);
-      k++;
-    } else if (!(lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= nl)) {
-      luaL_argerror(L, arg, lua_pushfstring(L, "aggregations[%I]: not part of the list", lua_tointeger(L, -2)));
-    }
-    lua_pop(L, 1);
-  }
-  qsort(s + listed, (size_t)(k - listed), sizeof *s, sort_by_name);
-  for (int i = 0; i < k; i++) {
-    for (int j = 0; j < ntaken; j++)
-      if (strcmp(s[i].name, taken[j]) == 0)
-        luaL_argerror(L, arg, lua_pushfstring(L, "'%s' names a key column", s[i].name));
-    for (int j = 0; j < i; j++)
-      if (strcmp(s[i].name, s[j].name) == 0)
-        luaL_argerror(L, arg, lua_pushfstring(L, "two aggregations named '%s'", s[i].name));
-  }
-  *nspec = k;
-  return s;
+  return pf_lua_checkaggs(L, arg, querycol, &S, NULL, taken, ntaken, nspec);
 }
 
 /* Fills r's specs from the aggregations (their columns added to the chunk). */
@@ -796,7 +706,7 @@ static void setspecs(lua_State *L, runspec *r, const aggspec *a, int n) {
   r->specs = (pf_qspec *)lua_newuserdatauv(L, sizeof(pf_qspec) * (size_t)n, 0);
   r->nspecs = n;
   for (int i = 0; i < n; i++) {
-    r->specs[i].col = chunkcol(r, a[i].fid);
+    r->specs[i].col = chunkcol(r, a[i].id);
     r->specs[i].fn = a[i].fn;
     r->specs[i].name = a[i].name;
   }
