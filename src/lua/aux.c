@@ -42,6 +42,29 @@ const char *pf_lua_pushunknownfield(lua_State *L, const char *name) {
   return lua_tostring(L, -1);
 }
 
+int *pf_lua_checkfields(lua_State *L, int idx, int arg, int *nfids) {
+  idx = lua_absindex(L, idx);
+  lua_Integer n = luaL_len(L, idx);
+  if (n < 1) luaL_argerror(L, arg, "no fields requested");
+  if (n > 4096) luaL_argerror(L, arg, "too many fields");
+  int *fids = (int *)lua_newuserdatauv(L, sizeof(int) * (size_t)n, 0);
+  unsigned char seen[PF_MAXFIELDS];
+  memset(seen, 0, sizeof seen);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_geti(L, idx, i);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, arg, lua_pushfstring(L, "fields[%I]: string expected, got %s", i, luaL_typename(L, -1)));
+    const char *name = lua_tostring(L, -1);
+    int fid = pf_field_lookup(name);
+    if (fid < 0) luaL_argerror(L, arg, pf_lua_pushunknownfield(L, name));
+    if (seen[fid]++) luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' requested twice", name));
+    fids[i - 1] = fid;
+    lua_pop(L, 1);
+  }
+  *nfids = (int)n;
+  return fids;
+}
+
 /* ---- options ---- */
 
 void pf_lua_checkopts(lua_State *L, int arg, const char *const *known) {
@@ -99,6 +122,31 @@ int pf_lua_optprogress(lua_State *L, pf_progress_fn *fn, void **ud) {
   }
   lua_pop(L, 1);
   return has;
+}
+
+void pf_lua_optresample(lua_State *L, int opts, const char **on, int *origin) {
+  static const char *const known[] = { "on", "origin", NULL };
+  static const char *const origins[] = { "start_day", "epoch", "start", NULL };
+  pf_lua_checkopts(L, opts, known);
+  *on = "frame.time_epoch";
+  *origin = PF_ORIGIN_START_DAY;
+  if (lua_isnoneornil(L, opts)) return;
+  int ty = lua_getfield(L, opts, "on");
+  if (ty != LUA_TNIL && ty != LUA_TSTRING)
+    luaL_argerror(L, opts, lua_pushfstring(L, "on: column name expected, got %s", luaL_typename(L, -1)));
+  if (ty == LUA_TSTRING) *on = lua_tostring(L, -1);   /* anchored in the options */
+  lua_pop(L, 1);
+  ty = lua_getfield(L, opts, "origin");
+  if (ty != LUA_TNIL) {
+    const char *o = ty == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    int k = 0;
+    while (o && origins[k] && strcmp(origins[k], o) != 0) k++;
+    if (o == NULL || origins[k] == NULL)
+      luaL_argerror(L, opts, lua_pushfstring(L, "origin: 'start_day', 'epoch' or 'start' expected, got %s%s%s",
+                                             o ? "'" : "", o ? o : luaL_typename(L, -1), o ? "'" : ""));
+    *origin = k;
+  }
+  lua_pop(L, 1);
 }
 
 int pf_lua_budget(lua_State *L, int opts, const char *fn, pf_budget *b, char *label, size_t n) {

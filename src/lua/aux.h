@@ -55,6 +55,13 @@ void pf_lua_checkrc(lua_State *L, int rc);
    you mean 'ip.src'?") and returns it. [-0, +1, m] */
 const char *pf_lua_pushunknownfield(lua_State *L, const char *name);
 
+/* The field ids of the list of names at index idx (pf.read's and pf.scan's
+   fields) in a new userdata pushed on the stack, *n of them; argument errors
+   on arg: "no fields requested", "too many fields" (over 4096),
+   "fields[2]: string expected, got number", pf_field_unknown's message,
+   "field 'ip.src' requested twice". [-0, +1, e] */
+int *pf_lua_checkfields(lua_State *L, int idx, int arg, int *n);
+
 /* ---- options: the table at index arg (absent or nil: the defaults) ---- */
 
 /* Checks that the options table at arg (or nil) holds only the keys in the
@@ -69,6 +76,12 @@ int pf_lua_optthreads(lua_State *L, int opts);
 /* The host's progress bar (PF_LUA_PROGRESS_KEY) into *fn and *ud, for
    pf_scan_opts.progress and progress_ud; 0 (both left alone) when none. */
 int pf_lua_optprogress(lua_State *L, pf_progress_fn *fn, void **ud);
+/* The options {on = "frame.time_epoch", origin = "start_day"} of t:resample
+   and q:resample at opts (or nil): the time column's name into *on (anchored
+   in the options; the default when absent) and PF_ORIGIN_* into *origin;
+   raises "unknown option 'x'", "on: column name expected, got number",
+   "origin: 'start_day', 'epoch' or 'start' expected, got 'x'". */
+void pf_lua_optresample(lua_State *L, int opts, const char **on, int *origin);
 struct pf_budget;
 /* Fills *b from the max_memory option of the options table at opts (nil:
    none), else from the registry default; raises "bad argument #opts to

@@ -408,34 +408,15 @@ static int gb_shift(lua_State *L) { return gb_running(L, 1); }
 
 /* t:resample(interval, aggs, [opts]) and gb:resample(...): self at 1. */
 static int resample(lua_State *L, pf_table *t, LGroupBy *gb) {
-  static const char *const known[] = { "on", "origin", NULL };
-  static const char *const origins[] = { "start_day", "epoch", "start", NULL };
   const char *iv = luaL_checkstring(L, 2);
   int64_t interval;
   if (pf_parse_interval(iv, &interval) < 0)
     luaL_argerror(L, 2, lua_pushfstring(L, "bad interval '%s': expected a number and a unit: ns us ms s min h", iv));
   luaL_checktype(L, 3, LUA_TTABLE);
   lua_settop(L, 4);
-  pf_lua_checkopts(L, 4, known);
-  const char *on = "frame.time_epoch";
-  int origin = PF_ORIGIN_START_DAY;
-  if (!lua_isnil(L, 4)) {
-    int ty = lua_getfield(L, 4, "on");
-    if (ty != LUA_TNIL && ty != LUA_TSTRING)
-      luaL_argerror(L, 4, lua_pushfstring(L, "on: column name expected, got %s", luaL_typename(L, -1)));
-    if (ty == LUA_TSTRING) on = lua_tostring(L, -1);   /* anchored in the options */
-    lua_pop(L, 1);
-    ty = lua_getfield(L, 4, "origin");
-    if (ty != LUA_TNIL) {
-      const char *o = ty == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-      origin = 0;
-      while (o && origins[origin] && strcmp(origins[origin], o) != 0) origin++;
-      if (o == NULL || origins[origin] == NULL)
-        luaL_argerror(L, 4, lua_pushfstring(L, "origin: 'start_day', 'epoch' or 'start' expected, got %s%s%s",
-                                            o ? "'" : "", o ? o : luaL_typename(L, -1), o ? "'" : ""));
-    }
-    lua_pop(L, 1);
-  }
+  const char *on;
+  int origin;
+  pf_lua_optresample(L, 4, &on, &origin);
   int tc = pf_table_find(t, on);
   if (tc < 0) luaL_argerror(L, 4, lua_pushfstring(L, "no column named '%s' (the times: {on = name})", on));
   pf_ftype tt = pf_table_col(t, tc)->type;

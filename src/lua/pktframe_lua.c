@@ -13,29 +13,8 @@
 #include "fields.h"
 #include "userfield_lua.h"
 
-/* Field ids of the list at index idx (argument arg names it in errors), in a
-   new userdata left on the stack. [-0, +1, e] */
-static int *checkfields(lua_State *L, int idx, int arg, int *nfids) {
-  idx = lua_absindex(L, idx);
-  lua_Integer n = luaL_len(L, idx);
-  if (n < 1) luaL_argerror(L, arg, "no fields requested");
-  if (n > 4096) luaL_argerror(L, arg, "too many fields");
-  int *fids = (int *)lua_newuserdatauv(L, sizeof(int) * (size_t)n, 0);
-  for (lua_Integer i = 1; i <= n; i++) {
-    lua_geti(L, idx, i);
-    if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_argerror(L, arg, lua_pushfstring(L, "fields[%I]: string expected, got %s", i, luaL_typename(L, -1)));
-    const char *name = lua_tostring(L, -1);
-    int fid = pf_field_lookup(name);
-    if (fid < 0) luaL_argerror(L, arg, pf_lua_pushunknownfield(L, name));
-    for (lua_Integer j = 1; j < i; j++)
-      if (fids[j - 1] == fid) luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' requested twice", name));
-    fids[i - 1] = fid;
-    lua_pop(L, 1);
-  }
-  *nfids = (int)n;
-  return fids;
-}
+/* The field ids of the list at idx in a new userdata (pf_lua_checkfields). [-0, +1, e] */
+static int *checkfields(lua_State *L, int idx, int arg, int *nfids) { return pf_lua_checkfields(L, idx, arg, nfids); }
 
 /* Paths of argument 1 (a string or a table: the caller checked) in a new userdata,
    their strings anchored in a new table below it. [-0, +2, e] */

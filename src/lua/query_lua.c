@@ -46,22 +46,9 @@ static int pushcopy(lua_State *L, int S) {
 
 /* Checks the field list at idx as pf.read does (messages naming arg). */
 static void checkfields(lua_State *L, int idx, int arg) {
-  idx = lua_absindex(L, idx);
-  lua_Integer n = luaL_len(L, idx);
-  if (n < 1) luaL_argerror(L, arg, "no fields requested");
-  if (n > 4096) luaL_argerror(L, arg, "too many fields");
-  unsigned char seen[PF_MAXFIELDS];
-  memset(seen, 0, sizeof seen);
-  for (lua_Integer i = 1; i <= n; i++) {
-    lua_geti(L, idx, i);
-    if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_argerror(L, arg, lua_pushfstring(L, "fields[%I]: string expected, got %s", i, luaL_typename(L, -1)));
-    const char *name = lua_tostring(L, -1);
-    int fid = pf_field_lookup(name);
-    if (fid < 0) luaL_argerror(L, arg, pf_lua_pushunknownfield(L, name));
-    if (seen[fid]++) luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' requested twice", name));
-    lua_pop(L, 1);
-  }
+  int n;
+  pf_lua_checkfields(L, idx, arg, &n);
+  lua_pop(L, 1);
 }
 
 static int nosink(void *ud, const pf_pkt *p) {
@@ -822,8 +809,6 @@ static int q_value_counts(lua_State *L) {
 
 /* q:resample(interval, aggs, [{on = "frame.time_epoch", origin = "start_day"}]) */
 static int q_resample(lua_State *L) {
-  static const char *const known[] = { "on", "origin", NULL };
-  static const char *const origins[] = { "start_day", "epoch", "start", NULL };
   lua_settop(L, 4);
   int S = checkquery(L, 1);
   const char *iv = luaL_checkstring(L, 2);
@@ -831,26 +816,9 @@ static int q_resample(lua_State *L) {
   if (pf_parse_interval(iv, &interval) < 0)
     luaL_argerror(L, 2, lua_pushfstring(L, "bad interval '%s': expected a number and a unit: ns us ms s min h", iv));
   luaL_checktype(L, 3, LUA_TTABLE);
-  pf_lua_checkopts(L, 4, known);
-  const char *on = "frame.time_epoch";
-  int origin = PF_ORIGIN_START_DAY;
-  if (!lua_isnoneornil(L, 4)) {
-    int ty = lua_getfield(L, 4, "on");
-    if (ty != LUA_TNIL && ty != LUA_TSTRING)
-      luaL_argerror(L, 4, lua_pushfstring(L, "on: column name expected, got %s", luaL_typename(L, -1)));
-    if (ty == LUA_TSTRING) on = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    ty = lua_getfield(L, 4, "origin");
-    if (ty != LUA_TNIL) {
-      const char *o = ty == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-      origin = 0;
-      while (o && origins[origin] && strcmp(origins[origin], o) != 0) origin++;
-      if (o == NULL || origins[origin] == NULL)
-        luaL_argerror(L, 4, lua_pushfstring(L, "origin: 'start_day', 'epoch' or 'start' expected, got %s%s%s",
-                                            o ? "'" : "", o ? o : luaL_typename(L, -1), o ? "'" : ""));
-    }
-    lua_pop(L, 1);
-  }
+  const char *on;
+  int origin;
+  pf_lua_optresample(L, 4, &on, &origin);
   int tf = qcol(L, S, on);
   if (tf < 0) luaL_argerror(L, 4, lua_pushfstring(L, "no column named '%s' (the times: {on = name})", on));
   pf_ftype tt = pf_fields[tf].type;
