@@ -134,7 +134,24 @@ static void the_registry_has_room_for_64(void) {
   CHECK(pf_field_define(name, PF_FT_INT, 0, "again", err, sizeof err) == PF_MAXFIELDS - 1);
 }
 
+/* The one unknown-field message: suggestions joined by ", " and " or ", truncated as snprintf. */
+static void unknown_field_message(void) {
+  char buf[128];
+  size_t n = pf_field_unknown("ip.scr", buf, sizeof buf);
+  CHECK(strcmp(buf, "unknown field 'ip.scr'; did you mean 'ip.src'?") == 0 && n == strlen(buf));
+  pf_field_unknown("tcp.flags.sin", buf, sizeof buf);
+  CHECK(strcmp(buf, "unknown field 'tcp.flags.sin'; did you mean 'tcp.flags.syn' or 'tcp.flags.fin'?") == 0);
+  pf_field_unknown("no.such.thing.at.all", buf, sizeof buf);
+  CHECK(strcmp(buf, "unknown field 'no.such.thing.at.all'") == 0);
+  pf_field_unknown("ip.fla", buf, sizeof buf);   /* three: "'a', 'b' or 'c'" */
+  CHECK(strcmp(buf, "unknown field 'ip.fla'; did you mean 'ip.flags', 'ip.flags.df' or 'ip.flags.mf'?") == 0);
+  char small[10];
+  CHECK(pf_field_unknown("ip.scr", small, sizeof small) == n && strcmp(small, "unknown f") == 0);
+  CHECK(pf_field_unknown("ip.scr", NULL, 0) == n);
+}
+
 int main(void) {
+  unknown_field_message();
   names_are_checked();
   defining_and_redefining();
   the_hook_fills_tables();

@@ -174,11 +174,9 @@ static int list_fields(const char *pattern) {
 }
 
 static int unknown_field(const char *name) {
-  const char *sug[3];
-  int n = pf_field_suggest(name, sug, 3);
-  fprintf(stderr, "%s: unknown field '%s'", progname, name);
-  for (int i = 0; i < n; i++) fprintf(stderr, "%s'%s'", i ? " or " : "; did you mean ", sug[i]);
-  fprintf(stderr, "%s\nTry '%s fields --list' for the fields pktframe knows.\n", n ? "?" : "", progname);
+  char msg[512];
+  pf_field_unknown(name, msg, sizeof msg);
+  fprintf(stderr, "%s: %s\nTry '%s fields --list' for the fields pktframe knows.\n", progname, msg, progname);
   return 2;
 }
 

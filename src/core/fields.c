@@ -167,3 +167,26 @@ int pf_field_suggest(const char *name, const char **out, int max) {
       if (best[i] == d) out[n++] = pf_fields[i].name;
   return n;
 }
+
+size_t pf_field_unknown(const char *name, char *buf, size_t n) {
+  const char *sug[3];
+  int ns = pf_field_suggest(name, sug, 3);
+  size_t len = 0;
+  char dummy[1];
+  if (buf == NULL || n == 0) {   /* measure only */
+    buf = dummy;
+    n = 1;
+  }
+  /* snprintf at buf + min(len, n - 1) with the room left: truncates, counts all */
+#define PUT(...)                                                             \
+  do {                                                                       \
+    size_t at = len < n ? len : n - 1;                                       \
+    int k = snprintf(buf + at, n - at, __VA_ARGS__);                         \
+    if (k > 0) len += (size_t)k;                                             \
+  } while (0)
+  PUT("unknown field '%s'", name);
+  for (int i = 0; i < ns; i++) PUT("%s'%s'", i == 0 ? "; did you mean " : i == ns - 1 ? " or " : ", ", sug[i]);
+  if (ns > 0) PUT("?");
+#undef PUT
+  return len;
+}

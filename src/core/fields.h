@@ -22,6 +22,14 @@ int pf_field_undefine(int fid);
 /* 1 for an id that look-up no longer finds (see pf_field_define). */
 int pf_field_retired(int fid);
 
+/* "unknown field 'ip.scr'; did you mean 'ip.src'?": the message for a name
+   look-up does not know, with up to three suggestions (pf_field_suggest)
+   joined by ", " and " or " ("...; did you mean 'a', 'b' or 'c'?"). Written
+   into buf as snprintf does (truncated to n - 1 characters, always ended;
+   buf may be NULL when n is 0); returns the length of the whole message. The
+   one wording of pf.read, pf.scan, display filters, define_field and the command. */
+size_t pf_field_unknown(const char *name, char *buf, size_t n);
+
 /* The type named name ("uint", "string", ... as pf_ftype_name), or -1. */
 int pf_ftype_lookup(const char *name);
 

@@ -259,9 +259,7 @@ static int col_ns(lua_State *L) {
   const lua_Integer NS = 1000000000;
   lua_Integer s = (lua_Integer)v.v.t.secs, ns = (lua_Integer)v.v.t.nsecs;
   if (s > (LUA_MAXINTEGER - (ns > 0 ? ns : 0)) / NS || s < (LUA_MININTEGER - (ns < 0 ? ns : 0)) / NS) {
-    luaL_pushfail(L);
-    lua_pushliteral(L, "time does not fit in integer nanoseconds");
-    return 2;
+    return pf_lua_fail(L, "time does not fit in integer nanoseconds");
   }
   lua_pushinteger(L, s * NS + ns);
   return 1;

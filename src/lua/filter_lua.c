@@ -5,6 +5,7 @@
 #include "lauxlib.h"
 #include "lua.h"
 
+#include "fields.h"
 #include "filter.h"
 #include "filter_lua.h"
 
@@ -26,12 +27,8 @@ static int resolve(const char *name, int protocol_ok) {
 }
 
 static int unknown(char *err, size_t errlen, const char *name, lua_Integer pos) {
-  const char *sug[3];
-  int n = pf_field_suggest(name, sug, 3);
-  int k = snprintf(err, errlen, "column %lld: unknown field '%s'", (long long)pos, name);
-  for (int i = 0; i < n && k > 0 && (size_t)k < errlen; i++)
-    k += snprintf(err + k, errlen - (size_t)k, "%s'%s'", i ? " or " : "; did you mean ", sug[i]);
-  if (n && k > 0 && (size_t)k < errlen) snprintf(err + k, errlen - (size_t)k, "?");
+  int k = snprintf(err, errlen, "column %lld: ", (long long)pos);
+  if (k > 0 && (size_t)k < errlen) pf_field_unknown(name, err + k, errlen - (size_t)k);
   return -1;
 }
 

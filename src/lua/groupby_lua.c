@@ -41,28 +41,6 @@ static LGroupBy *checkgb(lua_State *L, int arg, pf_table **t) {
   return gb;
 }
 
-static int lgroups_gc(lua_State *L) {
-  LGroups *lg = (LGroups *)lua_touserdata(L, 1);
-  size_t ng = lg->g.ngroups ? lg->g.ngroups : 1;
-  if (lg->outer_of) pf_ctx_alloc(&lg->g.ctx, lg->outer_of, ng * sizeof(size_t), 0);
-  if (lg->bstart) pf_ctx_alloc(&lg->g.ctx, lg->bstart, ng * sizeof(pf_time), 0);
-  lg->outer_of = NULL;
-  lg->bstart = NULL;
-  pf_groups_free(&lg->g);
-  return 0;
-}
-
-LGroups *pf_lua_newgroups(lua_State *L) {
-  LGroups *lg = (LGroups *)lua_newuserdatauv(L, sizeof(LGroups), 0);
-  memset(lg, 0, sizeof *lg);
-  if (luaL_newmetatable(L, "pktframe.Groups")) {
-    lua_pushcfunction(L, lgroups_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
-  return lg;
-}
-
 /* t:groupby(key | {keys}, [{sort = false, dropna = true}]) */
 static int tbl_groupby(lua_State *L) {
   static const char *const known[] = { "sort", "dropna", NULL };
@@ -126,123 +104,26 @@ static int gb_tostring(lua_State *L) {
   return 1;
 }
 
-/* ---- aggregation specs ---- */
+/* ---- aggregation specs (pf_lua_checkaggs: the parser q:groupby():agg uses too) ---- */
 
-typedef struct aggspec {
-  const char *name;   /* output column (anchored in the spec table) */
-  int col;            /* input column of the table */
-  int fn;             /* PF_AGG_*, or -1: the Lua function fns[k] */
-} aggspec;
+typedef pf_lua_aggspec aggspec;   /* id: the input column of the table; fn -1: the Lua function fns[name] */
 
 static int cmp_names(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int sort_by_name(const void *a, const void *b) {
-  return strcmp(((const aggspec *)a)->name, ((const aggspec *)b)->name);
+/* pf_lua_aggcol_fn: a column of the table ud. */
+static int tablecol(lua_State *L, void *ud, const char *name, pf_ftype *type) {
+  (void)L;
+  pf_table *t = (pf_table *)ud;
+  int c = pf_table_find(t, name);
+  if (c >= 0) *type = pf_table_col(t, c)->type;
+  return c;
 }
 
-/* Reads one {col, fn} (at idx, named name) into s; functions go into the
-   table at fns under the output name. */
-static void readagg(lua_State *L, pf_table *t, int arg, int idx, int first, aggspec *s, int fns) {
-  lua_geti(L, idx, first);
-  if (lua_type(L, -1) != LUA_TSTRING)
-    luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': column name expected, got %s", s->name,
-                                          luaL_typename(L, -1)));
-  const char *col = lua_tostring(L, -1);
-  s->col = pf_table_find(t, col);
-  if (s->col < 0) luaL_argerror(L, arg, lua_pushfstring(L, "no column named '%s' for '%s'", col, s->name));
-  lua_geti(L, idx, first + 1);
-  if (lua_type(L, -1) == LUA_TFUNCTION) {
-    s->fn = -1;
-    lua_pushvalue(L, -1);
-    lua_setfield(L, fns, s->name);
-  } else {
-    if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_argerror(L, arg, lua_pushfstring(L, "aggregation for '%s': name or function expected, got %s", s->name,
-                                            luaL_typename(L, -1)));
-    const char *fn = lua_tostring(L, -1);
-    s->fn = 0;
-    while (pf_agg_names[s->fn] && strcmp(pf_agg_names[s->fn], fn) != 0) s->fn++;
-    if (pf_agg_names[s->fn] == NULL) {
-      luaL_Buffer b;
-      luaL_buffinit(L, &b);
-      for (int i = 0; pf_agg_names[i]; i++) {
-        luaL_addstring(&b, i ? ", " : "");
-        luaL_addstring(&b, pf_agg_names[i]);
-      }
-      luaL_pushresult(&b);
-      luaL_argerror(L, arg, lua_pushfstring(L, "unknown aggregation '%s' for '%s'; expected one of %s or a function",
-                                            fn, s->name, lua_tostring(L, -1)));
-    }
-    pf_ftype ty = pf_table_col(t, s->col)->type;
-    if (!pf_agg_supports(s->fn, ty))
-      luaL_argerror(L, arg, lua_pushfstring(L, "'%s' is not defined for %s column '%s' (for '%s')", fn,
-                                            pf_ftype_name(ty), col, s->name));
-  }
-  lua_pop(L, 2);
-}
-
-/* The aggregations of the spec table at arg, in output order: the listed
-   {name, col, fn} first, in order, then the named name = {col, fn} sorted
-   by name. Functions go into a new table pushed on the stack (its index in
-   *fns); the specs in a new userdata pushed after it. Output names must not
-   repeat or be one of taken[0 .. ntaken). */
+/* The aggregations of the spec table at arg (pf_lua_checkaggs), Lua functions allowed. */
 static aggspec *checkaggs(lua_State *L, pf_table *t, int arg, int *nspec, int *fns, const char **taken, int ntaken) {
-  luaL_checktype(L, arg, LUA_TTABLE);
-  lua_Integer nl = luaL_len(L, arg);
-  int n = 0;
-  lua_pushnil(L);
-  while (lua_next(L, arg) != 0) {
-    lua_pop(L, 1);
-    if (n < 4096) n++;
-    if (!lua_isinteger(L, -1) && lua_type(L, -1) != LUA_TSTRING)
-      luaL_argerror(L, arg, lua_pushfstring(L, "aggregation keys are names or list positions, got %s",
-                                            luaL_typename(L, -1)));
-  }
-  luaL_argcheck(L, n > 0, arg, "no aggregations given");
-  luaL_argcheck(L, n < 4096, arg, "too many aggregations");
-  lua_newtable(L);
-  *fns = lua_gettop(L);
-  aggspec *s = (aggspec *)lua_newuserdatauv(L, sizeof(aggspec) * (size_t)n, 0);
-  int k = 0;
-  for (lua_Integer i = 1; i <= nl; i++) {
-    lua_geti(L, arg, i);
-    int e = lua_gettop(L);
-    if (lua_type(L, e) != LUA_TTABLE || lua_geti(L, e, 1) != LUA_TSTRING)
-      luaL_argerror(L, arg, lua_pushfstring(L, "aggregations[%I]: {name, column, function} expected", i));
-    s[k].name = lua_tostring(L, -1);   /* anchored: the entry is in the spec table */
-    lua_pop(L, 1);
-    readagg(L, t, arg, e, 2, &s[k], *fns);
-    lua_pop(L, 1);
-    k++;
-  }
-  int listed = k;
-  lua_pushnil(L);
-  while (lua_next(L, arg) != 0) {
-    if (lua_type(L, -2) == LUA_TSTRING) {
-      s[k].name = lua_tostring(L, -2);
-      if (lua_type(L, -1) != LUA_TTABLE)
-        luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': {column, function} expected, got %s", s[k].name,
-                                              luaL_typename(L, -1)));
-      readagg(L, t, arg, lua_gettop(L), 1, &s[k], *fns);
-      k++;
-    } else if (!(lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= nl)) {
-      luaL_argerror(L, arg, lua_pushfstring(L, "aggregations[%I]: not part of the list", lua_tointeger(L, -2)));
-    }
-    lua_pop(L, 1);
-  }
-  qsort(s + listed, (size_t)(k - listed), sizeof *s, sort_by_name);
-  for (int i = 0; i < k; i++) {
-    for (int j = 0; j < ntaken; j++)
-      if (strcmp(s[i].name, taken[j]) == 0)
-        luaL_argerror(L, arg, lua_pushfstring(L, "'%s' names a key column", s[i].name));
-    for (int j = 0; j < i; j++)
-      if (strcmp(s[i].name, s[j].name) == 0)
-        luaL_argerror(L, arg, lua_pushfstring(L, "two aggregations named '%s'", s[i].name));
-  }
-  *nspec = k;
-  return s;
+  return pf_lua_checkaggs(L, arg, tablecol, t, fns, taken, ntaken, nspec);
 }
 
 /* Pushes, for each spec, a Column view of its values per group of g (over
@@ -252,7 +133,7 @@ static int runaggs(lua_State *L, pf_table *t, pf_groups *g, const aggspec *s, in
   int base = lua_gettop(L) + 1;
   luaL_checkstack(L, nspec + 8, "too many aggregations");
   for (int i = 0; i < nspec; i++) {
-    pf_colref col = pf_table_colref(t, s[i].col);
+    pf_colref col = pf_table_colref(t, s[i].id);
     if (s[i].fn >= 0) {
       pf_lua_newtable(L);
       int rc;
@@ -527,34 +408,15 @@ static int gb_shift(lua_State *L) { return gb_running(L, 1); }
 
 /* t:resample(interval, aggs, [opts]) and gb:resample(...): self at 1. */
 static int resample(lua_State *L, pf_table *t, LGroupBy *gb) {
-  static const char *const known[] = { "on", "origin", NULL };
-  static const char *const origins[] = { "start_day", "epoch", "start", NULL };
   const char *iv = luaL_checkstring(L, 2);
   int64_t interval;
   if (pf_parse_interval(iv, &interval) < 0)
     luaL_argerror(L, 2, lua_pushfstring(L, "bad interval '%s': expected a number and a unit: ns us ms s min h", iv));
   luaL_checktype(L, 3, LUA_TTABLE);
   lua_settop(L, 4);
-  pf_lua_checkopts(L, 4, known);
-  const char *on = "frame.time_epoch";
-  int origin = PF_ORIGIN_START_DAY;
-  if (!lua_isnil(L, 4)) {
-    int ty = lua_getfield(L, 4, "on");
-    if (ty != LUA_TNIL && ty != LUA_TSTRING)
-      luaL_argerror(L, 4, lua_pushfstring(L, "on: column name expected, got %s", luaL_typename(L, -1)));
-    if (ty == LUA_TSTRING) on = lua_tostring(L, -1);   /* anchored in the options */
-    lua_pop(L, 1);
-    ty = lua_getfield(L, 4, "origin");
-    if (ty != LUA_TNIL) {
-      const char *o = ty == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-      origin = 0;
-      while (o && origins[origin] && strcmp(origins[origin], o) != 0) origin++;
-      if (o == NULL || origins[origin] == NULL)
-        luaL_argerror(L, 4, lua_pushfstring(L, "origin: 'start_day', 'epoch' or 'start' expected, got %s%s%s",
-                                            o ? "'" : "", o ? o : luaL_typename(L, -1), o ? "'" : ""));
-    }
-    lua_pop(L, 1);
-  }
+  const char *on;
+  int origin;
+  pf_lua_optresample(L, 4, &on, &origin);
   int tc = pf_table_find(t, on);
   if (tc < 0) luaL_argerror(L, 4, lua_pushfstring(L, "no column named '%s' (the times: {on = name})", on));
   pf_ftype tt = pf_table_col(t, tc)->type;

@@ -41,12 +41,7 @@ static int l_info(lua_State *L) {
   pf_scan_opts so;
   memset(&so, 0, sizeof so);
   so.interrupted = &pf_lua_interrupted;
-  if (lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_PROGRESS_KEY) == LUA_TLIGHTUSERDATA) {
-    const pf_lua_progress *pg = (const pf_lua_progress *)lua_touserdata(L, -1);
-    so.progress = pg->fn;
-    so.progress_ud = pg->ud;
-  }
-  lua_pop(L, 1);
+  pf_lua_optprogress(L, &so.progress, &so.progress_ud);
   pf_info *inf = (pf_info *)lua_newuserdatauv(L, sizeof *inf, 0);   /* freed by the collector */
   pf_diag diag;
   pf_diag_init(&diag);
@@ -59,9 +54,7 @@ static int l_info(lua_State *L) {
   }
   if (rc == PF_SCAN_ERROR) {
     pf_diag_free(&diag);
-    luaL_pushfail(L);
-    lua_pushstring(L, err);
-    return 2;
+    return pf_lua_fail(L, err);
   }
   /* the messages first, into a Lua list, so that no C memory is held when a push raises */
   lua_createtable(L, diag.n, 0);

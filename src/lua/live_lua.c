@@ -8,11 +8,6 @@
 #include "lua.h"
 #include "pktframe_lua.h"
 
-static int fail(lua_State *L, const char *msg) {
-  luaL_pushfail(L);
-  lua_pushstring(L, msg);
-  return 2;
-}
 
 /* Option key of the options table (argument 1) as a string, or NULL when absent. */
 static const char *optstring(lua_State *L, const char *key, int required) {
@@ -81,7 +76,7 @@ static int pf_capture(lua_State *L) {
   pf_live_result r;
   int rc = pf_live_capture(&o, &pf_lua_interrupted, &r, err, errsz);
   if (rc == PF_LIVE_EBPF || rc == PF_LIVE_EOPTS) luaL_argerror(L, 1, err);
-  if (rc != PF_LIVE_OK) return fail(L, err);
+  if (rc != PF_LIVE_OK) return pf_lua_fail(L, err);
   lua_createtable(L, 0, 5);
   lua_pushinteger(L, (lua_Integer)r.packets);
   lua_setfield(L, -2, "packets");

@@ -13,48 +13,8 @@
 #include "fields.h"
 #include "userfield_lua.h"
 
-volatile sig_atomic_t pf_lua_interrupted = 0;
-
-/* "unknown field 'ip.scr'; did you mean 'ip.src'?" on the stack; returns it. */
-static const char *unknown_field(lua_State *L, const char *name) {
-  const char *sugg[3];
-  int n = pf_field_suggest(name, sugg, 3);
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  lua_pushfstring(L, "unknown field '%s'", name);
-  luaL_addvalue(&b);
-  for (int i = 0; i < n; i++) {
-    lua_pushfstring(L, "%s'%s'", i == 0 ? "; did you mean " : i == n - 1 ? " or " : ", ", sugg[i]);
-    luaL_addvalue(&b);
-  }
-  if (n > 0) luaL_addchar(&b, '?');
-  luaL_pushresult(&b);
-  return lua_tostring(L, -1);
-}
-
-/* Field ids of the list at index idx (argument arg names it in errors), in a
-   new userdata left on the stack. [-0, +1, e] */
-static int *checkfields(lua_State *L, int idx, int arg, int *nfids) {
-  idx = lua_absindex(L, idx);
-  lua_Integer n = luaL_len(L, idx);
-  if (n < 1) luaL_argerror(L, arg, "no fields requested");
-  if (n > 4096) luaL_argerror(L, arg, "too many fields");
-  int *fids = (int *)lua_newuserdatauv(L, sizeof(int) * (size_t)n, 0);
-  for (lua_Integer i = 1; i <= n; i++) {
-    lua_geti(L, idx, i);
-    if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_argerror(L, arg, lua_pushfstring(L, "fields[%I]: string expected, got %s", i, luaL_typename(L, -1)));
-    const char *name = lua_tostring(L, -1);
-    int fid = pf_field_lookup(name);
-    if (fid < 0) luaL_argerror(L, arg, unknown_field(L, name));
-    for (lua_Integer j = 1; j < i; j++)
-      if (fids[j - 1] == fid) luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' requested twice", name));
-    fids[i - 1] = fid;
-    lua_pop(L, 1);
-  }
-  *nfids = (int)n;
-  return fids;
-}
+/* The field ids of the list at idx in a new userdata (pf_lua_checkfields). [-0, +1, e] */
+static int *checkfields(lua_State *L, int idx, int arg, int *nfids) { return pf_lua_checkfields(L, idx, arg, nfids); }
 
 /* Paths of argument 1 (a string or a table: the caller checked) in a new userdata,
    their strings anchored in a new table below it. [-0, +2, e] */
@@ -129,28 +89,8 @@ static int nosink(void *ud, const pf_pkt *p) {
   return 0;
 }
 
-static int fail(lua_State *L, const char *msg) {
-  luaL_pushfail(L);
-  lua_pushstring(L, msg);
-  return 2;
-}
-
-int pf_lua_optthreads(lua_State *L, int opts) {
-  lua_Integer n = 1;
-  int t = lua_istable(L, opts) ? lua_getfield(L, opts, "threads") : LUA_TNONE;
-  if (t != LUA_TNIL && t != LUA_TNONE) {
-    int isint = 0;
-    if (t == LUA_TNUMBER) n = lua_tointegerx(L, -1, &isint);
-    if (!isint || n < 1 || n > 64)
-      luaL_argerror(L, opts, lua_pushfstring(L, "threads: integer from 1 to 64 expected, got %s",
-                                             t == LUA_TNUMBER ? lua_tostring(L, -1) : luaL_typename(L, -1)));
-  } else {
-    if (t == LUA_TNIL) lua_pop(L, 1);
-    if (lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_THREADS_KEY) == LUA_TNUMBER) n = lua_tointeger(L, -1);
-  }
-  lua_pop(L, 1);
-  return (int)n;
-}
+/* pf_read's name for pf_lua_fail (aux.h): a shim until pf_read's rewrite lands. */
+static int fail(lua_State *L, const char *msg) { return pf_lua_fail(L, msg); }
 
 /* pf.read(path | {paths}, [{fields = {...}, bpf = "...", strict = bool}]):
    a pktframe.Table, or nil and "path: message" when a file cannot be read.

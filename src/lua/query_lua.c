@@ -29,54 +29,6 @@
 #define MAX_RUN 32              /* verbs of one q:run */
 #define PF_PENDING_MT "pktframe.Pending"
 
-/* ---- the budget ---- */
-
-int pf_lua_budget(lua_State *L, int opts, const char *fn, pf_budget *b, char *label, size_t n) {
-  (void)fn;
-  memset(b, 0, sizeof *b);
-  label[0] = 0;
-  opts = lua_absindex(L, opts);
-  int t = lua_istable(L, opts) ? lua_getfield(L, opts, "max_memory") : LUA_TNIL;
-  int fromreg = 0;
-  if (t == LUA_TNIL) {
-    if (lua_istable(L, opts)) lua_pop(L, 1);
-    t = lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_MAXMEM_KEY);
-    fromreg = 1;
-    if (t == LUA_TNIL) {
-      lua_pop(L, 1);
-      return 0;
-    }
-  }
-  size_t bytes = 0;
-  if (t == LUA_TNUMBER) {
-    lua_Number v = lua_tonumber(L, -1);
-    if (!lua_isinteger(L, -1) || v < 1)
-      luaL_argerror(L, opts, lua_pushfstring(L, "max_memory: a positive whole number of bytes or a size such as "
-                                                "\"512M\" expected, got %s", lua_tostring(L, -1)));
-    bytes = (size_t)lua_tointeger(L, -1);
-    pf_budget_format(bytes, label, n);
-  } else if (t == LUA_TSTRING) {
-    const char *s = lua_tostring(L, -1);
-    if (pf_budget_parse(s, &bytes) < 0) {
-      if (fromreg) luaL_error(L, "--max-memory: bad size '%s'", s);
-      luaL_argerror(L, opts, lua_pushfstring(L, "max_memory: bad size '%s': expected bytes or a number and K, M, G "
-                                                "or T (\"512M\", \"1.5G\")", s));
-    }
-    snprintf(label, n, "%s", s);
-  } else {
-    luaL_argerror(L, opts, lua_pushfstring(L, "max_memory: size expected, got %s", luaL_typename(L, -1)));
-  }
-  lua_pop(L, 1);
-  b->limit = bytes;
-  return 1;
-}
-
-void pf_lua_budget_error(lua_State *L, const char *file, uint64_t pktno, const char *label, const char *what,
-                         size_t count, const char *unit, size_t bytes) {
-  lua_pushfstring(L, "%s: packet %I: memory budget %s reached (%s %I %s%s, %I bytes)", file, (lua_Integer)pktno,
-                  label, what, (lua_Integer)count, unit, count == 1 ? "" : "s", (lua_Integer)bytes);
-}
-
 /* Pushes a shallow copy of the query description at S; returns its index. */
 static int pushcopy(lua_State *L, int S) {
   lua_newtable(L);
@@ -92,40 +44,11 @@ static int pushcopy(lua_State *L, int S) {
 
 /* ---- options and the query's description ---- */
 
-static const char *unknown_field(lua_State *L, const char *name) {
-  const char *sugg[3];
-  int n = pf_field_suggest(name, sugg, 3);
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  lua_pushfstring(L, "unknown field '%s'", name);
-  luaL_addvalue(&b);
-  for (int i = 0; i < n; i++) {
-    lua_pushfstring(L, "%s'%s'", i == 0 ? "; did you mean " : i == n - 1 ? " or " : ", ", sugg[i]);
-    luaL_addvalue(&b);
-  }
-  if (n > 0) luaL_addchar(&b, '?');
-  luaL_pushresult(&b);
-  return lua_tostring(L, -1);
-}
-
 /* Checks the field list at idx as pf.read does (messages naming arg). */
 static void checkfields(lua_State *L, int idx, int arg) {
-  idx = lua_absindex(L, idx);
-  lua_Integer n = luaL_len(L, idx);
-  if (n < 1) luaL_argerror(L, arg, "no fields requested");
-  if (n > 4096) luaL_argerror(L, arg, "too many fields");
-  unsigned char seen[PF_MAXFIELDS];
-  memset(seen, 0, sizeof seen);
-  for (lua_Integer i = 1; i <= n; i++) {
-    lua_geti(L, idx, i);
-    if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_argerror(L, arg, lua_pushfstring(L, "fields[%I]: string expected, got %s", i, luaL_typename(L, -1)));
-    const char *name = lua_tostring(L, -1);
-    int fid = pf_field_lookup(name);
-    if (fid < 0) luaL_argerror(L, arg, unknown_field(L, name));
-    if (seen[fid]++) luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' requested twice", name));
-    lua_pop(L, 1);
-  }
+  int n;
+  pf_lua_checkfields(L, idx, arg, &n);
+  lua_pop(L, 1);
 }
 
 static int nosink(void *ud, const pf_pkt *p) {
@@ -462,11 +385,8 @@ static int chunkcol(runspec *r, int fid) {
   return r->nfids++;
 }
 
-static int fail2(lua_State *L, const char *msg) {
-  luaL_pushfail(L);
-  lua_pushstring(L, msg);
-  return 2;
-}
+/* runscan_n's name for pf_lua_fail (aux.h): a shim until runscan_n's rewrite lands. */
+static int fail2(lua_State *L, const char *msg) { return pf_lua_fail(L, msg); }
 
 /* Replaces the value_counts table at the top (key, count in order of first
    appearance) by the sorted one: most frequent first, ties in order of first
@@ -751,111 +671,21 @@ static int runscan(lua_State *L, int S, runspec *r, const char *verb) {
   return runscan_n(L, S, r, 1, NULL, verb);
 }
 
-/* ---- aggregation specs (as gb:agg reads them) ---- */
+/* ---- aggregation specs (pf_lua_checkaggs: the parser gb:agg uses too) ---- */
 
-typedef struct aggspec {
-  const char *name;
-  const char *col;
-  int fid;
-  int fn;
-} aggspec;
+typedef pf_lua_aggspec aggspec;   /* id: the field id of the input column */
 
-static int sort_by_name(const void *a, const void *b) {
-  return strcmp(((const aggspec *)a)->name, ((const aggspec *)b)->name);
-}
-
-static void readagg(lua_State *L, int S, int arg, int idx, int first, aggspec *s) {
-  lua_geti(L, idx, first);
-  if (lua_type(L, -1) != LUA_TSTRING)
-    luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': column name expected, got %s", s->name,
-                                          luaL_typename(L, -1)));
-  const char *col = lua_tostring(L, -1);
-  s->col = col;
-  s->fid = qcol(L, S, col);
-  if (s->fid < 0) luaL_argerror(L, arg, lua_pushfstring(L, "no column named '%s' for '%s'", col, s->name));
-  lua_geti(L, idx, first + 1);
-  if (lua_type(L, -1) == LUA_TFUNCTION)
-    luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': a Lua function needs every value of a group, which "
-                                             "a scan does not keep (use a named aggregation, or pf.read)", s->name));
-  if (lua_type(L, -1) != LUA_TSTRING)
-    luaL_argerror(L, arg, lua_pushfstring(L, "aggregation for '%s': name or function expected, got %s", s->name,
-                                          luaL_typename(L, -1)));
-  const char *fn = lua_tostring(L, -1);
-  s->fn = 0;
-  while (pf_agg_names[s->fn] && strcmp(pf_agg_names[s->fn], fn) != 0) s->fn++;
-  if (pf_agg_names[s->fn] == NULL) {
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    for (int i = 0; pf_agg_names[i]; i++) {
-      luaL_addstring(&b, i ? ", " : "");
-      luaL_addstring(&b, pf_agg_names[i]);
-    }
-    luaL_pushresult(&b);
-    luaL_argerror(L, arg, lua_pushfstring(L, "unknown aggregation '%s' for '%s'; expected one of %s or a function",
-                                          fn, s->name, lua_tostring(L, -1)));
-  }
-  pf_ftype ty = pf_fields[s->fid].type;
-  if (!pf_agg_supports(s->fn, ty))
-    luaL_argerror(L, arg, lua_pushfstring(L, "'%s' is not defined for %s column '%s' (for '%s')", fn,
-                                          pf_ftype_name(ty), col, s->name));
-  lua_pop(L, 2);
+/* pf_lua_aggcol_fn: a column of the query whose description is at *(int *)ud (qcol). */
+static int querycol(lua_State *L, void *ud, const char *name, pf_ftype *type) {
+  int fid = qcol(L, *(const int *)ud, name);
+  if (fid >= 0) *type = pf_fields[fid].type;
+  return fid;
 }
 
 /* The aggregations at arg in output order (listed first, then named ones
-   sorted), in a userdata pushed on the stack. */
+   sorted), in a userdata pushed on the stack; a Lua function is refused. */
 static aggspec *checkaggs(lua_State *L, int S, int arg, int *nspec, const char **taken, int ntaken) {
-  luaL_checktype(L, arg, LUA_TTABLE);
-  lua_Integer nl = luaL_len(L, arg);
-  int n = 0;
-  lua_pushnil(L);
-  while (lua_next(L, arg) != 0) {
-    lua_pop(L, 1);
-    if (n < 4096) n++;
-    if (!lua_isinteger(L, -1) && lua_type(L, -1) != LUA_TSTRING)
-      luaL_argerror(L, arg, lua_pushfstring(L, "aggregation keys are names or list positions, got %s",
-                                            luaL_typename(L, -1)));
-  }
-  luaL_argcheck(L, n > 0, arg, "no aggregations given");
-  luaL_argcheck(L, n < 4096, arg, "too many aggregations");
-  aggspec *s = (aggspec *)lua_newuserdatauv(L, sizeof(aggspec) * (size_t)n, 0);
-  int k = 0;
-  for (lua_Integer i = 1; i <= nl; i++) {
-    lua_geti(L, arg, i);
-    int e = lua_gettop(L);
-    if (lua_type(L, e) != LUA_TTABLE || lua_geti(L, e, 1) != LUA_TSTRING)
-      luaL_argerror(L, arg, lua_pushfstring(L, "aggregations[%I]: {name, column, function} expected", i));
-    s[k].name = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    readagg(L, S, arg, e, 2, &s[k]);
-    lua_pop(L, 1);
-    k++;
-  }
-  int listed = k;
-  lua_pushnil(L);
-  while (lua_next(L, arg) != 0) {
-    if (lua_type(L, -2) == LUA_TSTRING) {
-      s[k].name = lua_tostring(L, -2);
-      if (lua_type(L, -1) != LUA_TTABLE)
-        luaL_argerror(L, arg, lua_pushfstring(L, "aggregation '%s': {column, function} expected, got %s", s[k].name,
-                                              luaL_typename(L, -1)));
-      readagg(L, S, arg, lua_gettop(L), 1, &s[k]);
-      k++;
-    } else if (!(lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= nl)) {
-      luaL_argerror(L, arg, lua_pushfstring(L, "aggregations[%I]: not part of the list", lua_tointeger(L, -2)));
-    }
-    lua_pop(L, 1);
-  }
-  qsort(s + listed, (size_t)(k - listed), sizeof *s, sort_by_name);
-  for (int i = 0; i < k; i++) {
-    for (int j = 0; j < ntaken; j++)
-      if (strcmp(s[i].name, taken[j]) == 0)
-        luaL_argerror(L, arg, lua_pushfstring(L, "'%s' names a key column", s[i].name));
-    for (int j = 0; j < i; j++)
-      if (strcmp(s[i].name, s[j].name) == 0)
-        luaL_argerror(L, arg, lua_pushfstring(L, "two aggregations named '%s'", s[i].name));
-  }
-  *nspec = k;
-  return s;
+  return pf_lua_checkaggs(L, arg, querycol, &S, NULL, taken, ntaken, nspec);
 }
 
 /* Fills r's specs from the aggregations (their columns added to the chunk). */
@@ -863,7 +693,7 @@ static void setspecs(lua_State *L, runspec *r, const aggspec *a, int n) {
   r->specs = (pf_qspec *)lua_newuserdatauv(L, sizeof(pf_qspec) * (size_t)n, 0);
   r->nspecs = n;
   for (int i = 0; i < n; i++) {
-    r->specs[i].col = chunkcol(r, a[i].fid);
+    r->specs[i].col = chunkcol(r, a[i].id);
     r->specs[i].fn = a[i].fn;
     r->specs[i].name = a[i].name;
   }
@@ -979,8 +809,6 @@ static int q_value_counts(lua_State *L) {
 
 /* q:resample(interval, aggs, [{on = "frame.time_epoch", origin = "start_day"}]) */
 static int q_resample(lua_State *L) {
-  static const char *const known[] = { "on", "origin", NULL };
-  static const char *const origins[] = { "start_day", "epoch", "start", NULL };
   lua_settop(L, 4);
   int S = checkquery(L, 1);
   const char *iv = luaL_checkstring(L, 2);
@@ -988,26 +816,9 @@ static int q_resample(lua_State *L) {
   if (pf_parse_interval(iv, &interval) < 0)
     luaL_argerror(L, 2, lua_pushfstring(L, "bad interval '%s': expected a number and a unit: ns us ms s min h", iv));
   luaL_checktype(L, 3, LUA_TTABLE);
-  pf_lua_checkopts(L, 4, known);
-  const char *on = "frame.time_epoch";
-  int origin = PF_ORIGIN_START_DAY;
-  if (!lua_isnoneornil(L, 4)) {
-    int ty = lua_getfield(L, 4, "on");
-    if (ty != LUA_TNIL && ty != LUA_TSTRING)
-      luaL_argerror(L, 4, lua_pushfstring(L, "on: column name expected, got %s", luaL_typename(L, -1)));
-    if (ty == LUA_TSTRING) on = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    ty = lua_getfield(L, 4, "origin");
-    if (ty != LUA_TNIL) {
-      const char *o = ty == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-      origin = 0;
-      while (o && origins[origin] && strcmp(origins[origin], o) != 0) origin++;
-      if (o == NULL || origins[origin] == NULL)
-        luaL_argerror(L, 4, lua_pushfstring(L, "origin: 'start_day', 'epoch' or 'start' expected, got %s%s%s",
-                                            o ? "'" : "", o ? o : luaL_typename(L, -1), o ? "'" : ""));
-    }
-    lua_pop(L, 1);
-  }
+  const char *on;
+  int origin;
+  pf_lua_optresample(L, 4, &on, &origin);
   int tf = qcol(L, S, on);
   if (tf < 0) luaL_argerror(L, 4, lua_pushfstring(L, "no column named '%s' (the times: {on = name})", on));
   pf_ftype tt = pf_fields[tf].type;

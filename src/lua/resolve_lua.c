@@ -147,11 +147,8 @@ static int pf_resolve(lua_State *L) {
     lua_pushvalue(L, result);
     return 1;
   }
-  if (server == NULL && pf_dns_system_server(PF_DNS_RESOLV_CONF, &ss, &sslen) != 0) {
-    luaL_pushfail(L);
-    lua_pushliteral(L, PF_DNS_RESOLV_CONF ": no nameserver line with an address we can use");
-    return 2;
-  }
+  if (server == NULL && pf_dns_system_server(PF_DNS_RESOLV_CONF, &ss, &sslen) != 0)
+    return pf_lua_fail(L, PF_DNS_RESOLV_CONF ": no nameserver line with an address we can use");
 
   LSock *sock = (LSock *)lua_newuserdatauv(L, sizeof(LSock), 0);
   sock->fd = -1;

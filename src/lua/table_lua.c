@@ -11,22 +11,6 @@
 
 #define PF_BUFFER_MT "pktframe.Buffer"
 
-const pf_ctx pf_lua_ctx = { NULL, NULL, &pf_lua_interrupted };
-
-void pf_lua_checkrc(lua_State *L, int rc) {
-  if (rc == PF_TABLE_ENOMEM) luaL_error(L, "not enough memory");
-  if (rc == PF_TABLE_EINTR) {
-    pf_lua_interrupted = 0;
-    luaL_error(L, "interrupted");
-  }
-}
-
-int pf_lua_findcol(lua_State *L, pf_table *t, int arg, const char *name) {
-  int i = pf_table_find(t, name);
-  if (i < 0) luaL_argerror(L, arg, lua_pushfstring(L, "no column named '%s'", name));
-  return i;
-}
-
 /* Output collected in C memory owned by a userdata, so that a Lua error
    (out of memory pushing the result) cannot leak it. */
 typedef struct LBuf {
@@ -79,19 +63,6 @@ static int write_failed(lua_State *L, int interrupted) {
     return luaL_error(L, "interrupted");
   }
   return luaL_error(L, "not enough memory");
-}
-
-LTable *pf_lua_newtable(lua_State *L) {
-  LTable *lt = (LTable *)lua_newuserdatauv(L, sizeof(LTable), 0);
-  lt->t = NULL;
-  luaL_setmetatable(L, PF_TABLE_MT);
-  return lt;
-}
-
-pf_table *pf_lua_checktable(lua_State *L, int arg) {
-  LTable *lt = (LTable *)luaL_checkudata(L, arg, PF_TABLE_MT);
-  luaL_argcheck(L, lt->t != NULL, arg, "table is closed");
-  return lt->t;
 }
 
 #define checktable pf_lua_checktable

@@ -100,7 +100,8 @@ static int uf_define(lua_State *L) {
         return luaL_argerror(L, 1, lua_pushfstring(L, "fields[%I]: string expected, got %s", i, luaL_typename(L, -1)));
       const char *fname = lua_tostring(L, -1);
       int fid = pf_field_lookup(fname);
-      if (fid < 0) return luaL_argerror(L, 1, lua_pushfstring(L, "fields[%I]: unknown field '%s'", i, fname));
+      if (fid < 0)
+        return luaL_argerror(L, 1, lua_pushfstring(L, "fields[%I]: %s", i, pf_lua_pushunknownfield(L, fname)));
       if (fid >= PF_NFIELDS)
         return luaL_argerror(L, 1, lua_pushfstring(L, "fields[%I]: '%s' is a user field; a row holds built-in fields only",
                                                    i, fname));
@@ -126,7 +127,7 @@ static int uf_define(lua_State *L) {
 static int uf_undefine(lua_State *L) {
   const char *name = luaL_checkstring(L, 1);
   int fid = pf_field_lookup(name);
-  if (fid < 0) return luaL_argerror(L, 1, lua_pushfstring(L, "unknown field '%s'", name));
+  if (fid < 0) return luaL_argerror(L, 1, pf_lua_pushunknownfield(L, name));
   if (fid < PF_NFIELDS) return luaL_argerror(L, 1, lua_pushfstring(L, "'%s' is a built-in field", name));
   pf_field_undefine(fid);
   luaL_getsubtable(L, LUA_REGISTRYINDEX, PF_USERFIELDS_KEY);

@@ -222,34 +222,6 @@ static pf_colref *checkkeys(lua_State *L, pf_table *t, int arg, int *nkeys, int 
   return keys;
 }
 
-void pf_lua_checkopts(lua_State *L, int arg, const char *const *known) {
-  if (lua_isnoneornil(L, arg)) return;
-  luaL_checktype(L, arg, LUA_TTABLE);
-  lua_pushnil(L);
-  while (lua_next(L, arg) != 0) {
-    lua_pop(L, 1);
-    int ok = 0;
-    if (lua_type(L, -1) == LUA_TSTRING)
-      for (int i = 0; known[i] && !ok; i++) ok = strcmp(known[i], lua_tostring(L, -1)) == 0;
-    if (!ok) {
-      if (lua_type(L, -1) == LUA_TSTRING)
-        luaL_argerror(L, arg, lua_pushfstring(L, "unknown option '%s'", lua_tostring(L, -1)));
-      luaL_argerror(L, arg, lua_pushfstring(L, "unknown option of type %s", luaL_typename(L, -1)));
-    }
-  }
-}
-
-int pf_lua_optbool(lua_State *L, int arg, const char *key, int def) {
-  if (lua_isnoneornil(L, arg)) return def;
-  int t = lua_getfield(L, arg, key);
-  int v = def;
-  if (t == LUA_TBOOLEAN) v = lua_toboolean(L, -1);
-  else if (t != LUA_TNIL)
-    luaL_argerror(L, arg, lua_pushfstring(L, "%s: boolean expected, got %s", key, luaL_typename(L, -1)));
-  lua_pop(L, 1);
-  return v;
-}
-
 /* t:sort(col | {cols}, [{desc = bool | {bool, ...}}]) */
 static int tbl_sort(lua_State *L) {
   static const char *const known[] = { "desc", NULL };
@@ -574,11 +546,7 @@ static int pf_read_csv(lua_State *L) {
   int rc;
   char msg[512];
   out->t = pf_csv_parse(&pf_lua_ctx, text, len, sep, &rc, msg, sizeof msg);
-  if (rc == PF_TABLE_EWRITE) {
-    luaL_pushfail(L);
-    lua_pushfstring(L, "%s: %s", path, msg);
-    return 2;
-  }
+  if (rc == PF_TABLE_EWRITE) return pf_lua_fail(L, lua_pushfstring(L, "%s: %s", path, msg));
   pf_lua_checkrc(L, rc);
   return 1;
 }
