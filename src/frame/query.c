@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frameutil.h"
 #include "groupby.h"
 #include "verbs.h"
 
-#define NS_PER_S 1000000000LL
 #define MAX_KEYS 64
 
 typedef struct medpair {
@@ -65,13 +65,10 @@ struct pf_query {
 static void *q_alloc(pf_query *q, void *p, size_t on, size_t nn) { return pf_ctx_alloc(&q->ctx, p, on, nn); }
 
 static void *arr_grow(pf_query *q, void *p, size_t on, size_t nn, size_t size) {
-  if (nn > (size_t)-1 / size) return NULL;
-  return q_alloc(q, p, p ? on * size : 0, nn * size);
+  return pf_arr_resize(&q->ctx, p, on, nn, size);
 }
 
-static void arr_free(pf_query *q, void *p, size_t n, size_t size) {
-  if (p) q_alloc(q, p, n * size, 0);
-}
+static void arr_free(pf_query *q, void *p, size_t n, size_t size) { pf_arr_free(&q->ctx, p, n, size); }
 
 /* ---- hashing and comparing cells (as groupby.c keys them) ---- */
 
@@ -632,20 +629,6 @@ int pf_query_add(pf_query *q, const pf_table *chunk, size_t *bad_row) {
 
 /* ---- results ---- */
 
-static pf_column *new_result(const pf_ctx *out, pf_ftype t, size_t n, const char *name) {
-  pf_column *c = pf_column_new(out, t, -1, name);
-  if (c == NULL || pf_column_setlen(c, n) != PF_TABLE_OK) {
-    pf_column_release(c);
-    return NULL;
-  }
-  return c;
-}
-
-static int cmp_double(const void *x, const void *y) {
-  double a = *(const double *)x, b = *(const double *)y;
-  return a < b ? -1 : a > b;
-}
-
 /* a's column: output row i from group src[i] (PF_NOROW: an empty bucket). */
 static pf_column *finish(pf_query *q, qagg *a, const pf_ctx *out, const size_t *src, size_t nout, int *rc) {
   *rc = PF_TABLE_ENOMEM;
@@ -661,7 +644,8 @@ static pf_column *finish(pf_query *q, qagg *a, const pf_ctx *out, const size_t *
     case PF_AGG_MEAN: case PF_AGG_MEDIAN: rt = abst ? PF_FT_ABSTIME : PF_FT_DOUBLE; break;
     default: rt = PF_FT_DOUBLE; break;
   }
-  pf_column *o = new_result(out, rt, nout, a->name);
+  int nrc;
+  pf_column *o = pf_result_new(out, rt, nout, a->name, &nrc);
   if (o == NULL) return NULL;
   double *vals = NULL;
   size_t *start = NULL;
@@ -734,7 +718,7 @@ static pf_column *finish(pf_query *q, qagg *a, const pf_ctx *out, const size_t *
         double *v = vals + a->nmed;   /* scratch after the values */
         if (m > a->nmed) break;
         memcpy(v, vals + start[g], m * sizeof(double));
-        qsort(v, m, sizeof(double), cmp_double);
+        qsort(v, m, sizeof(double), pf_cmp_double);
         double med = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
         if (abst) {
           pf_time tm = pf_time_plus_seconds(a->base, med);
@@ -768,7 +752,7 @@ int pf_query_result(pf_query *q, const pf_ctx *out, int sort, const char *time_n
   *why = NULL;
   size_t *perm = (size_t *)pf_ctx_alloc(out, NULL, 0, (ng ? ng : 1) * sizeof(size_t));
   size_t *src = NULL;
-  int rc = PF_TABLE_ENOMEM;
+  int rc = PF_TABLE_ENOMEM, nrc;
   if (perm == NULL) return rc;
   for (size_t g = 0; g < ng; g++) perm[g] = g;
   if ((sort || q->bcol >= 0) && ng > 1) {
@@ -813,7 +797,7 @@ int pf_query_result(pf_query *q, const pf_ctx *out, int sort, const char *time_n
     if (src == NULL) goto done;
     for (size_t i = 0; i < nout; i++) src[i] = PF_NOROW;
     for (size_t g = 0; g < ng; g++) src[pf_cell_i64(q->kcol[0], perm[g]) - bmin] = perm[g];
-    cols[0] = new_result(out, q->ttype, nout, time_name);
+    cols[0] = pf_result_new(out, q->ttype, nout, time_name, &nrc);
     if (cols[0] == NULL) goto done;
     for (size_t i = 0; i < nout; i++) {
       ((pf_time *)(void *)cols[0]->data)[i] = pf_time_ns_after(org, ((int64_t)i + bmin + shift) * q->interval);
@@ -821,7 +805,7 @@ int pf_query_result(pf_query *q, const pf_ctx *out, int sort, const char *time_n
     }
   } else if (q->bcol >= 0) {
     nout = 0;
-    cols[0] = new_result(out, q->ttype, 0, time_name);
+    cols[0] = pf_result_new(out, q->ttype, 0, time_name, &nrc);
     if (cols[0] == NULL) goto done;
   } else {
     for (int k = 0; k < q->nkeys; k++) {

@@ -5,18 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NS_PER_S 1000000000
-
-/* n elements of size bytes (at least one, so that n == 0 is not a failure). */
-static void *arr_new(const pf_ctx *ctx, size_t n, size_t size) {
-  if (n == 0) n = 1;
-  if (n > (size_t)-1 / size) return NULL;
-  return pf_ctx_alloc(ctx, NULL, 0, n * size);
-}
-
-static void arr_free(const pf_ctx *ctx, void *p, size_t n, size_t size) {
-  if (p) pf_ctx_alloc(ctx, p, (n ? n : 1) * size, 0);
-}
+#include "frameutil.h"
 
 /* ---- times ---- */
 
@@ -164,7 +153,7 @@ static void msort_kv(kv *a, kv *tmp, size_t n) {
 
 /* LSD radix sort of a[0 .. n) by k in 16-bit digits, skipping digits all keys share. */
 static int radix_kv(const pf_ctx *ctx, kv *a, kv *tmp, size_t n) {
-  size_t *hist = (size_t *)arr_new(ctx, 4 * 65536, sizeof(size_t));
+  size_t *hist = (size_t *)pf_arr_new(ctx, 4 * 65536, sizeof(size_t));
   if (hist == NULL) return PF_TABLE_ENOMEM;
   memset(hist, 0, 4 * 65536 * sizeof(size_t));
   for (size_t i = 0; i < n; i++) {
@@ -177,7 +166,7 @@ static int radix_kv(const pf_ctx *ctx, kv *a, kv *tmp, size_t n) {
   kv *src = a, *dst = tmp;
   for (int d = 0; d < 4; d++) {
     if (pf_ctx_stop(ctx)) {
-      arr_free(ctx, hist, 4 * 65536, sizeof(size_t));
+      pf_arr_free(ctx, hist, 4 * 65536, sizeof(size_t));
       return PF_TABLE_EINTR;
     }
     size_t *h = hist + (size_t)d * 65536;
@@ -195,7 +184,7 @@ static int radix_kv(const pf_ctx *ctx, kv *a, kv *tmp, size_t n) {
     dst = x;
   }
   if (src != a) memcpy(a, src, n * sizeof *a);
-  arr_free(ctx, hist, 4 * 65536, sizeof(size_t));
+  pf_arr_free(ctx, hist, 4 * 65536, sizeof(size_t));
   return PF_TABLE_OK;
 }
 
@@ -266,8 +255,8 @@ static int sort_pass(const pf_ctx *ctx, pf_colref k, int desc, size_t *perm, siz
 
 int pf_sort(const pf_ctx *ctx, const pf_colref *keys, const int *desc, int nkeys, size_t *perm, size_t n) {
   if (n < 2 || nkeys == 0) return PF_TABLE_OK;
-  kv *pairs = (kv *)arr_new(ctx, n, sizeof(kv));
-  kv *ptmp = (kv *)arr_new(ctx, n, sizeof(kv));
+  kv *pairs = (kv *)pf_arr_new(ctx, n, sizeof(kv));
+  kv *ptmp = (kv *)pf_arr_new(ctx, n, sizeof(kv));
   int rc = PF_TABLE_ENOMEM;
   if (pairs && ptmp) {
     rc = PF_TABLE_OK;
@@ -275,8 +264,8 @@ int pf_sort(const pf_ctx *ctx, const pf_colref *keys, const int *desc, int nkeys
     for (int k = nkeys - 1; k >= 0 && rc == PF_TABLE_OK; k--)
       rc = sort_pass(ctx, keys[k], desc ? desc[k] : 0, perm, n, pairs, ptmp);
   }
-  arr_free(ctx, pairs, n, sizeof(kv));
-  arr_free(ctx, ptmp, n, sizeof(kv));
+  pf_arr_free(ctx, pairs, n, sizeof(kv));
+  pf_arr_free(ctx, ptmp, n, sizeof(kv));
   return rc;
 }
 
@@ -368,23 +357,6 @@ static int opd_cmp_same(const pf_operand *a, const pf_operand *b, size_t r, pf_f
   }
 }
 
-static pf_column *result(const pf_ctx *ctx, pf_ftype type, size_t n, const char *name, int *rc) {
-  pf_column *c = pf_column_new(ctx, type, -1, name);
-  if (c == NULL || pf_column_setlen(c, n) != PF_TABLE_OK) {
-    pf_column_release(c);
-    *rc = PF_TABLE_ENOMEM;
-    return NULL;
-  }
-  *rc = PF_TABLE_OK;
-  return c;
-}
-
-static pf_column *interrupted(pf_column *c, int *rc) {
-  pf_column_release(c);
-  *rc = PF_TABLE_EINTR;
-  return NULL;
-}
-
 /* Python's floor division and modulo on int64, wrapping where Lua wraps. */
 static int64_t idiv64(int64_t a, int64_t b) {
   if (b == -1) return (int64_t)(0 - (uint64_t)a);
@@ -420,10 +392,10 @@ pf_column *pf_arith(const pf_ctx *ctx, int op, const pf_operand *a, const pf_ope
   else if (op == PF_OP_ADD && ka == K_REL && kb == K_ABS) tres = K_ABS;
   else if ((op == PF_OP_ADD || op == PF_OP_SUB) && ka == K_REL && kb == K_REL) tres = K_REL;
   if (tres >= 0) {
-    pf_column *c = result(ctx, tres == K_ABS ? PF_FT_ABSTIME : PF_FT_RELTIME, n, name, rc);
+    pf_column *c = pf_result_new(ctx, tres == K_ABS ? PF_FT_ABSTIME : PF_FT_RELTIME, n, name, rc);
     if (c == NULL) return NULL;
     for (size_t r = 0; r < n; r++) {
-      if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
+      if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return pf_result_fail(c, rc, PF_TABLE_EINTR);
       if (!opd_valid(a, r) || !opd_valid(b, r)) continue;
       pf_time x = opd_time(a, r), y = opd_time(b, r);
       put_time(c, r, ka == K_ABS && kb == K_ABS ? pf_time_delta(x, y)
@@ -433,11 +405,11 @@ pf_column *pf_arith(const pf_ctx *ctx, int op, const pf_operand *a, const pf_ope
     return c;
   }
   if (ka == K_INT && kb == K_INT && op != PF_OP_DIV && op != PF_OP_POW) {
-    pf_column *c = result(ctx, PF_FT_INT, n, name, rc);
+    pf_column *c = pf_result_new(ctx, PF_FT_INT, n, name, rc);
     if (c == NULL) return NULL;
     int64_t *out = (int64_t *)(void *)c->data;
     for (size_t r = 0; r < n; r++) {
-      if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
+      if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return pf_result_fail(c, rc, PF_TABLE_EINTR);
       if (!opd_valid(a, r) || !opd_valid(b, r)) continue;
       uint64_t x = (uint64_t)opd_int(a, r), y = (uint64_t)opd_int(b, r);
       switch (op) {
@@ -451,11 +423,11 @@ pf_column *pf_arith(const pf_ctx *ctx, int op, const pf_operand *a, const pf_ope
     }
     return c;
   }
-  pf_column *c = result(ctx, PF_FT_DOUBLE, n, name, rc);
+  pf_column *c = pf_result_new(ctx, PF_FT_DOUBLE, n, name, rc);
   if (c == NULL) return NULL;
   double *out = (double *)(void *)c->data;
   for (size_t r = 0; r < n; r++) {
-    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
+    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return pf_result_fail(c, rc, PF_TABLE_EINTR);
     if (!opd_valid(a, r) || !opd_valid(b, r)) continue;
     double x = opd_dbl(a, r), y = opd_dbl(b, r), z;
     switch (op) {
@@ -499,7 +471,7 @@ pf_column *pf_compare(const pf_ctx *ctx, int cmp, const pf_operand *a, const pf_
     *rc = PF_TABLE_ETYPE;
     return NULL;
   }
-  pf_column *c = result(ctx, PF_FT_BOOL, n, name, rc);
+  pf_column *c = pf_result_new(ctx, PF_FT_BOOL, n, name, rc);
   if (c == NULL) return NULL;
   int64_t *out = (int64_t *)(void *)c->data;
   int unsig_a = ta == PF_FT_UINT || ta == PF_FT_FRAMENUM, unsig_b = tb == PF_FT_UINT || tb == PF_FT_FRAMENUM;
@@ -511,7 +483,7 @@ pf_column *pf_compare(const pf_ctx *ctx, int cmp, const pf_operand *a, const pf_
     double yd = opd_dbl(b, 0);
     int ybig = unsig_b && y < 0;   /* a uint above INT64_MAX */
     for (size_t r = 0; r < n; r++) {
-      if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
+      if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return pf_result_fail(c, rc, PF_TABLE_EINTR);
       int o;
       if (!pf_cell_valid(ac, off + r)) {
         out[r] = cmp == PF_CMP_NE;
@@ -532,7 +504,7 @@ pf_column *pf_compare(const pf_ctx *ctx, int cmp, const pf_operand *a, const pf_
     return c;
   }
   for (size_t r = 0; r < n; r++) {
-    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
+    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return pf_result_fail(c, rc, PF_TABLE_EINTR);
     pf_column_setvalid(c, r);
     if (!opd_valid(a, r) || !opd_valid(b, r)) {
       out[r] = cmp == PF_CMP_NE;
@@ -576,11 +548,11 @@ pf_column *pf_logic(const pf_ctx *ctx, char op, pf_colref a, pf_colref b, const 
     *rc = PF_TABLE_ETYPE;
     return NULL;
   }
-  pf_column *c = result(ctx, PF_FT_BOOL, a.n, name, rc);
+  pf_column *c = pf_result_new(ctx, PF_FT_BOOL, a.n, name, rc);
   if (c == NULL) return NULL;
   int64_t *out = (int64_t *)(void *)c->data;
   for (size_t r = 0; r < a.n; r++) {
-    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
+    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return pf_result_fail(c, rc, PF_TABLE_EINTR);
     switch (op) {
       case '&': out[r] = truth(a, r) && truth(b, r); break;
       case '|': out[r] = truth(a, r) || truth(b, r); break;
@@ -595,7 +567,7 @@ pf_column *pf_unary(const pf_ctx *ctx, int op, pf_colref a, const char *name, in
   pf_ftype t = a.c->type;
   int k = kind_of_type(t);
   if (op == PF_UN_ISNULL || op == PF_UN_NOTNULL) {
-    pf_column *c = result(ctx, PF_FT_BOOL, a.n, name, rc);
+    pf_column *c = pf_result_new(ctx, PF_FT_BOOL, a.n, name, rc);
     if (c == NULL) return NULL;
     int64_t *out = (int64_t *)(void *)c->data;
     for (size_t r = 0; r < a.n; r++) {
@@ -608,10 +580,10 @@ pf_column *pf_unary(const pf_ctx *ctx, int op, pf_colref a, const char *name, in
     *rc = PF_TABLE_ETYPE;
     return NULL;
   }
-  pf_column *c = result(ctx, k == K_INT ? PF_FT_INT : t, a.n, name, rc);
+  pf_column *c = pf_result_new(ctx, k == K_INT ? PF_FT_INT : t, a.n, name, rc);
   if (c == NULL) return NULL;
   for (size_t r = 0; r < a.n; r++) {
-    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
+    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return pf_result_fail(c, rc, PF_TABLE_EINTR);
     size_t at = a.off + r;
     if (!pf_cell_valid(a.c, at)) continue;
     if (k == K_INT) {
@@ -725,7 +697,7 @@ pf_column *pf_where(const pf_ctx *ctx, pf_colref m, const pf_operand *a, const p
       type != PF_FT_STRING && type != PF_FT_BYTES) {
     size_t w = c->width;
     for (size_t r = 0; r < n; r++) {
-      if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
+      if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return pf_result_fail(c, rc, PF_TABLE_EINTR);
       const pf_colref *s = truth(m, r) ? &a->col : &b->col;
       size_t sr = s->off + r;
       if (!pf_cell_valid(s->c, sr)) continue;
@@ -741,7 +713,7 @@ pf_column *pf_where(const pf_ctx *ctx, pf_colref m, const pf_operand *a, const p
     return c;
   }
   for (size_t r = 0; r < n; r++) {
-    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
+    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return pf_result_fail(c, rc, PF_TABLE_EINTR);
     *rc = where_put(c, truth(m, r) ? a : b, r);
     if (*rc != PF_TABLE_OK) {
       pf_column_release(c);
@@ -768,10 +740,10 @@ pf_column *pf_diff(const pf_ctx *ctx, pf_colref a, const size_t *prev, long long
     return NULL;
   }
   pf_ftype rt = k == K_INT ? PF_FT_INT : k == K_DBL ? PF_FT_DOUBLE : PF_FT_RELTIME;
-  pf_column *c = result(ctx, rt, a.n, name, rc);
+  pf_column *c = pf_result_new(ctx, rt, a.n, name, rc);
   if (c == NULL) return NULL;
   for (size_t r = 0; r < a.n; r++) {
-    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
+    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return pf_result_fail(c, rc, PF_TABLE_EINTR);
     size_t p = prev ? prev[r] : pf_shift_row(r, a.n, periods);
     if (p == PF_NOROW || !pf_cell_valid(a.c, a.off + r) || !pf_cell_valid(a.c, a.off + p)) continue;
     size_t x = a.off + r, y = a.off + p;
@@ -792,14 +764,14 @@ pf_column *pf_cumsum(const pf_ctx *ctx, pf_colref a, const char *name, int *rc) 
     *rc = PF_TABLE_ETYPE;
     return NULL;
   }
-  pf_column *c = result(ctx, k == K_INT ? PF_FT_INT : a.c->type, a.n, name, rc);
+  pf_column *c = pf_result_new(ctx, k == K_INT ? PF_FT_INT : a.c->type, a.n, name, rc);
   if (c == NULL) return NULL;
   uint64_t si = 0;
   double sd = 0;
   pf_time st;
   memset(&st, 0, sizeof st);
   for (size_t r = 0; r < a.n; r++) {
-    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
+    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return pf_result_fail(c, rc, PF_TABLE_EINTR);
     size_t at = a.off + r;
     if (!pf_cell_valid(a.c, at)) continue;
     if (k == K_INT) {
@@ -817,11 +789,6 @@ pf_column *pf_cumsum(const pf_ctx *ctx, pf_colref a, const char *name, int *rc) 
   return c;
 }
 
-static int cmp_double(const void *x, const void *y) {
-  double a = *(const double *)x, b = *(const double *)y;
-  return a < b ? -1 : a > b;
-}
-
 /* numpy's linear interpolation between the two values around quantile q */
 static double quantile(const double *v, size_t n, double q) {
   double pos = q * (double)(n - 1);
@@ -834,7 +801,7 @@ static double quantile(const double *v, size_t n, double q) {
 int pf_describe(const pf_ctx *ctx, pf_colref a, double out[8]) {
   int k = kind_of_type(a.c->type);
   if (k == K_OTHER) return PF_TABLE_ETYPE;
-  double *v = (double *)arr_new(ctx, a.n, sizeof(double));
+  double *v = (double *)pf_arr_new(ctx, a.n, sizeof(double));
   if (v == NULL) return PF_TABLE_ENOMEM;
   size_t m = 0;
   for (size_t r = 0; r < a.n; r++)
@@ -843,7 +810,7 @@ int pf_describe(const pf_ctx *ctx, pf_colref a, double out[8]) {
       if (!isnan(x)) v[m++] = x;
     }
   if (pf_ctx_stop(ctx)) {
-    arr_free(ctx, v, a.n, sizeof(double));
+    pf_arr_free(ctx, v, a.n, sizeof(double));
     return PF_TABLE_EINTR;
   }
   for (int i = 1; i < 8; i++) out[i] = NAN;
@@ -858,14 +825,14 @@ int pf_describe(const pf_ctx *ctx, pf_colref a, double out[8]) {
       for (size_t i = 0; i < m; i++) ss += (v[i] - mean) * (v[i] - mean);
       out[2] = sqrt(ss / (double)(m - 1));
     }
-    qsort(v, m, sizeof(double), cmp_double);
+    qsort(v, m, sizeof(double), pf_cmp_double);
     out[3] = v[0];
     out[4] = quantile(v, m, 0.25);
     out[5] = quantile(v, m, 0.5);
     out[6] = quantile(v, m, 0.75);
     out[7] = v[m - 1];
   }
-  arr_free(ctx, v, a.n, sizeof(double));
+  pf_arr_free(ctx, v, a.n, sizeof(double));
   return PF_TABLE_OK;
 }
 
@@ -892,11 +859,11 @@ static void fill_value(const pf_column *c, size_t at, pf_val *v) {
 
 pf_column *pf_filter_column(const pf_ctx *ctx, const pf_filter *f, const int *fids, const pf_colref *cols,
                             int nf, size_t n, pf_pkt *p, const char *name, int *rc) {
-  pf_column *c = result(ctx, PF_FT_BOOL, n, name, rc);
+  pf_column *c = pf_result_new(ctx, PF_FT_BOOL, n, name, rc);
   if (c == NULL) return NULL;
   int64_t *out = (int64_t *)(void *)c->data;
   for (size_t r = 0; r < n; r++) {
-    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return interrupted(c, rc);
+    if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return pf_result_fail(c, rc, PF_TABLE_EINTR);
     p->nvals = 0;
     for (int k = 0; k < nf; k++) p->first[fids[k]] = -1;
     for (int k = 0; k < nf; k++) {
