@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cellhash.h"
 #include "frameutil.h"
 
 #include "verbs.h"
@@ -13,105 +14,21 @@ const char *const pf_agg_names[PF_AGG_N_ + 1] = {
   "count", "size", "sum", "mean", "min", "max", "first", "last", "nunique", "std", "var", "median", NULL
 };
 
-/* ---- hashing cells ---- */
-
-static uint64_t mix64(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
-static uint64_t hash_bytes(const unsigned char *p, size_t n) {
-  uint64_t h = 0xcbf29ce484222325ULL ^ n;
-  while (n >= 8) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    h = (h ^ mix64(w)) * 0x100000001b3ULL;
-    p += 8;
-    n -= 8;
-  }
-  uint64_t w = 0;
-  if (n) memcpy(&w, p, n);
-  return mix64(h ^ w);
-}
-
-#define NULL_HASH 0x6e756c6c6e756c6cULL
-
-/* A hash of cell r that equal cells share (integer types with one another). */
-static uint64_t cell_hash(const pf_column *c, size_t r) {
-  if (!pf_cell_valid(c, r)) return NULL_HASH;
-  switch (c->type) {
-    case PF_FT_NONE: return 1;
-    case PF_FT_DOUBLE: {
-      double d = pf_cell_f64(c, r);
-      uint64_t u;
-      if (d == 0) d = 0;   /* -0.0 and 0.0 are one key */
-      memcpy(&u, &d, 8);
-      return mix64(u ^ 0x5bd1e995);
-    }
-    case PF_FT_ABSTIME: case PF_FT_RELTIME: {
-      pf_time t = pf_cell_time(c, r);
-      return mix64((uint64_t)t.secs * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uint32_t)t.nsecs);
-    }
-    case PF_FT_IPV4: {
-      uint32_t u;
-      memcpy(&u, pf_cell_bytes(c, r), 4);
-      return mix64(u);
-    }
-    case PF_FT_IPV6: return hash_bytes(pf_cell_bytes(c, r), 16);
-    case PF_FT_ETHER: {
-      uint64_t u;
-      memcpy(&u, pf_cell_bytes(c, r), 8);   /* the two pad bytes are zero */
-      return mix64(u ^ 0xe7e7);
-    }
-    case PF_FT_STRING: case PF_FT_BYTES: {
-      pf_span s = pf_cell_span(c, r);
-      return hash_bytes(c->arena + s.off, (size_t)s.len);
-    }
-    default: return mix64((uint64_t)pf_cell_i64(c, r));
-  }
-}
-
-/* Cell r1 of a equals cell r2 of b (nulls equal nulls). */
-static int cell_eq(const pf_column *a, size_t r1, const pf_column *b, size_t r2) {
-  int va = pf_cell_valid(a, r1), vb = pf_cell_valid(b, r2);
-  if (!va || !vb) return va == vb;
-  if (pf_type_is_int(a->type)) return pf_type_is_int(b->type) && pf_cell_i64(a, r1) == pf_cell_i64(b, r2);
-  if (a->type != b->type) return 0;
-  switch (a->type) {
-    case PF_FT_NONE: return 1;
-    case PF_FT_DOUBLE: {
-      double x = pf_cell_f64(a, r1), y = pf_cell_f64(b, r2);
-      return x == y || (isnan(x) && isnan(y));
-    }
-    case PF_FT_ABSTIME: case PF_FT_RELTIME: {
-      pf_time x = pf_cell_time(a, r1), y = pf_cell_time(b, r2);
-      return x.secs == y.secs && x.nsecs == y.nsecs;
-    }
-    case PF_FT_STRING: case PF_FT_BYTES: {
-      pf_span x = pf_cell_span(a, r1), y = pf_cell_span(b, r2);
-      return x.len == y.len && (x.len == 0 || memcmp(a->arena + x.off, b->arena + y.off, (size_t)x.len) == 0);
-    }
-    default: return memcmp(pf_cell_bytes(a, r1), pf_cell_bytes(b, r2), a->width) == 0;
-  }
-}
+/* ---- hashing rows (cells as cellhash.c hashes them) ---- */
 
 /* Hashes of the keys of rows 0 .. n into h, a key column at a time. */
 static void hash_rows(const pf_colref *keys, int nkeys, size_t n, uint64_t *h) {
-  for (size_t r = 0; r < n; r++) h[r] = 0x243f6a8885a308d3ULL;
+  for (size_t r = 0; r < n; r++) h[r] = PF_HASH_SEED;
   for (int k = 0; k < nkeys; k++) {
     const pf_column *c = keys[k].c;
     size_t off = keys[k].off;
-    for (size_t r = 0; r < n; r++) h[r] = mix64(h[r] ^ (cell_hash(c, off + r) + 0x9e3779b97f4a7c15ULL + (h[r] << 6)));
+    for (size_t r = 0; r < n; r++) h[r] = PF_HASH_COMBINE(h[r], pf_cell_keyhash(c, off + r));
   }
 }
 
 static int rows_eq(const pf_colref *a, size_t r1, const pf_colref *b, size_t r2, int nkeys) {
   for (int k = 0; k < nkeys; k++)
-    if (!cell_eq(a[k].c, a[k].off + r1, b[k].c, b[k].off + r2)) return 0;
+    if (!pf_cell_keyeq(a[k].c, a[k].off + r1, b[k].c, b[k].off + r2)) return 0;
   return 1;
 }
 
@@ -164,7 +81,7 @@ static int ks_grow(keyset *ks) {
   memset(ns, 0, (nmask + 1) * sizeof(size_t));
   for (size_t g = 0; g < ks->ng; g++) {
     if (g == ks->unslotted) continue;
-    size_t i = (size_t)(ks->words ? mix64(ks->g[g].h) : ks->g[g].h) & nmask;
+    size_t i = (size_t)(ks->words ? pf_hash_mix(ks->g[g].h) : ks->g[g].h) & nmask;
     while (ns[i]) i = (i + 1) & nmask;
     ns[i] = g + 1;
   }
@@ -252,7 +169,7 @@ static uint64_t word_of(const pf_column *c, size_t r) {
 
 static int any_null(const pf_colref *keys, int nkeys, size_t r) {
   for (int k = 0; k < nkeys; k++)
-    if (!pf_cell_valid(keys[k].c, keys[k].off + r)) return 1;
+    if (pf_cell_nullkey(keys[k].c, keys[k].off + r)) return 1;
   return 0;
 }
 
@@ -305,13 +222,13 @@ int pf_groups_make(const pf_ctx *ctx, const pf_colref *keys, int nkeys, int drop
     ks.words = 1;
     for (size_t r = 0; r < n; r++) {
       if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) { rc = PF_TABLE_EINTR; goto done; }
-      if (!pf_cell_valid(c, off + r)) {   /* the nulls' group is no word: it stays out of the slots */
+      if (pf_cell_nullkey(c, off + r)) {   /* the nulls' (and NaNs') group is no word: it stays out of the slots */
         if (!dropna && nullg == PF_NOROW && (ks.unslotted = nullg = ks_push(&ks, r, 0)) == PF_NOROW) goto done;
         g->gid[r] = dropna ? PF_NOROW : nullg;
         continue;
       }
       uint64_t w = word_of(c, off + r);
-      size_t i = (size_t)mix64(w) & ks.mask, sl, id = PF_NOROW;
+      size_t i = (size_t)pf_hash_mix(w) & ks.mask, sl, id = PF_NOROW;
       while ((sl = ks.slot[i]) != 0) {
         if (ks.g[sl - 1].h == w) {
           id = sl - 1;
@@ -469,13 +386,13 @@ static pf_column *agg_counts(const pf_ctx *ctx, pf_groups *g, pf_colref col, int
         goto stop;
       }
       size_t k = g->gid[r];
-      if (k == PF_NOROW || !pf_cell_valid(col.c, col.off + r)) continue;
-      uint64_t h = mix64(cell_hash(col.c, col.off + r) ^ mix64((uint64_t)k + 1));
+      if (k == PF_NOROW || pf_cell_nullkey(col.c, col.off + r)) continue;   /* NaN is no value, as pandas' nunique */
+      uint64_t h = pf_hash_mix(pf_cell_keyhash(col.c, col.off + r) ^ pf_hash_mix((uint64_t)k + 1));
       size_t i = (size_t)h & ks.mask, s;
       int found = 0;
       while ((s = ks.slot[i]) != 0) {
         const kent *e = &ks.g[s - 1];
-        if (e->h == h && g->gid[e->first] == k && cell_eq(col.c, col.off + e->first, col.c, col.off + r)) {
+        if (e->h == h && g->gid[e->first] == k && pf_cell_keyeq(col.c, col.off + e->first, col.c, col.off + r)) {
           found = 1;
           break;
         }

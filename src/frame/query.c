@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cellhash.h"
 #include "frameutil.h"
 #include "groupby.h"
 #include "verbs.h"
@@ -69,81 +70,6 @@ static void *arr_grow(pf_query *q, void *p, size_t on, size_t nn, size_t size) {
 }
 
 static void arr_free(pf_query *q, void *p, size_t n, size_t size) { pf_arr_free(&q->ctx, p, n, size); }
-
-/* ---- hashing and comparing cells (as groupby.c keys them) ---- */
-
-static uint64_t mix64(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
-static uint64_t hash_bytes(const unsigned char *p, size_t n) {
-  uint64_t h = 0xcbf29ce484222325ULL ^ n;
-  while (n >= 8) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    h = (h ^ mix64(w)) * 0x100000001b3ULL;
-    p += 8;
-    n -= 8;
-  }
-  uint64_t w = 0;
-  if (n) memcpy(&w, p, n);
-  return mix64(h ^ w);
-}
-
-static uint64_t cell_hash(const pf_column *c, size_t r) {
-  if (!pf_cell_valid(c, r)) return 0x6e756c6c6e756c6cULL;
-  switch (c->type) {
-    case PF_FT_NONE: return 1;
-    case PF_FT_DOUBLE: {
-      double d = pf_cell_f64(c, r);
-      uint64_t u;
-      if (d == 0) d = 0;   /* -0.0 and 0.0 are one key */
-      if (isnan(d)) d = NAN;
-      memcpy(&u, &d, 8);
-      return mix64(u ^ 0x5bd1e995);
-    }
-    case PF_FT_ABSTIME: case PF_FT_RELTIME: {
-      pf_time t = pf_cell_time(c, r);
-      return mix64((uint64_t)t.secs * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uint32_t)t.nsecs);
-    }
-    case PF_FT_STRING: case PF_FT_BYTES: {
-      pf_span s = pf_cell_span(c, r);
-      return hash_bytes(c->arena + s.off, (size_t)s.len);
-    }
-    default:
-      if (pf_type_is_int(c->type)) return mix64((uint64_t)pf_cell_i64(c, r));
-      return hash_bytes(pf_cell_bytes(c, r), c->width);
-  }
-}
-
-/* Cells of one type equal (nulls equal nulls). */
-static int cell_eq(const pf_column *a, size_t r1, const pf_column *b, size_t r2) {
-  int va = pf_cell_valid(a, r1), vb = pf_cell_valid(b, r2);
-  if (!va || !vb) return va == vb;
-  switch (a->type) {
-    case PF_FT_NONE: return 1;
-    case PF_FT_DOUBLE: {
-      double x = pf_cell_f64(a, r1), y = pf_cell_f64(b, r2);
-      return x == y || (isnan(x) && isnan(y));
-    }
-    case PF_FT_ABSTIME: case PF_FT_RELTIME: {
-      pf_time x = pf_cell_time(a, r1), y = pf_cell_time(b, r2);
-      return x.secs == y.secs && x.nsecs == y.nsecs;
-    }
-    case PF_FT_STRING: case PF_FT_BYTES: {
-      pf_span x = pf_cell_span(a, r1), y = pf_cell_span(b, r2);
-      return x.len == y.len && (x.len == 0 || memcmp(a->arena + x.off, b->arena + y.off, (size_t)x.len) == 0);
-    }
-    default:
-      if (pf_type_is_int(a->type)) return pf_cell_i64(a, r1) == pf_cell_i64(b, r2);
-      return memcmp(pf_cell_bytes(a, r1), pf_cell_bytes(b, r2), a->width) == 0;
-  }
-}
 
 /* Stores the first occurrence of cell r of src (valid) in row of dst (of
    src's type, row < dst->n). PF_TABLE_OK or ENOMEM. */
@@ -377,11 +303,11 @@ static int buckets(pf_query *q, const pf_table *chunk, size_t n, size_t *bad_row
 
 /* Inserts (group k, cell r of c) into a's set of distinct pairs, counting new ones. 0 or -1. */
 static int nunique_add(pf_query *q, qagg *a, size_t k, const pf_column *c, size_t r) {
-  uint64_t h = mix64(cell_hash(c, r) ^ mix64((uint64_t)k + 1));
+  uint64_t h = pf_hash_mix(pf_cell_keyhash(c, r) ^ pf_hash_mix((uint64_t)k + 1));
   size_t i = (size_t)h & a->nmask, s;
   while ((s = a->nslot[i]) != 0) {
     size_t e = s - 1;
-    if (a->nh[e] == h && a->ngrp[e] == k && cell_eq(a->nval, e, c, r)) return 0;
+    if (a->nh[e] == h && a->ngrp[e] == k && pf_cell_keyeq(a->nval, e, c, r)) return 0;
     i = (i + 1) & a->nmask;
   }
   if (a->nn == a->ncap) {
@@ -490,7 +416,7 @@ static size_t add_agg(pf_query *q, qagg *a, const pf_column *c, size_t n) {
     }
     case PF_AGG_NUNIQUE:
       for (size_t r = 0; r < n; r++)
-        if (gid[r] != PF_NOROW && pf_cell_valid(c, r) && nunique_add(q, a, gid[r], c, r) < 0) return r;
+        if (gid[r] != PF_NOROW && !pf_cell_nullkey(c, r) && nunique_add(q, a, gid[r], c, r) < 0) return r;
       return PF_NOROW;
     case PF_AGG_MEDIAN:
       for (size_t r = 0; r < n; r++) {
@@ -587,11 +513,11 @@ int pf_query_add(pf_query *q, const pf_table *chunk, size_t *bad_row) {
   }
   /* each row's group, new groups in order of first appearance */
   for (size_t r = 0; r < n; r++) {
-    uint64_t h = 0x243f6a8885a308d3ULL;
+    uint64_t h = PF_HASH_SEED;
     int null = 0;
     for (int k = 0; k < q->nkeys; k++) {
-      null |= !pf_cell_valid(kc[k], r);
-      h = mix64(h ^ (cell_hash(kc[k], r) + 0x9e3779b97f4a7c15ULL + (h << 6)));
+      null |= pf_cell_nullkey(kc[k], r);
+      h = PF_HASH_COMBINE(h, pf_cell_keyhash(kc[k], r));
     }
     if (null && q->dropna) {
       q->gid[r] = PF_NOROW;
@@ -602,7 +528,7 @@ int pf_query_add(pf_query *q, const pf_table *chunk, size_t *bad_row) {
       size_t c = s - 1;
       if (q->gh[c] == h) {
         int eq = 1;
-        for (int k = 0; k < q->nkeys && eq; k++) eq = cell_eq(q->kcol[k], c, kc[k], r);
+        for (int k = 0; k < q->nkeys && eq; k++) eq = pf_cell_keyeq(q->kcol[k], c, kc[k], r);
         if (eq) {
           g = c;
           break;
