@@ -404,12 +404,57 @@ static void test_nan_keys(void) {
   for (int i = 0; i < 3; i++) pf_table_free(ch[i]);
 }
 
+/* value_counts' finishing step: most frequent first, ties in order of first appearance; counts or shares */
+static void test_value_counts_finish(void) {
+  pf_table *t = parse("host\nb\na\nc\na\nb\nd\na\n");
+  CHECK(t != NULL);
+  pf_colref key = pf_table_colref(t, 0);
+  pf_groups g;
+  CHECK(pf_groups_make(&plain, &key, 1, 1, 0, &g) == PF_TABLE_OK && g.ngroups == 4);
+  int rc;
+  pf_column *cnt = pf_agg(&plain, &g, key, PF_AGG_SIZE, "n", &rc);
+  pf_colref cr = { cnt, 0, g.ngroups };
+  for (int normalize = 0; normalize <= 1; normalize++) {
+    pf_column *vc[2];
+    CHECK(pf_value_counts_finish(&plain, key, g.first, cr, normalize, "h", vc) == PF_TABLE_OK);
+    pf_table *r = pf_table_build(&plain, 2, vc, NULL, NULL, g.ngroups);
+    char *csv = csv_of(r);
+    CHECK(strcmp(csv, normalize ? "h,proportion\na,0.42857142857142855\nb,0.2857142857142857\nc,0.14285714285714285\n"
+                                  "d,0.14285714285714285\n"
+                                : "h,count\na,3\nb,2\nc,1\nd,1\n") == 0);
+    free(csv);
+    pf_column_release(vc[0]);
+    pf_column_release(vc[1]);
+    pf_table_free(r);
+  }
+  /* out of memory at each allocation: nothing leaks, out[] NULL */
+  int failures = 0;
+  for (long at = 1; at < 40; at++) {
+    counting c = { 0, at, 0, 0 };
+    pf_ctx ctx = { count_alloc, &c, NULL };
+    pf_column *vc[2];
+    rc = pf_value_counts_finish(&ctx, key, g.first, cr, (int)(at & 1), NULL, vc);
+    if (rc != PF_TABLE_OK) {
+      failures++;
+      CHECK(rc == PF_TABLE_ENOMEM && vc[0] == NULL && vc[1] == NULL);
+    }
+    pf_column_release(vc[0]);
+    pf_column_release(vc[1]);
+    CHECK(c.live == 0 && !c.bad_osize);
+  }
+  CHECK(failures > 2);
+  pf_column_release(cnt);
+  pf_groups_free(&g);
+  pf_table_free(t);
+}
+
 int main(void) {
   test_sizes();
   test_budget_alloc();
   test_chunks_equal_table();
   test_buckets();
   test_nan_keys();
+  test_value_counts_finish();
   test_out_of_memory();
   return check_report("test_query");
 }

@@ -645,6 +645,47 @@ pf_column *pf_agg(const pf_ctx *ctx, pf_groups *g, pf_colref col, int fn, const 
   }
 }
 
+/* ---- value_counts ---- */
+
+int pf_value_counts_finish(const pf_ctx *ctx, pf_colref key, const size_t *keyrows, pf_colref count, int normalize,
+                           const char *keyname, pf_column *out[2]) {
+  size_t ng = count.n;
+  out[0] = out[1] = NULL;
+  size_t *perm = (size_t *)pf_arr_new(ctx, ng, sizeof(size_t));
+  size_t *rows = (size_t *)pf_arr_new(ctx, ng, sizeof(size_t));
+  int rc = PF_TABLE_ENOMEM;
+  if (perm == NULL || rows == NULL) goto done;
+  for (size_t k = 0; k < ng; k++) perm[k] = k;
+  int desc = 1;
+  rc = pf_sort(ctx, &count, &desc, 1, perm, ng);   /* stable: ties keep the order of first appearance */
+  if (rc != PF_TABLE_OK) goto done;
+  for (size_t k = 0; k < ng; k++) rows[k] = keyrows ? keyrows[perm[k]] : perm[k];
+  out[0] = pf_column_take_first(ctx, key, rows, ng, keyname, &rc);
+  if (out[0] == NULL) goto done;
+  if (normalize) {
+    out[1] = pf_result_new(ctx, PF_FT_DOUBLE, ng, "proportion", &rc);
+    if (out[1] == NULL) goto done;
+    size_t total = 0;
+    for (size_t k = 0; k < ng; k++) total += (size_t)pf_cell_i64(count.c, count.off + k);
+    for (size_t k = 0; k < ng; k++) {
+      ((double *)(void *)out[1]->data)[k] = (double)pf_cell_i64(count.c, count.off + perm[k]) / (double)total;
+      pf_column_setvalid(out[1], k);
+    }
+  } else {
+    out[1] = pf_column_take(ctx, count, perm, ng, "count", &rc);
+  }
+done:
+  pf_arr_free(ctx, perm, ng, sizeof(size_t));
+  pf_arr_free(ctx, rows, ng, sizeof(size_t));
+  if (rc != PF_TABLE_OK || out[1] == NULL) {
+    if (rc == PF_TABLE_OK) rc = PF_TABLE_ENOMEM;
+    pf_column_release(out[0]);
+    pf_column_release(out[1]);
+    out[0] = out[1] = NULL;
+  }
+  return rc;
+}
+
 /* ---- joins ---- */
 
 int pf_join(const pf_ctx *ctx, const pf_colref *lk, const pf_colref *rk, int nkeys, int left, size_t **lrows,
