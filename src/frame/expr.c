@@ -414,12 +414,8 @@ pf_column *pf_where(const pf_ctx *ctx, pf_colref m, const pf_operand *a, const p
     *rc = PF_TABLE_ETYPE;
     return NULL;
   }
-  pf_column *c = pf_column_new(ctx, type, fid, name);
-  if (c == NULL || pf_column_setlen(c, n) != PF_TABLE_OK) {
-    pf_column_release(c);
-    *rc = PF_TABLE_ENOMEM;
-    return NULL;
-  }
+  pf_column *c = pf_result_new_fid(ctx, type, fid, n, name, rc);
+  if (c == NULL) return NULL;
   /* the common case, two columns of the result's fixed-width type, in a tight loop */
   if (a->kind == PF_OPD_COL && b->kind == PF_OPD_COL && a->col.c->type == type && b->col.c->type == type &&
       type != PF_FT_STRING && type != PF_FT_BYTES) {

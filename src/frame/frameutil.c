@@ -21,7 +21,11 @@ void *pf_arr_resize(const pf_ctx *ctx, void *p, size_t on, size_t nn, size_t siz
 }
 
 pf_column *pf_result_new(const pf_ctx *ctx, pf_ftype t, size_t n, const char *name, int *rc) {
-  pf_column *c = pf_column_new(ctx, t, -1, name);
+  return pf_result_new_fid(ctx, t, -1, n, name, rc);
+}
+
+pf_column *pf_result_new_fid(const pf_ctx *ctx, pf_ftype t, int fid, size_t n, const char *name, int *rc) {
+  pf_column *c = pf_column_new(ctx, t, fid, name);
   if (c == NULL || pf_column_setlen(c, n) != PF_TABLE_OK) {
     pf_column_release(c);
     *rc = PF_TABLE_ENOMEM;

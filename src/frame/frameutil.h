@@ -22,6 +22,8 @@ void *pf_arr_resize(const pf_ctx *ctx, void *p, size_t on, size_t nn, size_t siz
 /* A result column: type t, no field, n rows all null, named name. NULL with
    *rc ENOMEM, else *rc OK. */
 pf_column *pf_result_new(const pf_ctx *ctx, pf_ftype t, size_t n, const char *name, int *rc);
+/* The same with field fid (of type t: the result keeps that field's text). */
+pf_column *pf_result_new_fid(const pf_ctx *ctx, pf_ftype t, int fid, size_t n, const char *name, int *rc);
 /* Releases c (may be NULL), sets *rc to code and returns NULL: a kernel's failure exit. */
 pf_column *pf_result_fail(pf_column *c, int *rc, int code);
 

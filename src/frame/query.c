@@ -577,8 +577,8 @@ static pf_column *finish(pf_query *q, qagg *a, const pf_ctx *out, const size_t *
   size_t *start = NULL;
   if (a->fn == PF_AGG_MEDIAN) {
     /* the values of each group in row order: a stable counting sort of the pairs */
-    start = (size_t *)pf_ctx_alloc(out, NULL, 0, (q->ng + 1) * sizeof(size_t));
-    vals = (double *)pf_ctx_alloc(out, NULL, 0, (a->nmed ? a->nmed : 1) * sizeof(double) * 2);
+    start = (size_t *)pf_arr_new(out, q->ng + 1, sizeof(size_t));
+    vals = (double *)pf_arr_new(out, 2 * a->nmed, sizeof(double));
     if (start == NULL || vals == NULL) goto oom;
     memset(start, 0, (q->ng + 1) * sizeof(size_t));
     for (size_t i = 0; i < a->nmed; i++) start[a->med[i].g + 1]++;
@@ -657,13 +657,13 @@ static pf_column *finish(pf_query *q, qagg *a, const pf_ctx *out, const size_t *
       }
     }
   }
-  if (start) pf_ctx_alloc(out, start, (q->ng + 1) * sizeof(size_t), 0);
-  if (vals) pf_ctx_alloc(out, vals, (a->nmed ? a->nmed : 1) * sizeof(double) * 2, 0);
+  pf_arr_free(out, start, q->ng + 1, sizeof(size_t));
+  pf_arr_free(out, vals, 2 * a->nmed, sizeof(double));
   *rc = PF_TABLE_OK;
   return o;
 oom:
-  if (start) pf_ctx_alloc(out, start, (q->ng + 1) * sizeof(size_t), 0);
-  if (vals) pf_ctx_alloc(out, vals, (a->nmed ? a->nmed : 1) * sizeof(double) * 2, 0);
+  pf_arr_free(out, start, q->ng + 1, sizeof(size_t));
+  pf_arr_free(out, vals, 2 * a->nmed, sizeof(double));
   pf_column_release(o);
   return NULL;
 }
@@ -676,7 +676,7 @@ int pf_query_result(pf_query *q, const pf_ctx *out, int sort, const char *time_n
   for (int i = 0; i < ncols; i++) cols[i] = NULL;
   *nrows = 0;
   *why = NULL;
-  size_t *perm = (size_t *)pf_ctx_alloc(out, NULL, 0, (ng ? ng : 1) * sizeof(size_t));
+  size_t *perm = (size_t *)pf_arr_new(out, ng, sizeof(size_t));
   size_t *src = NULL;
   int rc = PF_TABLE_ENOMEM, nrc;
   if (perm == NULL) return rc;
@@ -718,7 +718,7 @@ int pf_query_result(pf_query *q, const pf_ctx *out, int sort, const char *time_n
       goto done;
     }
     nout = (size_t)span;
-    src = (size_t *)pf_ctx_alloc(out, NULL, 0, nout * sizeof(size_t));
+    src = (size_t *)pf_arr_new(out, nout, sizeof(size_t));
     rc = PF_TABLE_ENOMEM;
     if (src == NULL) goto done;
     for (size_t i = 0; i < nout; i++) src[i] = PF_NOROW;
@@ -747,8 +747,8 @@ int pf_query_result(pf_query *q, const pf_ctx *out, int sort, const char *time_n
   *nrows = nout;
   rc = PF_TABLE_OK;
 done:
-  pf_ctx_alloc(out, perm, (ng ? ng : 1) * sizeof(size_t), 0);
-  if (src) pf_ctx_alloc(out, src, nout * sizeof(size_t), 0);
+  pf_arr_free(out, perm, ng, sizeof(size_t));
+  pf_arr_free(out, src, nout, sizeof(size_t));
   if (rc != PF_TABLE_OK)
     for (int i = 0; i < ncols; i++) {
       pf_column_release(cols[i]);
