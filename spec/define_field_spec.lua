@@ -249,6 +249,31 @@ describe("pktframe.define_field", function()
     assert.are.equal(0, calls)
   end)
 
+  it("takes a NaN key for a null, in t:groupby, t:value_counts and pf.scan alike (as pandas)", function()
+    local path = capture("dns-mixed.pcap")
+    if not path then return end
+    -- by frame number: 1, NaN, -0.0, nil, 0.0, -NaN (0/0 has the sign bit set on x86, -(0/0) not)
+    local cycle = { 1.0, 0 / 0, -0.0, nil, 0.0, -(0 / 0) }
+    pf.define_field{name = "spec.nan.key", type = "double", where = "udp",
+      decode = function(_, row) return cycle[row["frame.number"] % 6 + 1] end}
+    local opts = { fields = { "frame.number", "spec.nan.key" } }
+    local t <close> = assert(pf.read(path, opts))
+    local aggs = { n = { "frame.number", "count" }, f = { "frame.number", "first" } }
+    for _, dropna in ipairs({ true, false }) do
+      local o = { dropna = dropna }
+      local a = t:groupby("spec.nan.key", o):agg(aggs)
+      local b = pf.scan(path, opts):groupby("spec.nan.key", o):agg(aggs)
+      assert.are.equal(tostring(a), tostring(b))
+      -- 1 and the zeros (-0.0 and 0.0 one key); without dropna one group of the nulls and NaNs
+      assert.are.equal(dropna and 2 or 3, #a)
+    end
+    local vc = t:value_counts("spec.nan.key")
+    assert.are.equal(tostring(vc), tostring(pf.scan(path, opts):value_counts("spec.nan.key")))
+    assert.are.equal(2, #vc)
+    assert.are.equal(2, #t:unique("spec.nan.key") - 1)   -- 1, 0 and one null
+    pf.undefine_field("spec.nan.key")
+  end)
+
   it("stores every type as the built-in fields of that type are stored", function()
     local path = capture("dhcp-dora.pcap")
     if not path then return end

@@ -305,11 +305,156 @@ static void test_out_of_memory(void) {
   for (int i = 0; i < 3; i++) pf_table_free(ch[i]);
 }
 
+/* ---- NaN, -0.0 and nulls as keys: t:groupby (pf_groups_make) and pf.scan (query.c) agree ---- */
+
+/* A double column of n cells: NaN in v where isnull[i] is 0 and v[i] is NaN; null where isnull[i]. */
+static pf_column *dcol(const char *name, const double *v, const int *isnull, size_t n) {
+  pf_column *c = pf_column_new(&plain, PF_FT_DOUBLE, -1, name);
+  if (c == NULL || pf_column_setlen(c, n) != PF_TABLE_OK) return c;
+  for (size_t i = 0; i < n; i++) {
+    if (isnull[i]) continue;
+    ((double *)(void *)c->data)[i] = v[i];
+    pf_column_setvalid(c, i);
+  }
+  return c;
+}
+
+/* A two-column table (key, val) of rows from .. from + n of the arrays. */
+static pf_table *kv_table(const double *k, const int *kn, const double *v, const int *vn, size_t from, size_t n) {
+  pf_column *cols[2] = { dcol("key", k + from, kn + from, n), dcol("val", v + from, vn + from, n) };
+  pf_table *t = pf_table_build(&plain, 2, cols, NULL, NULL, n);
+  pf_column_release(cols[0]);
+  pf_column_release(cols[1]);
+  return t;
+}
+
+static void test_nan_keys(void) {
+  double nan_pos, nan_neg, nan_payload;
+  uint64_t u = 0x7ff8000000000000ULL;
+  memcpy(&nan_pos, &u, 8);
+  u = 0xfff8000000000000ULL;   /* 0/0 on x86: the sign bit set */
+  memcpy(&nan_neg, &u, 8);
+  u = 0x7ff800000000beefULL;
+  memcpy(&nan_payload, &u, 8);
+  /* keys: 1, NaN, -0.0, null, 0.0, -NaN, 1, NaN with a payload, 2, 0.0 */
+  double k[] = { 1, nan_pos, -0.0, 0, 0.0, nan_neg, 1, nan_payload, 2, 0.0 };
+  int kn[] = { 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 };
+  double v[] = { 5, 6, nan_neg, 7, 8, nan_pos, 5, 9, 0, 0 };
+  int vn[] = { 0, 0, 0, 0, 0, 0, 0, 1, 0, 0 };
+  size_t n = sizeof k / sizeof k[0];
+  pf_table *all = kv_table(k, kn, v, vn, 0, n);
+  pf_table *ch[3] = { kv_table(k, kn, v, vn, 0, 3), kv_table(k, kn, v, vn, 3, 4), kv_table(k, kn, v, vn, 7, 3) };
+  CHECK(all && ch[0] && ch[1] && ch[2]);
+  pf_qspec specs[] = { { 1, PF_AGG_SIZE, "size" }, { 1, PF_AGG_COUNT, "count" }, { 1, PF_AGG_NUNIQUE, "nunique" },
+                       { 1, PF_AGG_SUM, "sum" } };
+  int ns = (int)(sizeof specs / sizeof specs[0]);
+  for (int sort = 0; sort <= 1; sort++) {
+    for (int dropna = 0; dropna <= 1; dropna++) {
+      int key = 0;
+      pf_query *q = pf_query_new(&plain, ch[0], &key, 1, dropna, -1, 0, 0, specs, ns);
+      CHECK(q != NULL);
+      size_t bad;
+      for (int i = 0; i < 3; i++) CHECK(pf_query_add(q, ch[i], &bad) == PF_TABLE_OK);
+      pf_column *cols[5];
+      size_t nrows;
+      const char *why;
+      CHECK(pf_query_result(q, &plain, sort, NULL, 1000, cols, &nrows, &why) == PF_TABLE_OK);
+      pf_table *got = pf_table_build(&plain, 1 + ns, cols, NULL, NULL, nrows);
+      pf_colref kr = pf_table_colref(all, 0);
+      pf_groups g;
+      CHECK(pf_groups_make(&plain, &kr, 1, dropna, sort, &g) == PF_TABLE_OK);
+      /* 1, 0.0 (-0.0 first), 2; and with dropna 0 one group of the null and the three NaNs */
+      CHECK(g.ngroups == (dropna ? 3u : 4u) && nrows == g.ngroups);
+      int rc;
+      pf_column *want[5];
+      want[0] = pf_column_take_first(&plain, kr, g.first, g.ngroups, NULL, &rc);
+      for (int j = 0; j < ns; j++) want[1 + j] = pf_agg(&plain, &g, pf_table_colref(all, 1), specs[j].fn, specs[j].name, &rc);
+      pf_table *exp = pf_table_build(&plain, 1 + ns, want, NULL, NULL, g.ngroups);
+      char *a = csv_of(got), *b = csv_of(exp);
+      CHECK(strcmp(a, b) == 0);
+      if (strcmp(a, b) != 0) fprintf(stderr, "NaN keys, sort %d dropna %d:\n%s---\n%s", sort, dropna, a, b);
+      if (!sort) {
+        /* the null-and-NaN group: rows 1, 3, 5, 7, vals 6, 7, NaN, null (nunique skips NaN, as pandas) */
+        CHECK(pf_cell_f64(cols[0], 0) == 1 && pf_cell_i64(cols[1], 0) == 2);
+        size_t z = dropna ? 1 : 2;   /* the zeros' group: -0.0, 0.0, 0.0 */
+        CHECK(pf_cell_f64(cols[0], z) == 0 && pf_cell_i64(cols[1], z) == 3 && pf_cell_i64(cols[3], z) == 2);
+        if (!dropna) CHECK(pf_cell_i64(cols[1], 1) == 4 && pf_cell_i64(cols[3], 1) == 2 && pf_cell_f64(cols[4], 1) == 13);
+      }
+      free(a);
+      free(b);
+      for (int j = 0; j < 1 + ns; j++) {
+        pf_column_release(cols[j]);
+        pf_column_release(want[j]);
+      }
+      pf_table_free(got);
+      pf_table_free(exp);
+      pf_groups_free(&g);
+      pf_query_free(q);
+    }
+  }
+  /* joins: a NaN key matches a null or NaN key, -0.0 matches 0.0 */
+  pf_colref lk = pf_table_colref(all, 0), rk = pf_table_colref(ch[1], 0);   /* right: null, 0.0, -NaN, 1 */
+  size_t *lr, *rr, nout;
+  CHECK(pf_join(&plain, &lk, &rk, 1, 0, &lr, &rr, &nout) == PF_TABLE_OK);
+  /* left 1, NaN, -0.0, null, 0.0, -NaN, 1, NaN, 2, 0.0: 1 + 2 + 1 + 2 + 1 + 2 + 1 + 2 + 0 + 1 */
+  CHECK(nout == 13);
+  pf_ctx_alloc(&plain, lr, nout * sizeof(size_t), 0);
+  pf_ctx_alloc(&plain, rr, nout * sizeof(size_t), 0);
+  pf_table_free(all);
+  for (int i = 0; i < 3; i++) pf_table_free(ch[i]);
+}
+
+/* value_counts' finishing step: most frequent first, ties in order of first appearance; counts or shares */
+static void test_value_counts_finish(void) {
+  pf_table *t = parse("host\nb\na\nc\na\nb\nd\na\n");
+  CHECK(t != NULL);
+  pf_colref key = pf_table_colref(t, 0);
+  pf_groups g;
+  CHECK(pf_groups_make(&plain, &key, 1, 1, 0, &g) == PF_TABLE_OK && g.ngroups == 4);
+  int rc;
+  pf_column *cnt = pf_agg(&plain, &g, key, PF_AGG_SIZE, "n", &rc);
+  pf_colref cr = { cnt, 0, g.ngroups };
+  for (int normalize = 0; normalize <= 1; normalize++) {
+    pf_column *vc[2];
+    CHECK(pf_value_counts_finish(&plain, key, g.first, cr, normalize, "h", vc) == PF_TABLE_OK);
+    pf_table *r = pf_table_build(&plain, 2, vc, NULL, NULL, g.ngroups);
+    char *csv = csv_of(r);
+    CHECK(strcmp(csv, normalize ? "h,proportion\na,0.42857142857142855\nb,0.2857142857142857\nc,0.14285714285714285\n"
+                                  "d,0.14285714285714285\n"
+                                : "h,count\na,3\nb,2\nc,1\nd,1\n") == 0);
+    free(csv);
+    pf_column_release(vc[0]);
+    pf_column_release(vc[1]);
+    pf_table_free(r);
+  }
+  /* out of memory at each allocation: nothing leaks, out[] NULL */
+  int failures = 0;
+  for (long at = 1; at < 40; at++) {
+    counting c = { 0, at, 0, 0 };
+    pf_ctx ctx = { count_alloc, &c, NULL };
+    pf_column *vc[2];
+    rc = pf_value_counts_finish(&ctx, key, g.first, cr, (int)(at & 1), NULL, vc);
+    if (rc != PF_TABLE_OK) {
+      failures++;
+      CHECK(rc == PF_TABLE_ENOMEM && vc[0] == NULL && vc[1] == NULL);
+    }
+    pf_column_release(vc[0]);
+    pf_column_release(vc[1]);
+    CHECK(c.live == 0 && !c.bad_osize);
+  }
+  CHECK(failures > 2);
+  pf_column_release(cnt);
+  pf_groups_free(&g);
+  pf_table_free(t);
+}
+
 int main(void) {
   test_sizes();
   test_budget_alloc();
   test_chunks_equal_table();
   test_buckets();
+  test_nan_keys();
+  test_value_counts_finish();
   test_out_of_memory();
   return check_report("test_query");
 }

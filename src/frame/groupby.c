@@ -5,131 +5,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "verbs.h"
+#include "cellhash.h"
+#include "frameutil.h"
 
-#define NS_PER_S 1000000000
+#include "verbs.h"
 
 const char *const pf_agg_names[PF_AGG_N_ + 1] = {
   "count", "size", "sum", "mean", "min", "max", "first", "last", "nunique", "std", "var", "median", NULL
 };
 
-static void *arr_new(const pf_ctx *ctx, size_t n, size_t size) {
-  if (n == 0) n = 1;
-  if (n > (size_t)-1 / size) return NULL;
-  return pf_ctx_alloc(ctx, NULL, 0, n * size);
-}
-
-static void arr_free(const pf_ctx *ctx, void *p, size_t n, size_t size) {
-  if (p) pf_ctx_alloc(ctx, p, (n ? n : 1) * size, 0);
-}
-
-/* Resizes an array of on elements to nn (both counted at least one). */
-static void *arr_resize(const pf_ctx *ctx, void *p, size_t on, size_t nn, size_t size) {
-  if (nn == 0) nn = 1;
-  if (on == 0) on = 1;
-  if (nn > (size_t)-1 / size) return NULL;
-  return pf_ctx_alloc(ctx, p, p ? on * size : 0, nn * size);
-}
-
-/* ---- hashing cells ---- */
-
-static uint64_t mix64(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
-static uint64_t hash_bytes(const unsigned char *p, size_t n) {
-  uint64_t h = 0xcbf29ce484222325ULL ^ n;
-  while (n >= 8) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    h = (h ^ mix64(w)) * 0x100000001b3ULL;
-    p += 8;
-    n -= 8;
-  }
-  uint64_t w = 0;
-  if (n) memcpy(&w, p, n);
-  return mix64(h ^ w);
-}
-
-#define NULL_HASH 0x6e756c6c6e756c6cULL
-
-/* A hash of cell r that equal cells share (integer types with one another). */
-static uint64_t cell_hash(const pf_column *c, size_t r) {
-  if (!pf_cell_valid(c, r)) return NULL_HASH;
-  switch (c->type) {
-    case PF_FT_NONE: return 1;
-    case PF_FT_DOUBLE: {
-      double d = pf_cell_f64(c, r);
-      uint64_t u;
-      if (d == 0) d = 0;   /* -0.0 and 0.0 are one key */
-      memcpy(&u, &d, 8);
-      return mix64(u ^ 0x5bd1e995);
-    }
-    case PF_FT_ABSTIME: case PF_FT_RELTIME: {
-      pf_time t = pf_cell_time(c, r);
-      return mix64((uint64_t)t.secs * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uint32_t)t.nsecs);
-    }
-    case PF_FT_IPV4: {
-      uint32_t u;
-      memcpy(&u, pf_cell_bytes(c, r), 4);
-      return mix64(u);
-    }
-    case PF_FT_IPV6: return hash_bytes(pf_cell_bytes(c, r), 16);
-    case PF_FT_ETHER: {
-      uint64_t u;
-      memcpy(&u, pf_cell_bytes(c, r), 8);   /* the two pad bytes are zero */
-      return mix64(u ^ 0xe7e7);
-    }
-    case PF_FT_STRING: case PF_FT_BYTES: {
-      pf_span s = pf_cell_span(c, r);
-      return hash_bytes(c->arena + s.off, (size_t)s.len);
-    }
-    default: return mix64((uint64_t)pf_cell_i64(c, r));
-  }
-}
-
-/* Cell r1 of a equals cell r2 of b (nulls equal nulls). */
-static int cell_eq(const pf_column *a, size_t r1, const pf_column *b, size_t r2) {
-  int va = pf_cell_valid(a, r1), vb = pf_cell_valid(b, r2);
-  if (!va || !vb) return va == vb;
-  if (pf_type_is_int(a->type)) return pf_type_is_int(b->type) && pf_cell_i64(a, r1) == pf_cell_i64(b, r2);
-  if (a->type != b->type) return 0;
-  switch (a->type) {
-    case PF_FT_NONE: return 1;
-    case PF_FT_DOUBLE: {
-      double x = pf_cell_f64(a, r1), y = pf_cell_f64(b, r2);
-      return x == y || (isnan(x) && isnan(y));
-    }
-    case PF_FT_ABSTIME: case PF_FT_RELTIME: {
-      pf_time x = pf_cell_time(a, r1), y = pf_cell_time(b, r2);
-      return x.secs == y.secs && x.nsecs == y.nsecs;
-    }
-    case PF_FT_STRING: case PF_FT_BYTES: {
-      pf_span x = pf_cell_span(a, r1), y = pf_cell_span(b, r2);
-      return x.len == y.len && (x.len == 0 || memcmp(a->arena + x.off, b->arena + y.off, (size_t)x.len) == 0);
-    }
-    default: return memcmp(pf_cell_bytes(a, r1), pf_cell_bytes(b, r2), a->width) == 0;
-  }
-}
+/* ---- hashing rows (cells as cellhash.c hashes them) ---- */
 
 /* Hashes of the keys of rows 0 .. n into h, a key column at a time. */
 static void hash_rows(const pf_colref *keys, int nkeys, size_t n, uint64_t *h) {
-  for (size_t r = 0; r < n; r++) h[r] = 0x243f6a8885a308d3ULL;
+  for (size_t r = 0; r < n; r++) h[r] = PF_HASH_SEED;
   for (int k = 0; k < nkeys; k++) {
     const pf_column *c = keys[k].c;
     size_t off = keys[k].off;
-    for (size_t r = 0; r < n; r++) h[r] = mix64(h[r] ^ (cell_hash(c, off + r) + 0x9e3779b97f4a7c15ULL + (h[r] << 6)));
+    for (size_t r = 0; r < n; r++) h[r] = PF_HASH_COMBINE(h[r], pf_cell_keyhash(c, off + r));
   }
 }
 
 static int rows_eq(const pf_colref *a, size_t r1, const pf_colref *b, size_t r2, int nkeys) {
   for (int k = 0; k < nkeys; k++)
-    if (!cell_eq(a[k].c, a[k].off + r1, b[k].c, b[k].off + r2)) return 0;
+    if (!pf_cell_keyeq(a[k].c, a[k].off + r1, b[k].c, b[k].off + r2)) return 0;
   return 1;
 }
 
@@ -160,16 +59,16 @@ static int ks_init(keyset *ks, const pf_ctx *ctx, const pf_colref *keys, int nke
   ks->nkeys = nkeys;
   ks->mask = 1023;
   ks->gcap = 512;
-  ks->slot = (size_t *)arr_new(ctx, ks->mask + 1, sizeof(size_t));
-  ks->g = (kent *)arr_new(ctx, ks->gcap, sizeof(kent));
+  ks->slot = (size_t *)pf_arr_new(ctx, ks->mask + 1, sizeof(size_t));
+  ks->g = (kent *)pf_arr_new(ctx, ks->gcap, sizeof(kent));
   if (ks->slot == NULL || ks->g == NULL) return -1;
   memset(ks->slot, 0, (ks->mask + 1) * sizeof(size_t));
   return 0;
 }
 
 static void ks_free(keyset *ks) {
-  arr_free(ks->ctx, ks->slot, ks->mask + 1, sizeof(size_t));
-  arr_free(ks->ctx, ks->g, ks->gcap, sizeof(kent));
+  pf_arr_free(ks->ctx, ks->slot, ks->mask + 1, sizeof(size_t));
+  pf_arr_free(ks->ctx, ks->g, ks->gcap, sizeof(kent));
   ks->slot = NULL;
   ks->g = NULL;
 }
@@ -177,16 +76,16 @@ static void ks_free(keyset *ks) {
 /* Doubles the slots (keeping the load under a half). 0 or -1. */
 static int ks_grow(keyset *ks) {
   size_t nmask = ks->mask * 2 + 1;
-  size_t *ns = (size_t *)arr_new(ks->ctx, nmask + 1, sizeof(size_t));
+  size_t *ns = (size_t *)pf_arr_new(ks->ctx, nmask + 1, sizeof(size_t));
   if (ns == NULL) return -1;
   memset(ns, 0, (nmask + 1) * sizeof(size_t));
   for (size_t g = 0; g < ks->ng; g++) {
     if (g == ks->unslotted) continue;
-    size_t i = (size_t)(ks->words ? mix64(ks->g[g].h) : ks->g[g].h) & nmask;
+    size_t i = (size_t)(ks->words ? pf_hash_mix(ks->g[g].h) : ks->g[g].h) & nmask;
     while (ns[i]) i = (i + 1) & nmask;
     ns[i] = g + 1;
   }
-  arr_free(ks->ctx, ks->slot, ks->mask + 1, sizeof(size_t));
+  pf_arr_free(ks->ctx, ks->slot, ks->mask + 1, sizeof(size_t));
   ks->slot = ns;
   ks->mask = nmask;
   return 0;
@@ -196,7 +95,7 @@ static int ks_grow(keyset *ks) {
    PF_NOROW when out of memory. */
 static size_t ks_push(keyset *ks, size_t r, uint64_t h) {
   if (ks->ng == ks->gcap) {
-    kent *ng = (kent *)arr_resize(ks->ctx, ks->g, ks->gcap, ks->gcap * 2, sizeof(kent));
+    kent *ng = (kent *)pf_arr_resize(ks->ctx, ks->g, ks->gcap, ks->gcap * 2, sizeof(kent));
     if (ng == NULL) return PF_NOROW;
     ks->g = ng;
     ks->gcap *= 2;
@@ -270,7 +169,7 @@ static uint64_t word_of(const pf_column *c, size_t r) {
 
 static int any_null(const pf_colref *keys, int nkeys, size_t r) {
   for (int k = 0; k < nkeys; k++)
-    if (!pf_cell_valid(keys[k].c, keys[k].off + r)) return 1;
+    if (pf_cell_nullkey(keys[k].c, keys[k].off + r)) return 1;
   return 0;
 }
 
@@ -278,10 +177,10 @@ static int any_null(const pf_colref *keys, int nkeys, size_t r) {
 
 void pf_groups_free(pf_groups *g) {
   const pf_ctx *ctx = &g->ctx;
-  arr_free(ctx, g->gid, g->nrows, sizeof(size_t));
-  arr_free(ctx, g->first, g->ngroups, sizeof(size_t));
-  arr_free(ctx, g->start, g->ngroups + 1, sizeof(size_t));
-  arr_free(ctx, g->rows, g->nrows, sizeof(size_t));
+  pf_arr_free(ctx, g->gid, g->nrows, sizeof(size_t));
+  pf_arr_free(ctx, g->first, g->ngroups, sizeof(size_t));
+  pf_arr_free(ctx, g->start, g->ngroups + 1, sizeof(size_t));
+  pf_arr_free(ctx, g->rows, g->nrows, sizeof(size_t));
   pf_ctx keep = g->ctx;
   memset(g, 0, sizeof *g);
   g->ctx = keep;
@@ -296,8 +195,8 @@ static void groups_init(pf_groups *g, const pf_ctx *ctx, size_t n) {
 int pf_groups_all(const pf_ctx *ctx, size_t n, pf_groups *g) {
   groups_init(g, ctx, n);
   g->ngroups = n > 0;
-  g->gid = (size_t *)arr_new(ctx, n, sizeof(size_t));
-  g->first = (size_t *)arr_new(ctx, g->ngroups, sizeof(size_t));
+  g->gid = (size_t *)pf_arr_new(ctx, n, sizeof(size_t));
+  g->first = (size_t *)pf_arr_new(ctx, g->ngroups, sizeof(size_t));
   if (g->gid == NULL || g->first == NULL) {
     pf_groups_free(g);
     return PF_TABLE_ENOMEM;
@@ -312,8 +211,8 @@ int pf_groups_make(const pf_ctx *ctx, const pf_colref *keys, int nkeys, int drop
   groups_init(g, ctx, n);
   keyset ks;
   int words = nkeys == 1 && word_type(keys[0].c->type);
-  uint64_t *h = words ? NULL : (uint64_t *)arr_new(ctx, n, sizeof(uint64_t));
-  g->gid = (size_t *)arr_new(ctx, n, sizeof(size_t));
+  uint64_t *h = words ? NULL : (uint64_t *)pf_arr_new(ctx, n, sizeof(uint64_t));
+  g->gid = (size_t *)pf_arr_new(ctx, n, sizeof(size_t));
   int rc = PF_TABLE_ENOMEM;
   if (ks_init(&ks, ctx, keys, nkeys) < 0 || (!words && h == NULL) || g->gid == NULL) goto done;
   if (words) {
@@ -323,13 +222,13 @@ int pf_groups_make(const pf_ctx *ctx, const pf_colref *keys, int nkeys, int drop
     ks.words = 1;
     for (size_t r = 0; r < n; r++) {
       if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) { rc = PF_TABLE_EINTR; goto done; }
-      if (!pf_cell_valid(c, off + r)) {   /* the nulls' group is no word: it stays out of the slots */
+      if (pf_cell_nullkey(c, off + r)) {   /* the nulls' (and NaNs') group is no word: it stays out of the slots */
         if (!dropna && nullg == PF_NOROW && (ks.unslotted = nullg = ks_push(&ks, r, 0)) == PF_NOROW) goto done;
         g->gid[r] = dropna ? PF_NOROW : nullg;
         continue;
       }
       uint64_t w = word_of(c, off + r);
-      size_t i = (size_t)mix64(w) & ks.mask, sl, id = PF_NOROW;
+      size_t i = (size_t)pf_hash_mix(w) & ks.mask, sl, id = PF_NOROW;
       while ((sl = ks.slot[i]) != 0) {
         if (ks.g[sl - 1].h == w) {
           id = sl - 1;
@@ -353,15 +252,15 @@ int pf_groups_make(const pf_ctx *ctx, const pf_colref *keys, int nkeys, int drop
       g->gid[r] = id;
     }
   }
-  g->first = (size_t *)arr_new(ctx, ks.ng, sizeof(size_t));
+  g->first = (size_t *)pf_arr_new(ctx, ks.ng, sizeof(size_t));
   if (g->first == NULL) goto done;
   g->ngroups = ks.ng;
   for (size_t k = 0; k < ks.ng; k++) g->first[k] = ks.g[k].first;
   if (sort && g->ngroups > 1) {
     /* sort the first rows by their keys, then renumber the groups in that order */
     size_t ng = g->ngroups;
-    size_t *perm = (size_t *)arr_new(ctx, ng, sizeof(size_t));
-    size_t *newid = (size_t *)arr_new(ctx, ng, sizeof(size_t));
+    size_t *perm = (size_t *)pf_arr_new(ctx, ng, sizeof(size_t));
+    size_t *newid = (size_t *)pf_arr_new(ctx, ng, sizeof(size_t));
     if (perm && newid) {
       memcpy(perm, g->first, ng * sizeof(size_t));
       rc = pf_sort(ctx, keys, NULL, nkeys, perm, ng);
@@ -372,15 +271,15 @@ int pf_groups_make(const pf_ctx *ctx, const pf_colref *keys, int nkeys, int drop
         memcpy(g->first, perm, ng * sizeof(size_t));
       }
     }
-    arr_free(ctx, perm, ng, sizeof(size_t));
-    arr_free(ctx, newid, ng, sizeof(size_t));
+    pf_arr_free(ctx, perm, ng, sizeof(size_t));
+    pf_arr_free(ctx, newid, ng, sizeof(size_t));
     if (perm == NULL || newid == NULL) rc = PF_TABLE_ENOMEM;
     if (rc != PF_TABLE_OK) goto done;
   }
   rc = PF_TABLE_OK;
 done:
   ks_free(&ks);
-  arr_free(ctx, h, n, sizeof(uint64_t));
+  pf_arr_free(ctx, h, n, sizeof(uint64_t));
   if (rc != PF_TABLE_OK) pf_groups_free(g);
   return rc;
 }
@@ -389,11 +288,11 @@ int pf_groups_index(pf_groups *g) {
   if (g->start) return PF_TABLE_OK;
   const pf_ctx *ctx = &g->ctx;
   size_t ng = g->ngroups;
-  g->start = (size_t *)arr_new(ctx, ng + 1, sizeof(size_t));
-  g->rows = (size_t *)arr_new(ctx, g->nrows, sizeof(size_t));
+  g->start = (size_t *)pf_arr_new(ctx, ng + 1, sizeof(size_t));
+  g->rows = (size_t *)pf_arr_new(ctx, g->nrows, sizeof(size_t));
   if (g->start == NULL || g->rows == NULL) {
-    arr_free(ctx, g->start, ng + 1, sizeof(size_t));
-    arr_free(ctx, g->rows, g->nrows, sizeof(size_t));
+    pf_arr_free(ctx, g->start, ng + 1, sizeof(size_t));
+    pf_arr_free(ctx, g->rows, g->nrows, sizeof(size_t));
     g->start = g->rows = NULL;
     return PF_TABLE_ENOMEM;
   }
@@ -456,29 +355,12 @@ static pf_time first_time(pf_colref col) {
   return z;
 }
 
-static pf_column *new_result(const pf_ctx *ctx, pf_ftype t, size_t n, const char *name, int *rc) {
-  pf_column *c = pf_column_new(ctx, t, -1, name);
-  if (c == NULL || pf_column_setlen(c, n) != PF_TABLE_OK) {
-    pf_column_release(c);
-    *rc = PF_TABLE_ENOMEM;
-    return NULL;
-  }
-  *rc = PF_TABLE_OK;
-  return c;
-}
-
-static pf_column *fail(pf_column *c, int *rc, int code) {
-  pf_column_release(c);
-  *rc = code;
-  return NULL;
-}
-
 #define POLL(r) if (((r) & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) goto stop
 
 /* count, size, nunique: integer results, never null */
 static pf_column *agg_counts(const pf_ctx *ctx, pf_groups *g, pf_colref col, int fn, const char *name, int *rc) {
   size_t ng = g->ngroups;
-  pf_column *c = new_result(ctx, PF_FT_INT, ng, name, rc);
+  pf_column *c = pf_result_new(ctx, PF_FT_INT, ng, name, rc);
   if (c == NULL) return NULL;
   int64_t *out = (int64_t *)(void *)c->data;
   for (size_t k = 0; k < ng; k++) pf_column_setvalid(c, k);
@@ -496,7 +378,7 @@ static pf_column *agg_counts(const pf_ctx *ctx, pf_groups *g, pf_colref col, int
     keyset ks;
     if (ks_init(&ks, ctx, &key, 1) < 0) {
       ks_free(&ks);
-      return fail(c, rc, PF_TABLE_ENOMEM);
+      return pf_result_fail(c, rc, PF_TABLE_ENOMEM);
     }
     for (size_t r = 0; r < g->nrows; r++) {
       if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) {
@@ -504,13 +386,13 @@ static pf_column *agg_counts(const pf_ctx *ctx, pf_groups *g, pf_colref col, int
         goto stop;
       }
       size_t k = g->gid[r];
-      if (k == PF_NOROW || !pf_cell_valid(col.c, col.off + r)) continue;
-      uint64_t h = mix64(cell_hash(col.c, col.off + r) ^ mix64((uint64_t)k + 1));
+      if (k == PF_NOROW || pf_cell_nullkey(col.c, col.off + r)) continue;   /* NaN is no value, as pandas' nunique */
+      uint64_t h = pf_hash_mix(pf_cell_keyhash(col.c, col.off + r) ^ pf_hash_mix((uint64_t)k + 1));
       size_t i = (size_t)h & ks.mask, s;
       int found = 0;
       while ((s = ks.slot[i]) != 0) {
         const kent *e = &ks.g[s - 1];
-        if (e->h == h && g->gid[e->first] == k && cell_eq(col.c, col.off + e->first, col.c, col.off + r)) {
+        if (e->h == h && g->gid[e->first] == k && pf_cell_keyeq(col.c, col.off + e->first, col.c, col.off + r)) {
           found = 1;
           break;
         }
@@ -520,7 +402,7 @@ static pf_column *agg_counts(const pf_ctx *ctx, pf_groups *g, pf_colref col, int
       /* a new (group, value) pair: ks_insert would compare by value alone */
       if (ks_add(&ks, i, r, h) == PF_NOROW) {
         ks_free(&ks);
-        return fail(c, rc, PF_TABLE_ENOMEM);
+        return pf_result_fail(c, rc, PF_TABLE_ENOMEM);
       }
       out[k]++;
     }
@@ -528,13 +410,13 @@ static pf_column *agg_counts(const pf_ctx *ctx, pf_groups *g, pf_colref col, int
   }
   return c;
 stop:
-  return fail(c, rc, PF_TABLE_EINTR);
+  return pf_result_fail(c, rc, PF_TABLE_EINTR);
 }
 
 /* min, max, first, last: a row per group, then those rows of col */
 static pf_column *agg_pick(const pf_ctx *ctx, pf_groups *g, pf_colref col, int fn, const char *name, int *rc) {
   size_t ng = g->ngroups;
-  size_t *sel = (size_t *)arr_new(ctx, ng, sizeof(size_t));
+  size_t *sel = (size_t *)pf_arr_new(ctx, ng, sizeof(size_t));
   if (sel == NULL) {
     *rc = PF_TABLE_ENOMEM;
     return NULL;
@@ -544,7 +426,7 @@ static pf_column *agg_pick(const pf_ctx *ctx, pf_groups *g, pf_colref col, int f
   int fast_int = c->type == PF_FT_INT, fast_dbl = c->type == PF_FT_DOUBLE;
   for (size_t r = 0; r < g->nrows; r++) {
     if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) {
-      arr_free(ctx, sel, ng, sizeof(size_t));
+      pf_arr_free(ctx, sel, ng, sizeof(size_t));
       *rc = PF_TABLE_EINTR;
       return NULL;
     }
@@ -569,7 +451,7 @@ static pf_column *agg_pick(const pf_ctx *ctx, pf_groups *g, pf_colref col, int f
     if ((fn == PF_AGG_MIN && o < 0) || (fn == PF_AGG_MAX && o > 0)) sel[k] = r;
   }
   pf_column *out = pf_column_take_first(ctx, col, sel, ng, name, rc);
-  arr_free(ctx, sel, ng, sizeof(size_t));
+  pf_arr_free(ctx, sel, ng, sizeof(size_t));
   return out;
 }
 
@@ -579,12 +461,12 @@ static pf_column *agg_sum_mean(const pf_ctx *ctx, pf_groups *g, pf_colref col, i
   const pf_column *c = col.c;
   pf_ftype t = c->type;
   if (fn == PF_AGG_SUM && pf_type_is_int(t)) {
-    pf_column *o = new_result(ctx, PF_FT_INT, ng, name, rc);
+    pf_column *o = pf_result_new(ctx, PF_FT_INT, ng, name, rc);
     if (o == NULL) return NULL;
     uint64_t *out = (uint64_t *)(void *)o->data;
     for (size_t k = 0; k < ng; k++) pf_column_setvalid(o, k);
     for (size_t r = 0; r < g->nrows; r++) {
-      if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return fail(o, rc, PF_TABLE_EINTR);
+      if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return pf_result_fail(o, rc, PF_TABLE_EINTR);
       size_t k = g->gid[r];
       if (k != PF_NOROW && pf_cell_valid(c, col.off + r)) out[k] += (uint64_t)pf_cell_i64(c, col.off + r);
     }
@@ -592,17 +474,17 @@ static pf_column *agg_sum_mean(const pf_ctx *ctx, pf_groups *g, pf_colref col, i
   }
   if (fn == PF_AGG_SUM && t == PF_FT_RELTIME) {
     /* exact: whole seconds and nanoseconds apart (1e16 ns of headroom per 1e7 rows) */
-    pf_column *o = new_result(ctx, PF_FT_RELTIME, ng, name, rc);
-    int64_t *acc = (int64_t *)arr_new(ctx, 2 * ng, sizeof(int64_t));
+    pf_column *o = pf_result_new(ctx, PF_FT_RELTIME, ng, name, rc);
+    int64_t *acc = (int64_t *)pf_arr_new(ctx, 2 * ng, sizeof(int64_t));
     if (o == NULL || acc == NULL) {
-      arr_free(ctx, acc, 2 * ng, sizeof(int64_t));
-      return fail(o, rc, PF_TABLE_ENOMEM);
+      pf_arr_free(ctx, acc, 2 * ng, sizeof(int64_t));
+      return pf_result_fail(o, rc, PF_TABLE_ENOMEM);
     }
     memset(acc, 0, 2 * ng * sizeof(int64_t));
     for (size_t r = 0; r < g->nrows; r++) {
       if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) {
-        arr_free(ctx, acc, 2 * ng, sizeof(int64_t));
-        return fail(o, rc, PF_TABLE_EINTR);
+        pf_arr_free(ctx, acc, 2 * ng, sizeof(int64_t));
+        return pf_result_fail(o, rc, PF_TABLE_EINTR);
       }
       size_t k = g->gid[r];
       if (k == PF_NOROW || !pf_cell_valid(c, col.off + r)) continue;
@@ -620,23 +502,23 @@ static pf_column *agg_sum_mean(const pf_ctx *ctx, pf_groups *g, pf_colref col, i
       d->nsecs = (int32_t)ns;
       pf_column_setvalid(o, k);
     }
-    arr_free(ctx, acc, 2 * ng, sizeof(int64_t));
+    pf_arr_free(ctx, acc, 2 * ng, sizeof(int64_t));
     return o;
   }
   /* doubles: Kahan-compensated sums per group, as pandas' group_add and group_mean */
   int abst = t == PF_FT_ABSTIME;
-  pf_column *o = new_result(ctx, abst ? PF_FT_ABSTIME : PF_FT_DOUBLE, ng, name, rc);
-  double *acc = (double *)arr_new(ctx, 3 * ng, sizeof(double));
+  pf_column *o = pf_result_new(ctx, abst ? PF_FT_ABSTIME : PF_FT_DOUBLE, ng, name, rc);
+  double *acc = (double *)pf_arr_new(ctx, 3 * ng, sizeof(double));
   if (o == NULL || acc == NULL) {
-    arr_free(ctx, acc, 3 * ng, sizeof(double));
-    return fail(o, rc, PF_TABLE_ENOMEM);
+    pf_arr_free(ctx, acc, 3 * ng, sizeof(double));
+    return pf_result_fail(o, rc, PF_TABLE_ENOMEM);
   }
   memset(acc, 0, 3 * ng * sizeof(double));
   pf_time base = first_time(col);
   for (size_t r = 0; r < g->nrows; r++) {
     if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) {
-      arr_free(ctx, acc, 3 * ng, sizeof(double));
-      return fail(o, rc, PF_TABLE_EINTR);
+      pf_arr_free(ctx, acc, 3 * ng, sizeof(double));
+      return pf_result_fail(o, rc, PF_TABLE_EINTR);
     }
     size_t k = g->gid[r];
     if (k == PF_NOROW || !pf_cell_valid(c, col.off + r)) continue;
@@ -664,25 +546,25 @@ static pf_column *agg_sum_mean(const pf_ctx *ctx, pf_groups *g, pf_colref col, i
     }
     pf_column_setvalid(o, k);
   }
-  arr_free(ctx, acc, 3 * ng, sizeof(double));
+  pf_arr_free(ctx, acc, 3 * ng, sizeof(double));
   return o;
 }
 
 /* std, var: Welford's updates, as pandas' group_var */
 static pf_column *agg_var(const pf_ctx *ctx, pf_groups *g, pf_colref col, int fn, const char *name, int *rc) {
   size_t ng = g->ngroups;
-  pf_column *o = new_result(ctx, PF_FT_DOUBLE, ng, name, rc);
-  double *acc = (double *)arr_new(ctx, 3 * ng, sizeof(double));
+  pf_column *o = pf_result_new(ctx, PF_FT_DOUBLE, ng, name, rc);
+  double *acc = (double *)pf_arr_new(ctx, 3 * ng, sizeof(double));
   if (o == NULL || acc == NULL) {
-    arr_free(ctx, acc, 3 * ng, sizeof(double));
-    return fail(o, rc, PF_TABLE_ENOMEM);
+    pf_arr_free(ctx, acc, 3 * ng, sizeof(double));
+    return pf_result_fail(o, rc, PF_TABLE_ENOMEM);
   }
   memset(acc, 0, 3 * ng * sizeof(double));
   pf_time base = first_time(col);
   for (size_t r = 0; r < g->nrows; r++) {
     if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) {
-      arr_free(ctx, acc, 3 * ng, sizeof(double));
-      return fail(o, rc, PF_TABLE_EINTR);
+      pf_arr_free(ctx, acc, 3 * ng, sizeof(double));
+      return pf_result_fail(o, rc, PF_TABLE_EINTR);
     }
     size_t k = g->gid[r];
     if (k == PF_NOROW || !pf_cell_valid(col.c, col.off + r)) continue;
@@ -701,13 +583,8 @@ static pf_column *agg_var(const pf_ctx *ctx, pf_groups *g, pf_colref col, int fn
     ((double *)(void *)o->data)[k] = fn == PF_AGG_STD ? sqrt(var) : var;
     pf_column_setvalid(o, k);
   }
-  arr_free(ctx, acc, 3 * ng, sizeof(double));
+  pf_arr_free(ctx, acc, 3 * ng, sizeof(double));
   return o;
-}
-
-static int cmp_double(const void *x, const void *y) {
-  double a = *(const double *)x, b = *(const double *)y;
-  return a < b ? -1 : a > b;
 }
 
 static pf_column *agg_median(const pf_ctx *ctx, pf_groups *g, pf_colref col, const char *name, int *rc) {
@@ -720,17 +597,17 @@ static pf_column *agg_median(const pf_ctx *ctx, pf_groups *g, pf_colref col, con
   for (size_t k = 0; k < ng; k++)
     if (g->start[k + 1] - g->start[k] > most) most = g->start[k + 1] - g->start[k];
   int abst = col.c->type == PF_FT_ABSTIME;
-  pf_column *o = new_result(ctx, abst ? PF_FT_ABSTIME : PF_FT_DOUBLE, ng, name, rc);
-  double *v = (double *)arr_new(ctx, most, sizeof(double));
+  pf_column *o = pf_result_new(ctx, abst ? PF_FT_ABSTIME : PF_FT_DOUBLE, ng, name, rc);
+  double *v = (double *)pf_arr_new(ctx, most, sizeof(double));
   if (o == NULL || v == NULL) {
-    arr_free(ctx, v, most, sizeof(double));
-    return fail(o, rc, PF_TABLE_ENOMEM);
+    pf_arr_free(ctx, v, most, sizeof(double));
+    return pf_result_fail(o, rc, PF_TABLE_ENOMEM);
   }
   pf_time base = first_time(col);
   for (size_t k = 0; k < ng; k++) {
     if ((k & 1023) == 0 && pf_ctx_stop(ctx)) {
-      arr_free(ctx, v, most, sizeof(double));
-      return fail(o, rc, PF_TABLE_EINTR);
+      pf_arr_free(ctx, v, most, sizeof(double));
+      return pf_result_fail(o, rc, PF_TABLE_EINTR);
     }
     size_t m = 0;
     for (size_t i = g->start[k]; i < g->start[k + 1]; i++) {
@@ -740,7 +617,7 @@ static pf_column *agg_median(const pf_ctx *ctx, pf_groups *g, pf_colref col, con
       if (!isnan(x)) v[m++] = x;
     }
     if (m == 0) continue;
-    qsort(v, m, sizeof(double), cmp_double);
+    qsort(v, m, sizeof(double), pf_cmp_double);
     double med = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
     if (abst) {
       pf_time tm = pf_time_plus_seconds(base, med);
@@ -750,7 +627,7 @@ static pf_column *agg_median(const pf_ctx *ctx, pf_groups *g, pf_colref col, con
     }
     pf_column_setvalid(o, k);
   }
-  arr_free(ctx, v, most, sizeof(double));
+  pf_arr_free(ctx, v, most, sizeof(double));
   return o;
 }
 
@@ -768,6 +645,47 @@ pf_column *pf_agg(const pf_ctx *ctx, pf_groups *g, pf_colref col, int fn, const 
   }
 }
 
+/* ---- value_counts ---- */
+
+int pf_value_counts_finish(const pf_ctx *ctx, pf_colref key, const size_t *keyrows, pf_colref count, int normalize,
+                           const char *keyname, pf_column *out[2]) {
+  size_t ng = count.n;
+  out[0] = out[1] = NULL;
+  size_t *perm = (size_t *)pf_arr_new(ctx, ng, sizeof(size_t));
+  size_t *rows = (size_t *)pf_arr_new(ctx, ng, sizeof(size_t));
+  int rc = PF_TABLE_ENOMEM;
+  if (perm == NULL || rows == NULL) goto done;
+  for (size_t k = 0; k < ng; k++) perm[k] = k;
+  int desc = 1;
+  rc = pf_sort(ctx, &count, &desc, 1, perm, ng);   /* stable: ties keep the order of first appearance */
+  if (rc != PF_TABLE_OK) goto done;
+  for (size_t k = 0; k < ng; k++) rows[k] = keyrows ? keyrows[perm[k]] : perm[k];
+  out[0] = pf_column_take_first(ctx, key, rows, ng, keyname, &rc);
+  if (out[0] == NULL) goto done;
+  if (normalize) {
+    out[1] = pf_result_new(ctx, PF_FT_DOUBLE, ng, "proportion", &rc);
+    if (out[1] == NULL) goto done;
+    size_t total = 0;
+    for (size_t k = 0; k < ng; k++) total += (size_t)pf_cell_i64(count.c, count.off + k);
+    for (size_t k = 0; k < ng; k++) {
+      ((double *)(void *)out[1]->data)[k] = (double)pf_cell_i64(count.c, count.off + perm[k]) / (double)total;
+      pf_column_setvalid(out[1], k);
+    }
+  } else {
+    out[1] = pf_column_take(ctx, count, perm, ng, "count", &rc);
+  }
+done:
+  pf_arr_free(ctx, perm, ng, sizeof(size_t));
+  pf_arr_free(ctx, rows, ng, sizeof(size_t));
+  if (rc != PF_TABLE_OK || out[1] == NULL) {
+    if (rc == PF_TABLE_OK) rc = PF_TABLE_ENOMEM;
+    pf_column_release(out[0]);
+    pf_column_release(out[1]);
+    out[0] = out[1] = NULL;
+  }
+  return rc;
+}
+
 /* ---- joins ---- */
 
 int pf_join(const pf_ctx *ctx, const pf_colref *lk, const pf_colref *rk, int nkeys, int left, size_t **lrows,
@@ -776,9 +694,9 @@ int pf_join(const pf_ctx *ctx, const pf_colref *lk, const pf_colref *rk, int nke
   *lrows = *rrows = NULL;
   *nout = 0;
   keyset ks;
-  uint64_t *h = (uint64_t *)arr_new(ctx, nl > nr ? nl : nr, sizeof(uint64_t));
-  size_t *next = (size_t *)arr_new(ctx, nr, sizeof(size_t));    /* right rows of a group, chained */
-  size_t *lg = (size_t *)arr_new(ctx, nl, sizeof(size_t));      /* each left row's right group */
+  uint64_t *h = (uint64_t *)pf_arr_new(ctx, nl > nr ? nl : nr, sizeof(uint64_t));
+  size_t *next = (size_t *)pf_arr_new(ctx, nr, sizeof(size_t));    /* right rows of a group, chained */
+  size_t *lg = (size_t *)pf_arr_new(ctx, nl, sizeof(size_t));      /* each left row's right group */
   size_t *head = NULL, *tail = NULL, nhead = 0, total = 0;
   int rc = PF_TABLE_ENOMEM;
   if (ks_init(&ks, ctx, rk, nkeys) < 0 || h == NULL || next == NULL || lg == NULL) goto done;
@@ -789,8 +707,8 @@ int pf_join(const pf_ctx *ctx, const pf_colref *lk, const pf_colref *rk, int nke
     if (next[r] == PF_NOROW) goto done;
   }
   nhead = ks.ng;
-  head = (size_t *)arr_new(ctx, nhead, sizeof(size_t));
-  tail = (size_t *)arr_new(ctx, nhead, sizeof(size_t));
+  head = (size_t *)pf_arr_new(ctx, nhead, sizeof(size_t));
+  tail = (size_t *)pf_arr_new(ctx, nhead, sizeof(size_t));
   if (head == NULL || tail == NULL) goto done;
   for (size_t k = 0; k < nhead; k++) head[k] = tail[k] = PF_NOROW;
   for (size_t r = 0; r < nr; r++) {
@@ -809,8 +727,8 @@ int pf_join(const pf_ctx *ctx, const pf_colref *lk, const pf_colref *rk, int nke
     else
       for (size_t x = head[lg[r]]; x != PF_NOROW; x = next[x]) total++;
   }
-  *lrows = (size_t *)arr_new(ctx, total, sizeof(size_t));
-  *rrows = (size_t *)arr_new(ctx, total, sizeof(size_t));
+  *lrows = (size_t *)pf_arr_new(ctx, total, sizeof(size_t));
+  *rrows = (size_t *)pf_arr_new(ctx, total, sizeof(size_t));
   if (*lrows == NULL || *rrows == NULL) goto done;
   size_t o = 0;
   for (size_t r = 0; r < nl; r++) {
@@ -830,14 +748,14 @@ int pf_join(const pf_ctx *ctx, const pf_colref *lk, const pf_colref *rk, int nke
   rc = PF_TABLE_OK;
 done:
   ks_free(&ks);
-  arr_free(ctx, h, nl > nr ? nl : nr, sizeof(uint64_t));
-  arr_free(ctx, next, nr, sizeof(size_t));
-  arr_free(ctx, lg, nl, sizeof(size_t));
-  arr_free(ctx, head, nhead, sizeof(size_t));
-  arr_free(ctx, tail, nhead, sizeof(size_t));
+  pf_arr_free(ctx, h, nl > nr ? nl : nr, sizeof(uint64_t));
+  pf_arr_free(ctx, next, nr, sizeof(size_t));
+  pf_arr_free(ctx, lg, nl, sizeof(size_t));
+  pf_arr_free(ctx, head, nhead, sizeof(size_t));
+  pf_arr_free(ctx, tail, nhead, sizeof(size_t));
   if (rc != PF_TABLE_OK) {
-    arr_free(ctx, *lrows, total, sizeof(size_t));
-    arr_free(ctx, *rrows, total, sizeof(size_t));
+    pf_arr_free(ctx, *lrows, total, sizeof(size_t));
+    pf_arr_free(ctx, *rrows, total, sizeof(size_t));
     *lrows = *rrows = NULL;
     *nout = 0;
   }

@@ -19,8 +19,9 @@ typedef struct pf_groups {
 /* Groups rows 0 .. keys[0].n - 1 by the values of keys[0 .. nkeys) (one
    length), hashing them (open addressing): groups are numbered in order of
    first appearance, or, with sort, in the order of their keys (pf_sort's,
-   nulls last). A row with a null key is in no group when dropna is set,
-   else nulls form a group of their own, as pandas' dropna. Only the first
+   nulls last). A row with a null key (a null or a NaN: cellhash.h) is in
+   no group when dropna is set, else null keys form a group of their own, as
+   pandas' dropna. Only the first
    occurrence of a field takes part. PF_TABLE_OK, ENOMEM or EINTR; g is
    zeroed on failure. */
 int pf_groups_make(const pf_ctx *ctx, const pf_colref *keys, int nkeys, int dropna, int sort, pf_groups *g);
@@ -54,7 +55,18 @@ extern const char *const pf_agg_names[PF_AGG_N_ + 1];   /* NULL-terminated */
 pf_column *pf_agg(const pf_ctx *ctx, pf_groups *g, pf_colref col, int fn, const char *name, int *rc);
 int pf_agg_supports(int fn, pf_ftype t);
 
-/* Pairs of rows whose keys are equal (nulls match nulls, as pandas' merge):
+/* value_counts' finishing step, for t:value_counts and pf.scan's: from the
+   distinct values (group k's is row keyrows[k] of key, or row k when keyrows
+   is NULL) and their counts (count: int, one per group, groups in order of
+   first appearance), out[0] the values (named keyname, or their column's
+   name when NULL) and out[1] their counts (int "count") or, with normalize,
+   their shares of the total (double "proportion"): most frequent first, ties
+   in order of first appearance. PF_TABLE_OK, ENOMEM or EINTR (out[] NULL). */
+int pf_value_counts_finish(const pf_ctx *ctx, pf_colref key, const size_t *keyrows, pf_colref count, int normalize,
+                           const char *keyname, pf_column *out[2]);
+
+/* Pairs of rows whose keys are equal (null keys, NaN among them, match
+   one another, as pandas' merge):
    for each row of the left keys in order, its matches in the right rows'
    order; with left set, a left row without a match once with PF_NOROW on
    the right. *lrows and *rrows (ctx's allocator, *nout elements, at least

@@ -6,10 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cellhash.h"
+#include "frameutil.h"
 #include "groupby.h"
 #include "verbs.h"
 
-#define NS_PER_S 1000000000LL
 #define MAX_KEYS 64
 
 typedef struct medpair {
@@ -65,88 +66,10 @@ struct pf_query {
 static void *q_alloc(pf_query *q, void *p, size_t on, size_t nn) { return pf_ctx_alloc(&q->ctx, p, on, nn); }
 
 static void *arr_grow(pf_query *q, void *p, size_t on, size_t nn, size_t size) {
-  if (nn > (size_t)-1 / size) return NULL;
-  return q_alloc(q, p, p ? on * size : 0, nn * size);
+  return pf_arr_resize(&q->ctx, p, on, nn, size);
 }
 
-static void arr_free(pf_query *q, void *p, size_t n, size_t size) {
-  if (p) q_alloc(q, p, n * size, 0);
-}
-
-/* ---- hashing and comparing cells (as groupby.c keys them) ---- */
-
-static uint64_t mix64(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
-static uint64_t hash_bytes(const unsigned char *p, size_t n) {
-  uint64_t h = 0xcbf29ce484222325ULL ^ n;
-  while (n >= 8) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    h = (h ^ mix64(w)) * 0x100000001b3ULL;
-    p += 8;
-    n -= 8;
-  }
-  uint64_t w = 0;
-  if (n) memcpy(&w, p, n);
-  return mix64(h ^ w);
-}
-
-static uint64_t cell_hash(const pf_column *c, size_t r) {
-  if (!pf_cell_valid(c, r)) return 0x6e756c6c6e756c6cULL;
-  switch (c->type) {
-    case PF_FT_NONE: return 1;
-    case PF_FT_DOUBLE: {
-      double d = pf_cell_f64(c, r);
-      uint64_t u;
-      if (d == 0) d = 0;   /* -0.0 and 0.0 are one key */
-      if (isnan(d)) d = NAN;
-      memcpy(&u, &d, 8);
-      return mix64(u ^ 0x5bd1e995);
-    }
-    case PF_FT_ABSTIME: case PF_FT_RELTIME: {
-      pf_time t = pf_cell_time(c, r);
-      return mix64((uint64_t)t.secs * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uint32_t)t.nsecs);
-    }
-    case PF_FT_STRING: case PF_FT_BYTES: {
-      pf_span s = pf_cell_span(c, r);
-      return hash_bytes(c->arena + s.off, (size_t)s.len);
-    }
-    default:
-      if (pf_type_is_int(c->type)) return mix64((uint64_t)pf_cell_i64(c, r));
-      return hash_bytes(pf_cell_bytes(c, r), c->width);
-  }
-}
-
-/* Cells of one type equal (nulls equal nulls). */
-static int cell_eq(const pf_column *a, size_t r1, const pf_column *b, size_t r2) {
-  int va = pf_cell_valid(a, r1), vb = pf_cell_valid(b, r2);
-  if (!va || !vb) return va == vb;
-  switch (a->type) {
-    case PF_FT_NONE: return 1;
-    case PF_FT_DOUBLE: {
-      double x = pf_cell_f64(a, r1), y = pf_cell_f64(b, r2);
-      return x == y || (isnan(x) && isnan(y));
-    }
-    case PF_FT_ABSTIME: case PF_FT_RELTIME: {
-      pf_time x = pf_cell_time(a, r1), y = pf_cell_time(b, r2);
-      return x.secs == y.secs && x.nsecs == y.nsecs;
-    }
-    case PF_FT_STRING: case PF_FT_BYTES: {
-      pf_span x = pf_cell_span(a, r1), y = pf_cell_span(b, r2);
-      return x.len == y.len && (x.len == 0 || memcmp(a->arena + x.off, b->arena + y.off, (size_t)x.len) == 0);
-    }
-    default:
-      if (pf_type_is_int(a->type)) return pf_cell_i64(a, r1) == pf_cell_i64(b, r2);
-      return memcmp(pf_cell_bytes(a, r1), pf_cell_bytes(b, r2), a->width) == 0;
-  }
-}
+static void arr_free(pf_query *q, void *p, size_t n, size_t size) { pf_arr_free(&q->ctx, p, n, size); }
 
 /* Stores the first occurrence of cell r of src (valid) in row of dst (of
    src's type, row < dst->n). PF_TABLE_OK or ENOMEM. */
@@ -380,11 +303,11 @@ static int buckets(pf_query *q, const pf_table *chunk, size_t n, size_t *bad_row
 
 /* Inserts (group k, cell r of c) into a's set of distinct pairs, counting new ones. 0 or -1. */
 static int nunique_add(pf_query *q, qagg *a, size_t k, const pf_column *c, size_t r) {
-  uint64_t h = mix64(cell_hash(c, r) ^ mix64((uint64_t)k + 1));
+  uint64_t h = pf_hash_mix(pf_cell_keyhash(c, r) ^ pf_hash_mix((uint64_t)k + 1));
   size_t i = (size_t)h & a->nmask, s;
   while ((s = a->nslot[i]) != 0) {
     size_t e = s - 1;
-    if (a->nh[e] == h && a->ngrp[e] == k && cell_eq(a->nval, e, c, r)) return 0;
+    if (a->nh[e] == h && a->ngrp[e] == k && pf_cell_keyeq(a->nval, e, c, r)) return 0;
     i = (i + 1) & a->nmask;
   }
   if (a->nn == a->ncap) {
@@ -493,7 +416,7 @@ static size_t add_agg(pf_query *q, qagg *a, const pf_column *c, size_t n) {
     }
     case PF_AGG_NUNIQUE:
       for (size_t r = 0; r < n; r++)
-        if (gid[r] != PF_NOROW && pf_cell_valid(c, r) && nunique_add(q, a, gid[r], c, r) < 0) return r;
+        if (gid[r] != PF_NOROW && !pf_cell_nullkey(c, r) && nunique_add(q, a, gid[r], c, r) < 0) return r;
       return PF_NOROW;
     case PF_AGG_MEDIAN:
       for (size_t r = 0; r < n; r++) {
@@ -590,11 +513,11 @@ int pf_query_add(pf_query *q, const pf_table *chunk, size_t *bad_row) {
   }
   /* each row's group, new groups in order of first appearance */
   for (size_t r = 0; r < n; r++) {
-    uint64_t h = 0x243f6a8885a308d3ULL;
+    uint64_t h = PF_HASH_SEED;
     int null = 0;
     for (int k = 0; k < q->nkeys; k++) {
-      null |= !pf_cell_valid(kc[k], r);
-      h = mix64(h ^ (cell_hash(kc[k], r) + 0x9e3779b97f4a7c15ULL + (h << 6)));
+      null |= pf_cell_nullkey(kc[k], r);
+      h = PF_HASH_COMBINE(h, pf_cell_keyhash(kc[k], r));
     }
     if (null && q->dropna) {
       q->gid[r] = PF_NOROW;
@@ -605,7 +528,7 @@ int pf_query_add(pf_query *q, const pf_table *chunk, size_t *bad_row) {
       size_t c = s - 1;
       if (q->gh[c] == h) {
         int eq = 1;
-        for (int k = 0; k < q->nkeys && eq; k++) eq = cell_eq(q->kcol[k], c, kc[k], r);
+        for (int k = 0; k < q->nkeys && eq; k++) eq = pf_cell_keyeq(q->kcol[k], c, kc[k], r);
         if (eq) {
           g = c;
           break;
@@ -632,20 +555,6 @@ int pf_query_add(pf_query *q, const pf_table *chunk, size_t *bad_row) {
 
 /* ---- results ---- */
 
-static pf_column *new_result(const pf_ctx *out, pf_ftype t, size_t n, const char *name) {
-  pf_column *c = pf_column_new(out, t, -1, name);
-  if (c == NULL || pf_column_setlen(c, n) != PF_TABLE_OK) {
-    pf_column_release(c);
-    return NULL;
-  }
-  return c;
-}
-
-static int cmp_double(const void *x, const void *y) {
-  double a = *(const double *)x, b = *(const double *)y;
-  return a < b ? -1 : a > b;
-}
-
 /* a's column: output row i from group src[i] (PF_NOROW: an empty bucket). */
 static pf_column *finish(pf_query *q, qagg *a, const pf_ctx *out, const size_t *src, size_t nout, int *rc) {
   *rc = PF_TABLE_ENOMEM;
@@ -661,14 +570,15 @@ static pf_column *finish(pf_query *q, qagg *a, const pf_ctx *out, const size_t *
     case PF_AGG_MEAN: case PF_AGG_MEDIAN: rt = abst ? PF_FT_ABSTIME : PF_FT_DOUBLE; break;
     default: rt = PF_FT_DOUBLE; break;
   }
-  pf_column *o = new_result(out, rt, nout, a->name);
+  int nrc;
+  pf_column *o = pf_result_new(out, rt, nout, a->name, &nrc);
   if (o == NULL) return NULL;
   double *vals = NULL;
   size_t *start = NULL;
   if (a->fn == PF_AGG_MEDIAN) {
     /* the values of each group in row order: a stable counting sort of the pairs */
-    start = (size_t *)pf_ctx_alloc(out, NULL, 0, (q->ng + 1) * sizeof(size_t));
-    vals = (double *)pf_ctx_alloc(out, NULL, 0, (a->nmed ? a->nmed : 1) * sizeof(double) * 2);
+    start = (size_t *)pf_arr_new(out, q->ng + 1, sizeof(size_t));
+    vals = (double *)pf_arr_new(out, 2 * a->nmed, sizeof(double));
     if (start == NULL || vals == NULL) goto oom;
     memset(start, 0, (q->ng + 1) * sizeof(size_t));
     for (size_t i = 0; i < a->nmed; i++) start[a->med[i].g + 1]++;
@@ -734,7 +644,7 @@ static pf_column *finish(pf_query *q, qagg *a, const pf_ctx *out, const size_t *
         double *v = vals + a->nmed;   /* scratch after the values */
         if (m > a->nmed) break;
         memcpy(v, vals + start[g], m * sizeof(double));
-        qsort(v, m, sizeof(double), cmp_double);
+        qsort(v, m, sizeof(double), pf_cmp_double);
         double med = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
         if (abst) {
           pf_time tm = pf_time_plus_seconds(a->base, med);
@@ -747,13 +657,13 @@ static pf_column *finish(pf_query *q, qagg *a, const pf_ctx *out, const size_t *
       }
     }
   }
-  if (start) pf_ctx_alloc(out, start, (q->ng + 1) * sizeof(size_t), 0);
-  if (vals) pf_ctx_alloc(out, vals, (a->nmed ? a->nmed : 1) * sizeof(double) * 2, 0);
+  pf_arr_free(out, start, q->ng + 1, sizeof(size_t));
+  pf_arr_free(out, vals, 2 * a->nmed, sizeof(double));
   *rc = PF_TABLE_OK;
   return o;
 oom:
-  if (start) pf_ctx_alloc(out, start, (q->ng + 1) * sizeof(size_t), 0);
-  if (vals) pf_ctx_alloc(out, vals, (a->nmed ? a->nmed : 1) * sizeof(double) * 2, 0);
+  pf_arr_free(out, start, q->ng + 1, sizeof(size_t));
+  pf_arr_free(out, vals, 2 * a->nmed, sizeof(double));
   pf_column_release(o);
   return NULL;
 }
@@ -766,9 +676,9 @@ int pf_query_result(pf_query *q, const pf_ctx *out, int sort, const char *time_n
   for (int i = 0; i < ncols; i++) cols[i] = NULL;
   *nrows = 0;
   *why = NULL;
-  size_t *perm = (size_t *)pf_ctx_alloc(out, NULL, 0, (ng ? ng : 1) * sizeof(size_t));
+  size_t *perm = (size_t *)pf_arr_new(out, ng, sizeof(size_t));
   size_t *src = NULL;
-  int rc = PF_TABLE_ENOMEM;
+  int rc = PF_TABLE_ENOMEM, nrc;
   if (perm == NULL) return rc;
   for (size_t g = 0; g < ng; g++) perm[g] = g;
   if ((sort || q->bcol >= 0) && ng > 1) {
@@ -808,12 +718,12 @@ int pf_query_result(pf_query *q, const pf_ctx *out, int sort, const char *time_n
       goto done;
     }
     nout = (size_t)span;
-    src = (size_t *)pf_ctx_alloc(out, NULL, 0, nout * sizeof(size_t));
+    src = (size_t *)pf_arr_new(out, nout, sizeof(size_t));
     rc = PF_TABLE_ENOMEM;
     if (src == NULL) goto done;
     for (size_t i = 0; i < nout; i++) src[i] = PF_NOROW;
     for (size_t g = 0; g < ng; g++) src[pf_cell_i64(q->kcol[0], perm[g]) - bmin] = perm[g];
-    cols[0] = new_result(out, q->ttype, nout, time_name);
+    cols[0] = pf_result_new(out, q->ttype, nout, time_name, &nrc);
     if (cols[0] == NULL) goto done;
     for (size_t i = 0; i < nout; i++) {
       ((pf_time *)(void *)cols[0]->data)[i] = pf_time_ns_after(org, ((int64_t)i + bmin + shift) * q->interval);
@@ -821,7 +731,7 @@ int pf_query_result(pf_query *q, const pf_ctx *out, int sort, const char *time_n
     }
   } else if (q->bcol >= 0) {
     nout = 0;
-    cols[0] = new_result(out, q->ttype, 0, time_name);
+    cols[0] = pf_result_new(out, q->ttype, 0, time_name, &nrc);
     if (cols[0] == NULL) goto done;
   } else {
     for (int k = 0; k < q->nkeys; k++) {
@@ -837,8 +747,8 @@ int pf_query_result(pf_query *q, const pf_ctx *out, int sort, const char *time_n
   *nrows = nout;
   rc = PF_TABLE_OK;
 done:
-  pf_ctx_alloc(out, perm, (ng ? ng : 1) * sizeof(size_t), 0);
-  if (src) pf_ctx_alloc(out, src, nout * sizeof(size_t), 0);
+  pf_arr_free(out, perm, ng, sizeof(size_t));
+  pf_arr_free(out, src, nout, sizeof(size_t));
   if (rc != PF_TABLE_OK)
     for (int i = 0; i < ncols; i++) {
       pf_column_release(cols[i]);

@@ -3,9 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frameutil.h"
 #include "groupby.h"
-
-#define NS_PER_S 1000000000LL
 
 int pf_parse_interval(const char *s, int64_t *ns) {
   static const struct { const char *unit; double ns; } units[] = {
@@ -26,16 +25,6 @@ int pf_parse_interval(const char *s, int64_t *ns) {
   return -1;
 }
 
-static void *arr_new(const pf_ctx *ctx, size_t n, size_t size) {
-  if (n == 0) n = 1;
-  if (n > (size_t)-1 / size) return NULL;
-  return pf_ctx_alloc(ctx, NULL, 0, n * size);
-}
-
-static void arr_free(const pf_ctx *ctx, void *p, size_t n, size_t size) {
-  if (p) pf_ctx_alloc(ctx, p, (n ? n : 1) * size, 0);
-}
-
 int pf_resample(const pf_ctx *ctx, pf_colref t, int64_t interval, int origin, const pf_groups *outer,
                 size_t max_buckets, pf_groups *out, size_t **outer_of, pf_time **bstart) {
   size_t n = t.n, ng = outer ? outer->ngroups : (n > 0);
@@ -45,11 +34,11 @@ int pf_resample(const pf_ctx *ctx, pf_colref t, int64_t interval, int origin, co
   *outer_of = NULL;
   *bstart = NULL;
   int rc = PF_TABLE_ENOMEM;
-  pf_time *org = (pf_time *)arr_new(ctx, ng, sizeof(pf_time));      /* per outer group: origin */
-  int64_t *bmin = (int64_t *)arr_new(ctx, 2 * ng, sizeof(int64_t)); /* and first, last bucket */
-  size_t *boff = (size_t *)arr_new(ctx, ng, sizeof(size_t));       /* and its first output bucket */
-  unsigned char *seen = (unsigned char *)arr_new(ctx, ng, 1);
-  int64_t *b = (int64_t *)arr_new(ctx, n, sizeof(int64_t));          /* per row: its bucket */
+  pf_time *org = (pf_time *)pf_arr_new(ctx, ng, sizeof(pf_time));      /* per outer group: origin */
+  int64_t *bmin = (int64_t *)pf_arr_new(ctx, 2 * ng, sizeof(int64_t)); /* and first, last bucket */
+  size_t *boff = (size_t *)pf_arr_new(ctx, ng, sizeof(size_t));       /* and its first output bucket */
+  unsigned char *seen = (unsigned char *)pf_arr_new(ctx, ng, 1);
+  int64_t *b = (int64_t *)pf_arr_new(ctx, n, sizeof(int64_t));          /* per row: its bucket */
   size_t total = 0;
   if (org == NULL || bmin == NULL || boff == NULL || seen == NULL || b == NULL) goto done;
   memset(seen, 0, ng ? ng : 1);
@@ -94,10 +83,10 @@ int pf_resample(const pf_ctx *ctx, pf_colref t, int64_t interval, int origin, co
     total += (size_t)span;
   }
   out->ngroups = total;
-  out->gid = (size_t *)arr_new(ctx, n, sizeof(size_t));
-  out->first = (size_t *)arr_new(ctx, total, sizeof(size_t));
-  *outer_of = (size_t *)arr_new(ctx, total, sizeof(size_t));
-  *bstart = (pf_time *)arr_new(ctx, total, sizeof(pf_time));
+  out->gid = (size_t *)pf_arr_new(ctx, n, sizeof(size_t));
+  out->first = (size_t *)pf_arr_new(ctx, total, sizeof(size_t));
+  *outer_of = (size_t *)pf_arr_new(ctx, total, sizeof(size_t));
+  *bstart = (pf_time *)pf_arr_new(ctx, total, sizeof(pf_time));
   if (out->gid == NULL || out->first == NULL || *outer_of == NULL || *bstart == NULL) goto done;
   for (size_t k = 0; k < total; k++) out->first[k] = PF_NOROW;
   for (size_t g = 0; g < ng; g++) {
@@ -120,14 +109,14 @@ int pf_resample(const pf_ctx *ctx, pf_colref t, int64_t interval, int origin, co
   }
   rc = PF_TABLE_OK;
 done:
-  arr_free(ctx, org, ng, sizeof(pf_time));
-  arr_free(ctx, bmin, 2 * ng, sizeof(int64_t));
-  arr_free(ctx, boff, ng, sizeof(size_t));
-  arr_free(ctx, seen, ng, 1);
-  arr_free(ctx, b, n, sizeof(int64_t));
+  pf_arr_free(ctx, org, ng, sizeof(pf_time));
+  pf_arr_free(ctx, bmin, 2 * ng, sizeof(int64_t));
+  pf_arr_free(ctx, boff, ng, sizeof(size_t));
+  pf_arr_free(ctx, seen, ng, 1);
+  pf_arr_free(ctx, b, n, sizeof(int64_t));
   if (rc != PF_TABLE_OK) {
-    arr_free(ctx, *outer_of, total, sizeof(size_t));
-    arr_free(ctx, *bstart, total, sizeof(pf_time));
+    pf_arr_free(ctx, *outer_of, total, sizeof(size_t));
+    pf_arr_free(ctx, *bstart, total, sizeof(pf_time));
     *outer_of = NULL;
     *bstart = NULL;
     pf_groups_free(out);

@@ -1,4 +1,6 @@
-/* table.c: the columnar packet table: typed, null-masked, shareable columns; row copies; text output. */
+/* table.c: the columnar packet table's storage: typed, null-masked, shareable columns, appends packet by
+   packet, cell access and cell text, row copies (take, concat). Views are in view.c, text output in
+   tabletext.c and writers.c. */
 #include "table.h"
 
 #include <math.h>
@@ -8,17 +10,7 @@
 
 #include "decode.h"
 
-struct pf_table {
-  pf_alloc_fn alloc;
-  void *ud;
-  size_t nrows;        /* rows this table sees: offs[i] + nrows <= cols[i]->n */
-  int ncols;
-  pf_column **cols;
-  size_t *offs;        /* per column: its row that is the table's row 0; NULL: all 0 */
-  char **names;        /* per column: the table's name for it, NULL: the column's own; NULL: all own */
-  pf_diag diag;
-};
-
+#include "tableint.h"   /* struct pf_table */
 
 static void *default_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   (void)ud;
@@ -33,7 +25,7 @@ static void *default_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 /* Grows the block *p of *size bytes to hold at least need bytes, doubling so
    that appends cost amortized O(1). New bytes are zeroed when zero is set (the
    valid bitmap relies on it). 0, or -1 leaving *p and *size as they were. */
-static int reserve(pf_alloc_fn a, void *ud, void *pp, size_t *size, size_t need, int zero) {
+int pf_tbl_reserve(pf_alloc_fn a, void *ud, void *pp, size_t *size, size_t need, int zero) {
   void **p = (void **)pp;
   if (need <= *size) return 0;
   size_t ns = *size ? *size : 64;
@@ -65,14 +57,14 @@ static size_t type_width(pf_ftype t) {
 }
 
 /* A copy of s from a (NUL included), or NULL. */
-static char *str_dup(pf_alloc_fn a, void *ud, const char *s) {
+char *pf_tbl_strdup(pf_alloc_fn a, void *ud, const char *s) {
   size_t n = strlen(s) + 1;
   char *p = (char *)a(ud, NULL, 0, n);
   if (p) memcpy(p, s, n);
   return p;
 }
 
-static void str_free(pf_alloc_fn a, void *ud, char *s) {
+void pf_tbl_strfree(pf_alloc_fn a, void *ud, char *s) {
   if (s) a(ud, s, strlen(s) + 1, 0);
 }
 
@@ -87,7 +79,7 @@ static pf_column *col_alloc(pf_alloc_fn a, void *ud, pf_ftype type, int fid, con
   c->alloc = a;
   c->ud = ud;
   if (name != NULL && (fid < 0 || strcmp(name, pf_fields[fid].name) != 0)) {
-    c->name = str_dup(a, ud, name);
+    c->name = pf_tbl_strdup(a, ud, name);
     if (c->name == NULL) { a(ud, c, sizeof *c, 0); return NULL; }
   }
   return c;
@@ -105,25 +97,25 @@ static void col_release(pf_column *c) {
   a(c->ud, c->multi, c->multi_size, 0);
   a(c->ud, c->xdata, c->xdata_size, 0);
   a(c->ud, c->arena, c->arena_size, 0);
-  str_free(a, c->ud, c->name);
+  pf_tbl_strfree(a, c->ud, c->name);
   a(c->ud, c, sizeof *c, 0);
 }
 
-static pf_alloc_fn ctx_alloc(const pf_ctx *ctx) {
+pf_alloc_fn pf_tbl_ctx_alloc(const pf_ctx *ctx) {
   return ctx && ctx->alloc ? ctx->alloc : default_alloc;
 }
-static void *ctx_ud(const pf_ctx *ctx) { return ctx ? ctx->ud : NULL; }
+void *pf_tbl_ctx_ud(const pf_ctx *ctx) { return ctx ? ctx->ud : NULL; }
 static int ctx_stop(const pf_ctx *ctx) { return ctx && ctx->interrupted && *ctx->interrupted; }
 
 void *pf_ctx_alloc(const pf_ctx *ctx, void *ptr, size_t osize, size_t nsize) {
-  return ctx_alloc(ctx)(ctx_ud(ctx), ptr, osize, nsize);
+  return pf_tbl_ctx_alloc(ctx)(pf_tbl_ctx_ud(ctx), ptr, osize, nsize);
 }
 int pf_ctx_stop(const pf_ctx *ctx) { return ctx_stop(ctx); }
 
 pf_column *pf_column_new(const pf_ctx *ctx, pf_ftype type, int fid, const char *name) {
   if (fid >= pf_field_count() || (fid >= 0 && pf_fields[fid].type != type) || type >= PF_FT_COUNT_) return NULL;
   if (fid < 0) fid = -1;
-  return col_alloc(ctx_alloc(ctx), ctx_ud(ctx), type, fid, name);
+  return col_alloc(pf_tbl_ctx_alloc(ctx), pf_tbl_ctx_ud(ctx), type, fid, name);
 }
 
 void pf_column_retain(pf_column *c) { c->refs++; }
@@ -132,8 +124,8 @@ void pf_column_release(pf_column *c) { col_release(c); }
 int pf_column_setlen(pf_column *c, size_t n) {
   if (n <= c->n) return PF_TABLE_OK;
   if (c->width && n > (size_t)-1 / c->width) return PF_TABLE_ENOMEM;
-  if (c->width && reserve(c->alloc, c->ud, &c->data, &c->data_size, n * c->width, 0) < 0) return PF_TABLE_ENOMEM;
-  if (reserve(c->alloc, c->ud, &c->valid, &c->valid_size, n / 8 + 1, 1) < 0) return PF_TABLE_ENOMEM;
+  if (c->width && pf_tbl_reserve(c->alloc, c->ud, &c->data, &c->data_size, n * c->width, 0) < 0) return PF_TABLE_ENOMEM;
+  if (pf_tbl_reserve(c->alloc, c->ud, &c->valid, &c->valid_size, n / 8 + 1, 1) < 0) return PF_TABLE_ENOMEM;
   if (c->width) memset(c->data + c->n * c->width, 0, (n - c->n) * c->width);   /* n > c->n: data is allocated */
   c->n = n;
   return PF_TABLE_OK;
@@ -141,7 +133,7 @@ int pf_column_setlen(pf_column *c, size_t n) {
 
 int pf_column_setspan(pf_column *c, size_t row, const void *s, size_t len) {
   if (len > (size_t)-1 - c->arena_len) return PF_TABLE_ENOMEM;
-  if (reserve(c->alloc, c->ud, &c->arena, &c->arena_size, c->arena_len + len, 0) < 0) return PF_TABLE_ENOMEM;
+  if (pf_tbl_reserve(c->alloc, c->ud, &c->arena, &c->arena_size, c->arena_len + len, 0) < 0) return PF_TABLE_ENOMEM;
   pf_span sp;
   sp.off = c->arena_len;
   sp.len = len;
@@ -152,7 +144,7 @@ int pf_column_setspan(pf_column *c, size_t row, const void *s, size_t len) {
   return PF_TABLE_OK;
 }
 
-static pf_table *table_alloc(pf_alloc_fn a, void *ud, int ncols) {
+pf_table *pf_tbl_alloc(pf_alloc_fn a, void *ud, int ncols) {
   pf_table *t = (pf_table *)a(ud, NULL, 0, sizeof *t);
   if (t == NULL) return NULL;
   t->alloc = a;
@@ -172,7 +164,7 @@ static pf_table *table_alloc(pf_alloc_fn a, void *ud, int ncols) {
 }
 
 /* Gives t (from table_alloc) per-column offsets and names, all zero/NULL. 0 or -1. */
-static int table_extras(pf_table *t) {
+int pf_tbl_extras(pf_table *t) {
   if (t->ncols == 0) return 0;
   t->offs = (size_t *)t->alloc(t->ud, NULL, 0, sizeof(size_t) * (size_t)t->ncols);
   if (t->offs == NULL) return -1;
@@ -183,14 +175,12 @@ static int table_extras(pf_table *t) {
   return 0;
 }
 
-static size_t off_of(const pf_table *t, int col) { return t->offs ? t->offs[col] : 0; }
-
 pf_table *pf_table_new(const int *fids, int nfids, pf_alloc_fn alloc, void *ud) {
   if (alloc == NULL) alloc = default_alloc;
   if (nfids < 0) return NULL;
   for (int i = 0; i < nfids; i++)
     if (fids[i] < 0 || fids[i] >= pf_field_count()) return NULL;
-  pf_table *t = table_alloc(alloc, ud, nfids);
+  pf_table *t = pf_tbl_alloc(alloc, ud, nfids);
   if (t == NULL) return NULL;
   for (int i = 0; i < nfids; i++) {
     t->cols[i] = col_new(alloc, ud, fids[i]);
@@ -205,7 +195,7 @@ void pf_table_free(pf_table *t) {
   if (t->cols) t->alloc(t->ud, t->cols, sizeof(pf_column *) * (size_t)t->ncols, 0);
   if (t->offs) t->alloc(t->ud, t->offs, sizeof(size_t) * (size_t)t->ncols, 0);
   if (t->names) {
-    for (int i = 0; i < t->ncols; i++) str_free(t->alloc, t->ud, t->names[i]);
+    for (int i = 0; i < t->ncols; i++) pf_tbl_strfree(t->alloc, t->ud, t->names[i]);
     t->alloc(t->ud, t->names, sizeof(char *) * (size_t)t->ncols, 0);
   }
   pf_diag_free(&t->diag);
@@ -224,7 +214,7 @@ void pf_table_setalloc(pf_table *t, pf_alloc_fn alloc, void *ud) {
 
 int pf_table_clear(pf_table *t) {
   for (int i = 0; i < t->ncols; i++)
-    if (t->cols[i]->refs != 1 || off_of(t, i) != 0 || t->cols[i]->fid < 0) return PF_TABLE_EFROZEN;
+    if (t->cols[i]->refs != 1 || pf_tbl_off(t, i) != 0 || t->cols[i]->fid < 0) return PF_TABLE_EFROZEN;
   for (int i = 0; i < t->ncols; i++) {
     pf_column *c = t->cols[i];
     if (c->valid_size) memset(c->valid, 0, c->valid_size);   /* appends rely on zeroed bits */
@@ -239,8 +229,8 @@ int pf_table_clear(pf_table *t) {
 static int reserve_row(pf_column *c, const pf_pkt *p) {
   pf_alloc_fn a = c->alloc;
   size_t rows = c->n + 1;
-  if (c->width && reserve(a, c->ud, &c->data, &c->data_size, rows * c->width, 0) < 0) return -1;
-  if (reserve(a, c->ud, &c->valid, &c->valid_size, (rows + 7) / 8, 1) < 0) return -1;
+  if (c->width && pf_tbl_reserve(a, c->ud, &c->data, &c->data_size, rows * c->width, 0) < 0) return -1;
+  if (pf_tbl_reserve(a, c->ud, &c->valid, &c->valid_size, (rows + 7) / 8, 1) < 0) return -1;
   int i = p->first[c->fid];
   if (i < 0) return 0;
   size_t k = 0;
@@ -250,13 +240,13 @@ static int reserve_row(pf_column *c, const pf_pkt *p) {
     if (c->type == PF_FT_STRING || c->type == PF_FT_BYTES) bytes += p->vals[j].v.s.len;
   }
   if (k > 1) {
-    if (reserve(a, c->ud, &c->multi, &c->multi_size, (c->nmulti + 1) * sizeof(pf_multi), 0) < 0) return -1;
-    if (c->width && reserve(a, c->ud, &c->xdata, &c->xdata_size, (c->nx + k - 1) * c->width, 0) < 0)
+    if (pf_tbl_reserve(a, c->ud, &c->multi, &c->multi_size, (c->nmulti + 1) * sizeof(pf_multi), 0) < 0) return -1;
+    if (c->width && pf_tbl_reserve(a, c->ud, &c->xdata, &c->xdata_size, (c->nx + k - 1) * c->width, 0) < 0)
       return -1;
   }
   if (bytes > 0) {
     if (bytes > (uint64_t)((size_t)-1 - c->arena_len)) return -1;
-    if (reserve(a, c->ud, &c->arena, &c->arena_size, c->arena_len + (size_t)bytes, 0) < 0) return -1;
+    if (pf_tbl_reserve(a, c->ud, &c->arena, &c->arena_size, c->arena_len + (size_t)bytes, 0) < 0) return -1;
   }
   return 0;
 }
@@ -324,7 +314,7 @@ int pf_table_append(pf_table *t, const pf_pkt *p) {
   /* a table that sees fewer rows than its columns hold (a head) must not
      append: the new row would land after rows it does not see */
   for (int i = 0; i < t->ncols; i++)
-    if (t->cols[i]->n != t->nrows || off_of(t, i) != 0 || t->cols[i]->fid < 0) return PF_TABLE_EFROZEN;
+    if (t->cols[i]->n != t->nrows || pf_tbl_off(t, i) != 0 || t->cols[i]->fid < 0) return PF_TABLE_EFROZEN;
   for (int i = 0; i < t->ncols; i++)
     if (reserve_row(t->cols[i], p) < 0) return PF_TABLE_ENOMEM;
   for (int i = 0; i < t->ncols; i++) commit_row(t->cols[i], p);
@@ -338,104 +328,9 @@ int pf_table_has_all(const pf_table *t, const pf_pkt *p) {
   return 1;
 }
 
-static void copy_diag(pf_table *to, const pf_table *from) {
+void pf_tbl_copy_diag(pf_table *to, const pf_table *from) {
   /* diagnostics are few; a dropped one (out of memory) is not worth failing for */
   for (int i = 0; i < from->diag.n; i++) pf_diag_add(&to->diag, "%s", from->diag.msgs[i]);
-}
-
-/* A new table of t's allocator with n columns, offsets and names, the
-   diagnostics of t copied; NULL when out of memory. */
-static pf_table *derive(const pf_table *t, int n) {
-  pf_table *d = table_alloc(t->alloc, t->ud, n);
-  if (d == NULL) return NULL;
-  if (table_extras(d) < 0) {
-    pf_table_free(d);
-    return NULL;
-  }
-  copy_diag(d, t);
-  return d;
-}
-
-/* Column j of d takes column i of t (its offset and name too). 0 or -1. */
-static int share_col(pf_table *d, int j, const pf_table *t, int i) {
-  d->cols[j] = t->cols[i];
-  d->cols[j]->refs++;
-  d->offs[j] = off_of(t, i);
-  if (t->names && t->names[i]) {
-    d->names[j] = str_dup(d->alloc, d->ud, t->names[i]);
-    if (d->names[j] == NULL) return -1;
-  }
-  return 0;
-}
-
-pf_table *pf_table_slice(const pf_table *t, size_t from, size_t n) {
-  pf_table *d = derive(t, t->ncols);
-  if (d == NULL) return NULL;
-  if (from > t->nrows) from = t->nrows;
-  d->nrows = n < t->nrows - from ? n : t->nrows - from;
-  for (int i = 0; i < t->ncols; i++) {
-    if (share_col(d, i, t, i) < 0) { pf_table_free(d); return NULL; }
-    d->offs[i] += from;
-  }
-  return d;
-}
-
-pf_table *pf_table_head(const pf_table *t, size_t n) { return pf_table_slice(t, 0, n); }
-
-pf_table *pf_table_select(const pf_table *t, const int *cols, int n) {
-  pf_table *d = derive(t, n);
-  if (d == NULL) return NULL;
-  d->nrows = t->nrows;
-  for (int j = 0; j < n; j++)
-    if (share_col(d, j, t, cols[j]) < 0) { pf_table_free(d); return NULL; }
-  return d;
-}
-
-static int set_name(pf_table *d, int j, const char *name) {
-  str_free(d->alloc, d->ud, d->names[j]);
-  d->names[j] = NULL;
-  if (name == NULL || strcmp(name, pf_column_name(d->cols[j])) == 0) return 0;
-  d->names[j] = str_dup(d->alloc, d->ud, name);
-  return d->names[j] ? 0 : -1;
-}
-
-pf_table *pf_table_rename(const pf_table *t, int col, const char *name) {
-  pf_table *d = pf_table_slice(t, 0, t->nrows);
-  if (d == NULL) return NULL;
-  if (col >= 0 && col < d->ncols && set_name(d, col, name) < 0) { pf_table_free(d); return NULL; }
-  return d;
-}
-
-pf_table *pf_table_with(const pf_table *t, const char *name, pf_colref r) {
-  int at = pf_table_find(t, name);
-  pf_table *d = derive(t, at < 0 ? t->ncols + 1 : t->ncols);
-  if (d == NULL) return NULL;
-  d->nrows = t->nrows;
-  for (int i = 0; i < t->ncols; i++) {
-    if (i == at) continue;
-    if (share_col(d, i, t, i) < 0) { pf_table_free(d); return NULL; }
-  }
-  int j = at < 0 ? t->ncols : at;
-  d->cols[j] = (pf_column *)r.c;   /* shared: the reference counts are ours */
-  d->cols[j]->refs++;
-  d->offs[j] = r.off;
-  if (set_name(d, j, name) < 0) { pf_table_free(d); return NULL; }
-  return d;
-}
-
-pf_table *pf_table_build(const pf_ctx *ctx, int ncols, pf_column *const *cols, const size_t *offs,
-                         const char *const *names, size_t nrows) {
-  pf_table *d = table_alloc(ctx_alloc(ctx), ctx_ud(ctx), ncols);
-  if (d == NULL) return NULL;
-  if (table_extras(d) < 0) { pf_table_free(d); return NULL; }
-  d->nrows = nrows;
-  for (int j = 0; j < ncols; j++) {
-    d->cols[j] = cols[j];
-    cols[j]->refs++;
-    d->offs[j] = offs ? offs[j] : 0;
-    if (names && names[j] && set_name(d, j, names[j]) < 0) { pf_table_free(d); return NULL; }
-  }
-  return d;
 }
 
 size_t pf_table_nrows(const pf_table *t) { return t->nrows; }
@@ -448,7 +343,7 @@ const pf_column *pf_table_col(const pf_table *t, int col) {
 pf_colref pf_table_colref(const pf_table *t, int col) {
   pf_colref r;
   r.c = t->cols[col];
-  r.off = off_of(t, col);
+  r.off = pf_tbl_off(t, col);
   r.n = t->nrows;
   return r;
 }
@@ -636,351 +531,7 @@ int pf_table_format_cell(const pf_table *t, size_t row, int col, size_t occ, cha
     if (n) buf[0] = 0;
     return -1;
   }
-  return pf_column_format(t->cols[col], off_of(t, col) + row, occ, buf, n);
-}
-
-/* ---- text output ---- */
-
-/* A growing byte buffer from the table's allocator; oom latches. */
-typedef struct sbuf {
-  char *p;
-  size_t len, size;
-  pf_alloc_fn a;
-  void *ud;
-  int oom;
-} sbuf;
-
-static void sb_init(sbuf *b, const pf_table *t) {
-  b->p = NULL;
-  b->len = b->size = 0;
-  b->a = t->alloc;
-  b->ud = t->ud;
-  b->oom = 0;
-}
-
-static void sb_free(sbuf *b) {
-  if (b->p) b->a(b->ud, b->p, b->size, 0);
-  b->p = NULL;
-  b->len = b->size = 0;
-}
-
-static int sb_room(sbuf *b, size_t extra) {
-  if (b->oom) return -1;
-  if (extra > (size_t)-1 - b->len - 1 || reserve(b->a, b->ud, &b->p, &b->size, b->len + extra + 1, 0) < 0) {
-    b->oom = 1;
-    return -1;
-  }
-  return 0;
-}
-
-static void sb_addn(sbuf *b, const char *s, size_t n) {
-  if (sb_room(b, n) < 0) return;
-  if (n) memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = 0;
-}
-
-static void sb_adds(sbuf *b, const char *s) { sb_addn(b, s, strlen(s)); }
-
-static void sb_pad(sbuf *b, size_t n) {
-  if (sb_room(b, n) < 0) return;
-  memset(b->p + b->len, ' ', n);
-  b->len += n;
-  b->p[b->len] = 0;
-}
-
-/* Appends every occurrence of (row, col) in tshark text, joined by ','. */
-static void sb_cell(sbuf *b, const pf_column *c, size_t row) {
-  size_t k = pf_column_count(c, row);
-  for (size_t occ = 0; occ < k; occ++) {
-    if (occ > 0) sb_addn(b, ",", 1);
-    if (sb_room(b, 64) < 0) return;
-    int need = pf_column_format(c, row, occ, b->p + b->len, b->size - b->len);
-    if (need < 0) continue;
-    if ((size_t)need >= b->size - b->len) {
-      if (sb_room(b, (size_t)need) < 0) return;
-      need = pf_column_format(c, row, occ, b->p + b->len, b->size - b->len);
-    }
-    b->len += (size_t)need;
-  }
-}
-
-static int needs_quotes(const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n') return 1;
-  return 0;
-}
-
-static void sb_csv_field(sbuf *line, const char *s, size_t n) {
-  if (!needs_quotes(s, n)) {
-    sb_addn(line, s, n);
-    return;
-  }
-  sb_addn(line, "\"", 1);
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] == '"') sb_addn(line, "\"", 1);
-    sb_addn(line, s + i, 1);
-  }
-  sb_addn(line, "\"", 1);
-}
-
-/* Hands line to w when it is big enough (or when force is set) and empties it. */
-static int flush(sbuf *line, pf_write_fn w, void *ud, int force) {
-  if (line->oom) return PF_TABLE_ENOMEM;
-  if (line->len == 0 || (!force && line->len < 65536)) return PF_TABLE_OK;
-  if (w(ud, line->p, line->len)) return PF_TABLE_EWRITE;
-  line->len = 0;
-  return PF_TABLE_OK;
-}
-
-enum { FMT_CSV, FMT_TSV, FMT_JSON };
-
-/* Appends s as a JSON string. */
-static void sb_json_str(sbuf *b, const char *s, size_t n) {
-  static const char hex[] = "0123456789abcdef";
-  sb_addn(b, "\"", 1);
-  for (size_t i = 0; i < n; i++) {
-    unsigned char ch = (unsigned char)s[i];
-    if (ch == '"' || ch == '\\') {
-      char e[2] = { '\\', (char)ch };
-      sb_addn(b, e, 2);
-    } else if (ch < 0x20) {
-      char e[6] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15] };
-      sb_addn(b, e, 6);
-    } else {
-      sb_addn(b, s + i, 1);
-    }
-  }
-  sb_addn(b, "\"", 1);
-}
-
-/* Types whose text is a JSON number (times are "secs.nnnnnnnnn"). */
-static int json_number(pf_ftype t) {
-  return pf_type_is_int(t) || pf_type_is_time(t) || t == PF_FT_DOUBLE;
-}
-
-/* One JSON value for occurrence occ of absolute row r of c. */
-static void sb_json_value(sbuf *b, sbuf *cell, const pf_column *c, size_t r, size_t occ) {
-  if (c->type == PF_FT_NONE) { sb_adds(b, "true"); return; }
-  cell->len = 0;
-  if (sb_room(cell, 64) < 0) { b->oom = 1; return; }
-  int need = pf_column_format(c, r, occ, cell->p, cell->size);
-  if (need >= 0 && (size_t)need >= cell->size) {
-    if (sb_room(cell, (size_t)need) < 0) { b->oom = 1; return; }
-    need = pf_column_format(c, r, occ, cell->p, cell->size);
-  }
-  if (need < 0) { sb_adds(b, "null"); return; }
-  cell->len = (size_t)need;
-  if (json_number(c->type)) {
-    if (c->type == PF_FT_DOUBLE && !isfinite(pf_cell_f64(c, r))) sb_adds(b, "null");   /* JSON has no inf */
-    else sb_addn(b, cell->p, cell->len);
-  } else {
-    sb_json_str(b, cell->p, cell->len);
-  }
-}
-
-static int write_table(const pf_table *t, pf_write_fn w, void *ud, int fmt) {
-  sbuf line, cell;
-  int rc = PF_TABLE_OK;
-  char sep = fmt == FMT_TSV ? '\t' : ',';
-  sb_init(&line, t);
-  sb_init(&cell, t);
-  if (fmt != FMT_JSON) {
-    for (int j = 0; j < t->ncols; j++) {
-      const char *name = pf_table_colname(t, j);
-      if (j > 0) sb_addn(&line, &sep, 1);
-      if (fmt == FMT_CSV) sb_csv_field(&line, name, strlen(name));
-      else sb_adds(&line, name);
-    }
-    sb_addn(&line, "\n", 1);
-  }
-  for (size_t r = 0; r < t->nrows && rc == PF_TABLE_OK; r++) {
-    if (fmt == FMT_JSON) sb_addn(&line, "{", 1);
-    for (int j = 0; j < t->ncols; j++) {
-      const pf_column *c = t->cols[j];
-      size_t at = off_of(t, j) + r;
-      if (fmt == FMT_JSON) {
-        const char *name = pf_table_colname(t, j);
-        if (j > 0) sb_addn(&line, ", ", 2);
-        sb_json_str(&line, name, strlen(name));
-        sb_addn(&line, ": ", 2);
-        size_t k = pf_column_count(c, at);
-        if (k == 0) sb_adds(&line, "null");
-        else if (k == 1) sb_json_value(&line, &cell, c, at, 0);
-        else {
-          sb_addn(&line, "[", 1);
-          for (size_t occ = 0; occ < k; occ++) {
-            if (occ) sb_addn(&line, ", ", 2);
-            sb_json_value(&line, &cell, c, at, occ);
-          }
-          sb_addn(&line, "]", 1);
-        }
-        continue;
-      }
-      if (j > 0) sb_addn(&line, &sep, 1);
-      cell.len = 0;
-      sb_cell(&cell, c, at);
-      if (cell.oom) { line.oom = 1; break; }
-      if (fmt == FMT_CSV) {
-        sb_csv_field(&line, cell.p, cell.len);
-      } else {
-        for (size_t i = 0; i < cell.len; i++)
-          if (cell.p[i] == '\t' || cell.p[i] == '\n' || cell.p[i] == '\r') cell.p[i] = ' ';
-        sb_addn(&line, cell.p, cell.len);
-      }
-    }
-    if (fmt == FMT_JSON) sb_addn(&line, "}", 1);
-    if (cell.oom) line.oom = 1;
-    sb_addn(&line, "\n", 1);
-    rc = flush(&line, w, ud, 0);
-  }
-  if (rc == PF_TABLE_OK) rc = flush(&line, w, ud, 1);
-  sb_free(&line);
-  sb_free(&cell);
-  return rc;
-}
-
-int pf_table_csv(const pf_table *t, pf_write_fn w, void *ud) { return write_table(t, w, ud, FMT_CSV); }
-int pf_table_tsv(const pf_table *t, pf_write_fn w, void *ud) { return write_table(t, w, ud, FMT_TSV); }
-int pf_table_json(const pf_table *t, pf_write_fn w, void *ud) { return write_table(t, w, ud, FMT_JSON); }
-
-static int right_aligned(pf_ftype t) {
-  switch (t) {
-    case PF_FT_NONE: case PF_FT_BOOL: case PF_FT_UINT: case PF_FT_INT: case PF_FT_FRAMENUM:
-    case PF_FT_ABSTIME: case PF_FT_RELTIME: case PF_FT_DOUBLE:
-      return 1;
-    default:
-      return 0;
-  }
-}
-
-/* Text of one displayed cell into b (emptied first): row SIZE_MAX is the
-   "..." row; long text is cut to maxw bytes ending in "...". */
-static void display_cell(sbuf *b, const pf_column *c, size_t row, size_t maxw) {
-  b->len = 0;
-  if (row == (size_t)-1) sb_adds(b, "...");
-  else if (!pf_column_valid(c, row)) sb_adds(b, "nil");
-  else sb_cell(b, c, row);
-  if (b->len > maxw && maxw >= 4 && !b->oom) {
-    memcpy(b->p + maxw - 3, "...", 3);
-    b->len = maxw;
-    b->p[b->len] = 0;
-  }
-}
-
-static void sb_aligned(sbuf *line, const char *s, size_t n, size_t w, int right) {
-  if (right && n < w) sb_pad(line, w - n);
-  sb_addn(line, s, n);
-  if (!right && n < w) sb_pad(line, w - n);
-}
-
-int pf_table_render(const pf_table *t, const pf_render_opts *opts, pf_write_fn w, void *ud) {
-  pf_render_opts def = { PF_RENDER_WIDTH, PF_RENDER_MAX_ROWS, PF_RENDER_MIN_ROWS, PF_RENDER_MAX_COLWIDTH };
-  if (opts == NULL) opts = &def;
-  int rc = PF_TABLE_OK;
-  int cut = t->nrows > opts->max_rows && t->nrows > opts->min_rows;
-  size_t top = cut ? (opts->min_rows + 1) / 2 : t->nrows;
-  size_t bottom = cut ? opts->min_rows / 2 : 0;
-  size_t nlines = cut ? top + 1 + bottom : t->nrows;
-  /* rows[i]: table row of display line i, SIZE_MAX for the "..." line */
-  size_t *rows = nlines ? (size_t *)t->alloc(t->ud, NULL, 0, sizeof(size_t) * nlines) : NULL;
-  size_t *wid = t->ncols ? (size_t *)t->alloc(t->ud, NULL, 0, sizeof(size_t) * (size_t)t->ncols) : NULL;
-  int *shown = t->ncols ? (int *)t->alloc(t->ud, NULL, 0, sizeof(int) * (size_t)t->ncols) : NULL;
-  sbuf line, cell;
-  sb_init(&line, t);
-  sb_init(&cell, t);
-  if ((nlines && rows == NULL) || (t->ncols && (wid == NULL || shown == NULL))) {
-    rc = PF_TABLE_ENOMEM;
-    goto done;
-  }
-  for (size_t i = 0; i < nlines; i++) {
-    if (i < top) rows[i] = i;
-    else if (i == top) rows[i] = (size_t)-1;
-    else rows[i] = t->nrows - bottom + (i - top - 1);
-  }
-  /* index column: 1-based row numbers, the widest is the last shown */
-  char label[32];
-  size_t idxw = 0;
-  for (size_t i = 0; i < nlines; i++) {
-    size_t l = rows[i] == (size_t)-1 ? 3 : (size_t)snprintf(label, sizeof label, "%zu", rows[i] + 1);
-    if (l > idxw) idxw = l;
-  }
-  for (int j = 0; j < t->ncols; j++) {
-    size_t nl = strlen(pf_table_colname(t, j));
-    wid[j] = nl < opts->max_colwidth ? nl : opts->max_colwidth;
-    for (size_t i = 0; i < nlines; i++) {
-      display_cell(&cell, t->cols[j], rows[i] == (size_t)-1 ? rows[i] : off_of(t, j) + rows[i], opts->max_colwidth);
-      if (cell.len > wid[j]) wid[j] = cell.len;
-    }
-  }
-  if (cell.oom) { rc = PF_TABLE_ENOMEM; goto done; }
-  /* columns: all if they fit, else as many from both ends as fit around "..." */
-  size_t total = idxw;
-  for (int j = 0; j < t->ncols; j++) total += 2 + wid[j];
-  int nleft = t->ncols, nright = 0;
-  if (total > opts->width && t->ncols > 1) {
-    size_t used = idxw + 2 + 3 + 2 + wid[0];
-    nleft = 1;
-    for (int k = 2; k < t->ncols; k++) {   /* k columns: ceil(k/2) from the left, the rest from the right */
-      int l = (k + 1) / 2, r = k / 2;
-      int add = (k % 2) ? l - 1 : t->ncols - r;
-      if (used + 2 + wid[add] > opts->width) break;
-      used += 2 + wid[add];
-      nleft = l;
-      nright = r;
-    }
-  }
-  for (int j = 0; j < t->ncols; j++) shown[j] = j < nleft || j >= t->ncols - nright;
-  /* header, rows, footer */
-  for (size_t i = 0; i <= nlines && rc == PF_TABLE_OK; i++) {
-    int header = i == 0;
-    size_t row = header ? 0 : rows[i - 1];
-    if (header) sb_pad(&line, idxw);
-    else if (row == (size_t)-1) sb_aligned(&line, "...", 3, idxw, 0);
-    else {
-      int l = snprintf(label, sizeof label, "%zu", row + 1);
-      sb_aligned(&line, label, (size_t)l, idxw, 0);   /* pandas left-aligns the index */
-    }
-    for (int j = 0; j < t->ncols; j++) {
-      if (!shown[j]) {
-        if (j == nleft) sb_adds(&line, "  ...");
-        continue;
-      }
-      const pf_column *c = t->cols[j];
-      if (header) {
-        const char *name = pf_table_colname(t, j);
-        size_t nl = strlen(name);
-        cell.len = 0;
-        sb_addn(&cell, name, nl);
-        if (cell.len > opts->max_colwidth && opts->max_colwidth >= 4 && !cell.oom) {
-          memcpy(cell.p + opts->max_colwidth - 3, "...", 3);
-          cell.len = opts->max_colwidth;
-        }
-      } else {
-        display_cell(&cell, c, row == (size_t)-1 ? row : off_of(t, j) + row, opts->max_colwidth);
-      }
-      if (cell.oom) break;
-      sb_pad(&line, 2);
-      sb_aligned(&line, cell.p, cell.len, wid[j], right_aligned(c->type));
-    }
-    while (line.len > 0 && line.p[line.len - 1] == ' ') line.len--;
-    sb_addn(&line, "\n", 1);
-    if (cell.oom) line.oom = 1;
-    rc = flush(&line, w, ud, 0);
-  }
-  if (rc == PF_TABLE_OK) {
-    char foot[96];
-    int l = snprintf(foot, sizeof foot, "\n[%zu rows x %d columns]", t->nrows, t->ncols);
-    sb_addn(&line, foot, (size_t)l);
-    rc = flush(&line, w, ud, 1);
-  }
-done:
-  sb_free(&line);
-  sb_free(&cell);
-  if (rows) t->alloc(t->ud, rows, sizeof(size_t) * nlines, 0);
-  if (wid) t->alloc(t->ud, wid, sizeof(size_t) * (size_t)t->ncols, 0);
-  if (shown) t->alloc(t->ud, shown, sizeof(int) * (size_t)t->ncols, 0);
-  return rc;
+  return pf_column_format(t->cols[col], pf_tbl_off(t, col) + row, occ, buf, n);
 }
 
 /* ---- copying rows ---- */
@@ -1125,10 +676,10 @@ static int append_rows(const pf_ctx *ctx, pf_column *dst, const pf_column *src, 
   }
   pf_alloc_fn a = dst->alloc;
   int rc = PF_TABLE_ENOMEM;
-  if (nm && reserve(a, dst->ud, &dst->multi, &dst->multi_size, (dst->nmulti + nm) * sizeof(pf_multi), 0) < 0) goto done;
-  if (nx && w && reserve(a, dst->ud, &dst->xdata, &dst->xdata_size, (dst->nx + nx) * w, 0) < 0) goto done;
+  if (nm && pf_tbl_reserve(a, dst->ud, &dst->multi, &dst->multi_size, (dst->nmulti + nm) * sizeof(pf_multi), 0) < 0) goto done;
+  if (nx && w && pf_tbl_reserve(a, dst->ud, &dst->xdata, &dst->xdata_size, (dst->nx + nx) * w, 0) < 0) goto done;
   if (bytes > (uint64_t)((size_t)-1 - dst->arena_len)) goto done;
-  if (bytes && reserve(a, dst->ud, &dst->arena, &dst->arena_size, dst->arena_len + (size_t)bytes, 0) < 0) goto done;
+  if (bytes && pf_tbl_reserve(a, dst->ud, &dst->arena, &dst->arena_size, dst->arena_len + (size_t)bytes, 0) < 0) goto done;
   /* second pass: the values (strings), then the later occurrences */
   rc = PF_TABLE_EINTR;
   mi = 0;
@@ -1193,12 +744,12 @@ pf_column *pf_column_take_first(const pf_ctx *ctx, pf_colref r, const size_t *ro
 }
 
 pf_table *pf_table_take(const pf_ctx *ctx, const pf_table *t, const size_t *rows, size_t n, int *rc) {
-  pf_table *d = derive(t, t->ncols);
+  pf_table *d = pf_tbl_derive(t, t->ncols);
   *rc = PF_TABLE_ENOMEM;
   if (d == NULL) return NULL;
   d->nrows = n;
   for (int j = 0; j < t->ncols; j++) {
-    if (t->names && t->names[j] && (d->names[j] = str_dup(d->alloc, d->ud, t->names[j])) == NULL) {
+    if (t->names && t->names[j] && (d->names[j] = pf_tbl_strdup(d->alloc, d->ud, t->names[j])) == NULL) {
       *rc = PF_TABLE_ENOMEM;
       pf_table_free(d);
       return NULL;
@@ -1219,8 +770,8 @@ pf_table *pf_table_concat(const pf_ctx *ctx, const pf_table *const *ts, int nt, 
   /* the union of the names, in order of first appearance: (table, column) of each */
   int cap = 0;
   for (int i = 0; i < nt; i++) cap += ts[i]->ncols;
-  pf_alloc_fn a = ctx_alloc(ctx);
-  void *ud = ctx_ud(ctx);
+  pf_alloc_fn a = pf_tbl_ctx_alloc(ctx);
+  void *ud = pf_tbl_ctx_ud(ctx);
   int *from = cap ? (int *)a(ud, NULL, 0, sizeof(int) * 2 * (size_t)cap) : NULL;
   if (cap && from == NULL) return NULL;
   int nu = 0;
@@ -1246,9 +797,9 @@ pf_table *pf_table_concat(const pf_ctx *ctx, const pf_table *const *ts, int nt, 
       nu++;
     }
   }
-  pf_table *d = table_alloc(a, ud, nu);
-  if (d == NULL || table_extras(d) < 0) goto fail;
-  if (nt > 0) copy_diag(d, ts[0]);
+  pf_table *d = pf_tbl_alloc(a, ud, nu);
+  if (d == NULL || pf_tbl_extras(d) < 0) goto fail;
+  if (nt > 0) pf_tbl_copy_diag(d, ts[0]);
   d->nrows = total;
   for (int k = 0; k < nu; k++) {
     const pf_table *t0 = ts[from[2 * k]];
@@ -1263,7 +814,7 @@ pf_table *pf_table_concat(const pf_ctx *ctx, const pf_table *const *ts, int nt, 
     if (d->cols[k] == NULL || col_reserve_rows(d->cols[k], total) < 0) goto fail;
     for (int i = 0; i < nt; i++) {
       int j = pf_table_find(ts[i], name);
-      *rc = pf_column_append_rows(ctx, d->cols[k], j >= 0 ? ts[i]->cols[j] : NULL, j >= 0 ? off_of(ts[i], j) : 0,
+      *rc = pf_column_append_rows(ctx, d->cols[k], j >= 0 ? ts[i]->cols[j] : NULL, j >= 0 ? pf_tbl_off(ts[i], j) : 0,
                                   NULL, ts[i]->nrows);
       if (*rc != PF_TABLE_OK) goto fail;
     }

@@ -1,5 +1,6 @@
-/* verbs.h: column-at-a-time kernels of the table verbs: sorting, arithmetic and comparisons on
-   columns, running values (diff, cumsum), describe, display filters over table rows. Pure C. */
+/* verbs.h: column-at-a-time kernels of the table verbs: sorting (sort.c), arithmetic and comparisons on
+   columns and display filters over table rows (expr.c), running values: diff, cumsum (window.c),
+   describe (describe.c). Pure C. */
 #ifndef PF_VERBS_H
 #define PF_VERBS_H
 

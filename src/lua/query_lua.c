@@ -395,34 +395,10 @@ static void vc_finish(lua_State *L, int normalize) {
   int T = lua_gettop(L);
   pf_table *t = pf_lua_checktable(L, T);
   size_t ng = pf_table_nrows(t);
-  pf_colref key = pf_table_colref(t, 0), cnt = pf_table_colref(t, 1);
-  size_t *perm = (size_t *)lua_newuserdatauv(L, sizeof(size_t) * (ng ? ng : 1), 0);
-  for (size_t k = 0; k < ng; k++) perm[k] = k;
-  int desc = 1;
-  pf_lua_checkrc(L, pf_sort(&pf_lua_ctx, &cnt, &desc, 1, perm, ng));
   LTable *out = pf_lua_newtable(L);
-  pf_column *cols[2] = { NULL, NULL };
-  int rc;
-  cols[0] = pf_column_take_first(&pf_lua_ctx, key, perm, ng, NULL, &rc);
-  pf_lua_checkrc(L, rc);
-  if (normalize) {
-    cols[1] = pf_column_new(&pf_lua_ctx, PF_FT_DOUBLE, -1, "proportion");
-    if (cols[1] && pf_column_setlen(cols[1], ng) == PF_TABLE_OK) {
-      size_t total = 0;
-      for (size_t k = 0; k < ng; k++) total += (size_t)pf_cell_i64(cnt.c, cnt.off + k);
-      for (size_t k = 0; k < ng; k++) {
-        ((double *)(void *)cols[1]->data)[k] = (double)pf_cell_i64(cnt.c, cnt.off + perm[k]) / (double)total;
-        pf_column_setvalid(cols[1], k);
-      }
-    }
-  } else {
-    cols[1] = pf_column_take(&pf_lua_ctx, cnt, perm, ng, "count", &rc);
-  }
-  if (cols[1] == NULL || cols[1]->n != ng) {
-    pf_column_release(cols[0]);
-    pf_column_release(cols[1]);
-    luaL_error(L, "not enough memory");
-  }
+  pf_column *cols[2];
+  pf_lua_checkrc(L, pf_value_counts_finish(&pf_lua_ctx, pf_table_colref(t, 0), NULL, pf_table_colref(t, 1), normalize,
+                                           NULL, cols));
   out->t = pf_table_build(&pf_lua_ctx, 2, cols, NULL, NULL, ng);
   pf_column_release(cols[0]);
   pf_column_release(cols[1]);

@@ -295,39 +295,14 @@ static int tbl_value_counts(lua_State *L) {
   size_t ng = g->ngroups;
   int rc;
   pf_lua_newtable(L);   /* holds the counts */
-  pf_column *cnt = pf_agg(&pf_lua_ctx, g, key, PF_AGG_SIZE, normalize ? "proportion" : "count", &rc);
+  pf_column *cnt = pf_agg(&pf_lua_ctx, g, key, PF_AGG_SIZE, "count", &rc);
   pf_lua_checkrc(L, rc);
   pf_lua_pushresult(L, -1, cnt, ng);
   LColumn *cc = (LColumn *)lua_touserdata(L, -1);
-  size_t *perm = newrows(L, ng);
-  for (size_t k = 0; k < ng; k++) perm[k] = k;
-  pf_colref cr = pf_lua_colref(cc);
-  int desc = 1;
-  pf_lua_checkrc(L, pf_sort(&pf_lua_ctx, &cr, &desc, 1, perm, ng));
-  size_t *firsts = newrows(L, ng);
-  for (size_t k = 0; k < ng; k++) firsts[k] = g->first[perm[k]];
   LTable *out = pf_lua_newtable(L);
-  pf_column *cols[2] = { NULL, NULL };
-  cols[0] = pf_column_take_first(&pf_lua_ctx, key, firsts, ng, pf_table_colname(t, col), &rc);
-  pf_lua_checkrc(L, rc);
-  if (normalize) {
-    cols[1] = pf_column_new(&pf_lua_ctx, PF_FT_DOUBLE, -1, "proportion");
-    if (cols[1] && pf_column_setlen(cols[1], ng) == PF_TABLE_OK) {
-      size_t total = 0;
-      for (size_t k = 0; k < ng; k++) total += (size_t)pf_cell_i64(cc->c, cc->off + k);
-      for (size_t k = 0; k < ng; k++) {
-        ((double *)(void *)cols[1]->data)[k] = (double)pf_cell_i64(cc->c, cc->off + perm[k]) / (double)total;
-        pf_column_setvalid(cols[1], k);
-      }
-    }
-  } else {
-    cols[1] = pf_column_take(&pf_lua_ctx, cr, perm, ng, "count", &rc);
-  }
-  if (cols[1] == NULL || cols[1]->n != ng) {
-    pf_column_release(cols[0]);
-    pf_column_release(cols[1]);
-    return luaL_error(L, "not enough memory");
-  }
+  pf_column *cols[2];
+  pf_lua_checkrc(L, pf_value_counts_finish(&pf_lua_ctx, key, g->first, pf_lua_colref(cc), normalize,
+                                           pf_table_colname(t, col), cols));
   out->t = pf_table_build(&pf_lua_ctx, 2, cols, NULL, NULL, ng);
   pf_column_release(cols[0]);
   pf_column_release(cols[1]);
