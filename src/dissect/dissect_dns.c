@@ -191,15 +191,20 @@ static int cstring(const dns_msg *m, uint32_t *o) {
 }
 
 /* dissect_type_bitmap: windows until the length is used up exactly */
-static int type_bitmap(const dns_msg *m, uint32_t o, int64_t left) {
+static int type_bitmap(pf_dctx *c, const dns_msg *m, uint32_t o, int64_t left) {
+  /* each type in the map is a dns.resp.type of the record, listed as the
+     bytes are read (a map cut short lists the types before the cut) */
+  int want = pf_wants(c, PF_F_DNS_RESP_TYPE);
   while (left != 0) {
     if (!have(m, o, 2)) return 0;
-    uint32_t blocks = m->d[o + 1];
+    uint32_t base = (uint32_t)m->d[o] * 256, blocks = m->d[o + 1];
     o += 2;
     left -= 2;
-    if (!have(m, o, blocks)) return 0;
-    o += blocks;
-    left -= blocks;
+    for (uint32_t b = 0; b < blocks; b++, o++, left--) {
+      if (!have(m, o, 1)) return 0;
+      for (int i = 0; i < 8 && want; i++)
+        if (m->d[o] & (0x80 >> i)) pf_emit_u(c, PF_F_DNS_RESP_TYPE, base + b * 8 + (uint32_t)i);
+    }
   }
   return 1;
 }
@@ -283,6 +288,9 @@ static int dns_rr(pf_dctx *c, dns_msg *m, uint32_t off) {
   uint32_t data = p + 10;
   /* the record's tree item covers its data: not captured is an exception */
   if (data + dlen > m->len) return -1;
+  /* the record's tree: its owner name and type, then (but for OPT) its TTL */
+  if (type != 33) emit_name(c, PF_F_DNS_RESP_NAME, &nm);   /* SRV: srv.service, proto, name instead */
+  pf_emit_u(c, PF_F_DNS_RESP_TYPE, type);
   if (type != 41) pf_emit_u(c, PF_F_DNS_RESP_TTL, ttl);   /* OPT has no TTL */
   if (dlen == 0) return (int)(data - off);
   switch (type) {
@@ -403,7 +411,7 @@ static int dns_rr(pf_dctx *c, dns_msg *m, uint32_t off) {
       dns_name x;
       int n = get_name(m, data, &x);
       if (n < 0) return -1;
-      if (!type_bitmap(m, data + (uint32_t)n, (int64_t)dlen - n)) return -1;
+      if (!type_bitmap(c, m, data + (uint32_t)n, (int64_t)dlen - n)) return -1;
       break;
     }
     case 65281: {  /* WINS: three numbers, a server count, servers while both
@@ -475,9 +483,11 @@ static int dns_rr(pf_dctx *c, dns_msg *m, uint32_t off) {
       int n = get_name(m, data, &x);
       if (n < 0) return -1;
       int64_t left = (int64_t)dlen - n;
-      uint32_t o = data + (uint32_t)n;
-      while (left != 0) {
+      uint32_t o = data + (uint32_t)n, t = 0;
+      while (left != 0) {   /* bit t of the map: type t, a dns.resp.type each */
         if (!have(m, o, 1)) return -1;
+        for (int i = 0; i < 8; i++, t++)
+          if (m->d[o] & (0x80 >> i)) pf_emit_u(c, PF_F_DNS_RESP_TYPE, t);
         o++;
         left--;
       }
@@ -583,7 +593,7 @@ static int dns_rr(pf_dctx *c, dns_msg *m, uint32_t off) {
         if (!have(m, o, (last + 4) / 8 + 1)) return -1;
         o += hash;
       }
-      if (!type_bitmap(m, o, (int64_t)dlen - (o - data))) return -1;
+      if (!type_bitmap(c, m, o, (int64_t)dlen - (o - data))) return -1;
       break;
     }
     case 51:  /* NSEC3PARAM: algorithm, flags, iterations, salt */
@@ -609,7 +619,7 @@ static int dns_rr(pf_dctx *c, dns_msg *m, uint32_t off) {
     }
     case 62:  /* CSYNC: serial, flags, type bitmap */
       if (!have(m, data, 6) || !item(m, data + 6, (int64_t)dlen - 6) ||
-          !type_bitmap(m, data + 6, (int64_t)dlen - 6))
+          !type_bitmap(c, m, data + 6, (int64_t)dlen - 6))
         return -1;
       break;
     case 249: {  /* TKEY: algorithm, times, mode, error, key, other data */
