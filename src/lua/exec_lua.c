@@ -1,4 +1,6 @@
 /* exec_lua.c: the executor for the bindings: its userdata, the user-field callbacks, the progress bar. */
+#include <stdio.h>
+
 #include "exec_lua.h"
 #include "lauxlib.h"
 #include "pktframe_lua.h"
@@ -31,12 +33,14 @@ static int ppush(lua_State *L) {
 static int user_plan(void *ud, int *dec, int *ndec, char *err, size_t errlen) {
   pf_lua_execuser *u = (pf_lua_execuser *)ud;
   lua_State *L = u->L;
-  (void)err;
-  (void)errlen;
   lua_pushcfunction(L, ppush);
   lua_pushlightuserdata(L, dec);
   lua_pushlightuserdata(L, ndec);
-  if (lua_pcall(L, 2, 1, 0) != LUA_OK) return -1;   /* the error stays on the stack */
+  if (lua_pcall(L, 2, 1, 0) != LUA_OK) {   /* the error stays on the stack, its message in err */
+    const char *msg = lua_tostring(L, -1);
+    snprintf(err, errlen, "%s", msg ? msg : "out of memory");
+    return -1;
+  }
   if (lua_isnil(L, -1)) {
     lua_pop(L, 1);
     return 0;

@@ -20,8 +20,9 @@ typedef struct pf_lua_execuser {
 } pf_lua_execuser;
 
 /* Sets u's callbacks. Its plan pushes the plan userdata (none when no field
-   is a user field) or, when pf_lua_ufplan_push raised, the error object,
-   which the caller raises with lua_error on PF_EXEC_USER. */
+   is a user field) or, when pf_lua_ufplan_push raised, the error object
+   (which a binding raises with lua_error on PF_EXEC_USER) with its message
+   in the executor's err (for hosts outside a Lua call: main.c). */
 void pf_lua_execuser_init(pf_lua_execuser *u, lua_State *L);
 
 /* The progress bar the host registered (PF_LUA_PROGRESS_KEY) into opts, if any. */
