@@ -10,6 +10,7 @@ strict=True (tshark -Y 'f1 and f2 ...') keeps the rows where those fields are pr
 dropna on them. The expected tables are computed here, independently of pktframe, and compared
 with the CSV files the examples write (exact integers, times in integer ns, 1e-9 relative floats).
 """
+import json
 import os
 import re
 import sys
@@ -134,16 +135,7 @@ def expect_volume(df, dns):
         v = pd.concat(parts, ignore_index=True)
         return v.sort_values(["bytes", "address"], ascending=[False, True], kind="stable").reset_index(drop=True)
     dst, src = by(["ip.dst", "ipv6.dst"]), by(["ip.src", "ipv6.src"])
-    # passive DNS: each address of an answer gets the question's name from the first response naming it
-    names = {}
-    for _, row in dns.iterrows():
-        q = row["dns.qry.name"].split(",")[0]
-        if not q:
-            continue
-        for col in ("dns.a", "dns.aaaa"):
-            for a in row[col].split(","):
-                if a and a not in names:
-                    names[a] = q
+    names = dns   # passive DNS: tshark_passive_dns's names, from tshark's own records
     for v in (dst, src):
         v["name"] = v["address"].map(lambda a: names.get(a, "(no name)"))
         v["source"] = v["address"].map(lambda a: "dns" if a in names else "")
@@ -151,6 +143,50 @@ def expect_volume(df, dns):
     byname = pd.DataFrame({"addresses": g.size(), "bytes": g["bytes"].sum(), "packets": g["packets"].sum()}).reset_index()
     byname = byname.sort_values(["bytes", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
     return dst, src, byname, names
+
+
+def tshark_passive_dns(cap):
+    """{address: name} from tshark's JSON of the DNS responses that carry addresses, record by record:
+    an A/AAAA record names its address by its own owner (dns.resp.name), except that in the answer
+    section a record reached from the question through the answers' CNAME chain gets the question's
+    name; the first response that names an address wins. Glue records keep their owners."""
+    cmd = ["tshark", "-r", cap, "-n", "-Y", "dns.flags.response == 1 and (dns.a or dns.aaaa)", "-T", "json"]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    if p.returncode != 0 and not p.stdout:
+        raise RuntimeError("tshark failed on %s: %s" % (cap, p.stderr.decode(errors="replace")[:300]))
+    # records of one section can share a key (the same text): keep them all, in order
+    packets = json.loads(p.stdout.decode("utf-8", errors="replace") or "[]", object_pairs_hook=lambda kv: kv)
+    names = {}
+
+    def get(pairs, key):
+        return [v for k, v in pairs if k == key]
+
+    for pkt in packets:
+        layers = get(get(pkt, "_source")[0], "layers")[0]
+        for proto in ("dns", "mdns", "llmnr"):
+            for msg in get(layers, proto):
+                qs = [r for sec in get(msg, "Queries") for _, r in sec]
+                if not qs:
+                    continue
+                q = get(qs[0], "dns.qry.name")[0]
+                secs = [(title, [r for sec in get(msg, title) for _, r in sec])
+                        for title in ("Answers", "Authoritative nameservers", "Additional records")]
+                alias = {}
+                for r in secs[0][1]:
+                    if get(r, "dns.cname") and get(r, "dns.resp.name"):
+                        alias[get(r, "dns.resp.name")[0].lower()] = get(r, "dns.cname")[0]
+                chain, at = {q.lower()}, q.lower()
+                while at in alias and alias[at].lower() not in chain:
+                    at = alias[at].lower()
+                    chain.add(at)
+                for title, recs in secs:
+                    for r in recs:
+                        for a in get(r, "dns.a") + get(r, "dns.aaaa"):
+                            if a in names or not get(r, "dns.resp.name"):
+                                continue
+                            owner = get(r, "dns.resp.name")[0]
+                            names[a] = q if title == "Answers" and owner.lower() in chain else owner
+    return names
 
 
 VOL_KINDS = {"address": "str", "bytes": "int", "packets": "int", "name": "str", "source": "str"}
@@ -321,8 +357,7 @@ def main():
         out = os.path.join(tmp, name)
         try:
             df = tshark_fields(cap, FIELDS)
-            dns = tshark_fields(cap, ["frame.number", "dns.qry.name", "dns.a", "dns.aaaa"],
-                                display_filter="dns.flags.response == 1 and (dns.a or dns.aaaa)", occurrence="a")
+            dns = tshark_passive_dns(cap)
         except Exception as e:               # noqa: BLE001 - reported as a failure of this capture
             suite.fail(name + ": tshark", e)
             continue

@@ -1,11 +1,16 @@
-/* test_query.c: unit tests of the streaming aggregation (query.c) and the memory budget (budget.c):
-   chunked results equal the one-table kernels, sizes parse as documented, allocation failures leak nothing. */
+/* test_query.c: unit tests of the read executor (exec.c), the streaming aggregation (query.c) and the memory
+   budget (budget.c): the executor's verbs over a generated capture equal the rows collected then grouped
+   (every aggregation, chunk sizes, the second pass), budgets reached at every size leak nothing, sizes parse
+   as documented, allocation failures in the query leak nothing. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "budget.h"
 #include "check.h"
 #include "csv.h"
+#include "exec.h"
+#include "filter.h"
 #include "groupby.h"
 #include "pf.h"
 #include "query.h"
@@ -43,7 +48,7 @@ static pf_table *parse(const char *text) {
   return pf_csv_parse(&plain, text, strlen(text), ',', &rc, err, sizeof err);
 }
 
-typedef struct out { char buf[16384]; size_t len; } out;
+typedef struct out { char buf[65536]; size_t len; } out;
 
 static int out_write(void *ud, const char *s, size_t n) {
   out *o = (out *)ud;
@@ -63,17 +68,491 @@ static char *csv_of(const pf_table *t) {
   return strdup(o.buf);
 }
 
-/* The same rows as one table and as three chunks (the header repeated). */
-static const char ALL[] =
-  "host,port,bytes,rtt\n"
-  "a,80,100,0.5\n" "b,443,,0.25\n" "a,80,300,\n"
-  "c,,50,1.0\n" "b,443,200,0.75\n"
-  "a,22,100,0.125\n" ",80,70,2.0\n" "d,80,1,0.1\n";
+/* Rows in three chunks (the header repeated), for the query's allocation failures. */
 static const char *const CHUNKS[] = {
   "host,port,bytes,rtt\n" "a,80,100,0.5\n" "b,443,,0.25\n" "a,80,300,\n",
   "host,port,bytes,rtt\n" "c,,50,1.0\n" "b,443,200,0.75\n",
   "host,port,bytes,rtt\n" "a,22,100,0.125\n" ",80,70,2.0\n" "d,80,1,0.1\n",
 };
+
+/* ---- a generated capture: UDP from four hosts, ARP among them (null keys), times out of order, a cut end ---- */
+
+#define NPKT 240
+static char cap_path[64];
+static int F_SRC, F_PORT, F_LEN, F_TIME;
+static int npackets;   /* whole records written */
+
+static void put16(unsigned char *p, unsigned v) { p[0] = (unsigned char)(v >> 8); p[1] = (unsigned char)v; }
+static void le32(unsigned char *p, uint32_t v) {
+  for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* One Ethernet frame for packet i into f: ARP every 9th, else IPv4/UDP. */
+static size_t frame_of(int i, unsigned char *f) {
+  memset(f, 0, 128);
+  memset(f, 0xff, 6);
+  f[6] = 2, f[11] = (unsigned char)(i % 4 + 1);
+  if (i % 9 == 4) {
+    put16(f + 12, 0x0806);
+    put16(f + 14, 1), put16(f + 16, 0x0800), f[18] = 6, f[19] = 4, put16(f + 20, 1);
+    return 14 + 28;
+  }
+  put16(f + 12, 0x0800);
+  unsigned char *ip = f + 14;
+  size_t pay = (size_t)(i % 50);
+  ip[0] = 0x45;
+  put16(ip + 2, (unsigned)(20 + 8 + pay));
+  ip[8] = 64, ip[9] = 17;
+  ip[12] = 10, ip[15] = (unsigned char)(i % 4 + 1);
+  ip[16] = 10, ip[19] = 99;
+  unsigned sum = 0;
+  for (int k = 0; k < 20; k += 2) sum += (unsigned)(ip[k] << 8 | ip[k + 1]);
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  put16(ip + 10, ~sum & 0xffff);
+  unsigned char *udp = ip + 20;
+  put16(udp, (unsigned)(1000 + i % 7));
+  put16(udp + 2, 9999);
+  put16(udp + 4, (unsigned)(8 + pay));
+  for (size_t k = 0; k < pay; k++) udp[8 + k] = (unsigned char)('a' + k % 26);
+  return 14 + 20 + 8 + pay;
+}
+
+/* Writes the capture; 0, or -1 (a failed check) when it cannot. */
+static int make_capture(void) {
+  F_SRC = pf_field_lookup("ip.src");
+  F_PORT = pf_field_lookup("udp.srcport");
+  F_LEN = pf_field_lookup("frame.len");
+  F_TIME = pf_field_lookup("frame.time_epoch");
+  CHECK(F_SRC >= 0 && F_PORT >= 0 && F_LEN >= 0 && F_TIME >= 0);
+  snprintf(cap_path, sizeof cap_path, "/tmp/test_query_XXXXXX");
+  int fd = mkstemp(cap_path);
+  FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+  CHECK(fp != NULL);
+  if (fp == NULL) return -1;
+  unsigned char gh[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0 };
+  le32(gh + 16, 65535);
+  le32(gh + 20, 1);
+  fwrite(gh, 1, sizeof gh, fp);
+  for (int i = 0; i < NPKT; i++) {
+    unsigned char f[128], rh[16];
+    size_t n = frame_of(i, f);
+    /* 37 ms apart from 1000 s; every 23rd 150 ms and more before the first (not a whole interval) */
+    int64_t us = i % 23 == 22 ? 1000000000 - 150000 - 1000 * (int64_t)i : 1000000000 + 37000 * (int64_t)i;
+    le32(rh, (uint32_t)(us / 1000000));
+    le32(rh + 4, (uint32_t)(us % 1000000));
+    le32(rh + 8, (uint32_t)n);
+    le32(rh + 12, (uint32_t)n);
+    fwrite(rh, 1, sizeof rh, fp);
+    fwrite(f, 1, i == NPKT - 1 ? n / 2 : n, fp);   /* the last record cut: a diagnostic */
+  }
+  npackets = NPKT - 1;
+  return fclose(fp) == 0 ? 0 : -1;
+}
+
+static const char *const cap_paths[1] = { cap_path };
+
+static void base_opts(pf_exec_opts *o) {
+  memset(o, 0, sizeof *o);
+  o->paths = cap_paths;
+  o->npaths = 1;
+  o->threads = 1;
+}
+
+static void verb_init(pf_exec_verb *v, int kind) {
+  memset(v, 0, sizeof *v);
+  v->kind = kind;
+  v->bucket = -1;
+  v->dropna = 1;
+}
+
+/* The four fields, the collected table's columns in order. */
+static const int *allf(void) {
+  static int f[4];
+  f[0] = F_SRC, f[1] = F_PORT, f[2] = F_LEN, f[3] = F_TIME;
+  return f;
+}
+
+/* Every row of the capture as the COLLECT verb reads it (opts o), or NULL. */
+static pf_table *collect(const pf_exec_opts *o) {
+  pf_exec x;
+  pf_exec_init(&x);
+  pf_exec_verb v;
+  verb_init(&v, PF_EXEC_COLLECT);
+  v.fids = allf();
+  v.nfids = 4;
+  pf_table *t = NULL;
+  if (pf_exec_plan(&x, o, &v, 1) == PF_EXEC_OK && pf_exec_run(&x) == PF_EXEC_OK) {
+    t = x.table;
+    x.table = NULL;
+  }
+  pf_exec_free(&x);
+  return t;
+}
+
+/* Query i's result as a table (max buckets max), or NULL with *rc. */
+static pf_table *result_table(pf_exec *x, int i, int ncols, int sort, size_t max, int *rc) {
+  pf_column *cols[1 + PF_AGG_N_];
+  size_t nrows;
+  const char *why;
+  *rc = pf_query_result(x->query[i], &plain, sort, "frame.time_epoch", max, cols, &nrows, &why);
+  if (*rc != PF_TABLE_OK) return NULL;
+  pf_table *t = pf_table_build(&plain, ncols, cols, NULL, NULL, nrows);
+  for (int k = 0; k < ncols; k++) pf_column_release(cols[k]);
+  return t;
+}
+
+/* The specs of every aggregation defined for field fid's type. */
+static int all_specs(int fid, pf_qspec *specs) {
+  int n = 0;
+  for (int fn = 0; fn < PF_AGG_N_; fn++) {
+    if (!pf_agg_supports(fn, pf_fields[fid].type)) continue;
+    specs[n].col = fid;
+    specs[n].fn = fn;
+    specs[n].name = pf_agg_names[fn];
+    n++;
+  }
+  return n;
+}
+
+/* gb by ip.src over the collected t, specs over column col of t: the expected table. */
+static pf_table *grouped(pf_table *t, int col, const pf_qspec *specs, int n, int sort, int dropna) {
+  pf_colref kr = pf_table_colref(t, 0);
+  pf_groups g;
+  CHECK(pf_groups_make(&plain, &kr, 1, dropna, sort, &g) == PF_TABLE_OK);
+  int rc;
+  pf_column *want[1 + PF_AGG_N_];
+  want[0] = pf_column_take_first(&plain, kr, g.first, g.ngroups, NULL, &rc);
+  for (int k = 0; k < n; k++) want[1 + k] = pf_agg(&plain, &g, pf_table_colref(t, col), specs[k].fn, specs[k].name, &rc);
+  pf_table *exp = pf_table_build(&plain, 1 + n, want, NULL, NULL, g.ngroups);
+  for (int k = 0; k < 1 + n; k++) pf_column_release(want[k]);
+  pf_groups_free(&g);
+  return exp;
+}
+
+static int same_csv(const pf_table *a, const pf_table *b, const char *what) {
+  char *x = a ? csv_of(a) : strdup("(none)"), *y = b ? csv_of(b) : strdup("(none)");
+  int same = strcmp(x, y) == 0;
+  if (!same) fprintf(stderr, "%s:\n%s---\n%s", what, x, y);
+  free(x);
+  free(y);
+  return same;
+}
+
+/* Two display filters built in C: udp (run by the scan) and frame.len >= 60 (run by the executor's sink). */
+static pf_filter *flt_udp, *flt_len;
+static void make_filters(void) {
+  char err[256];
+  flt_udp = pf_filter_new();
+  pf_filter_exists(flt_udp, pf_filter_protocol("udp"));
+  flt_len = pf_filter_new();
+  CHECK(pf_filter_cmp(flt_len, F_LEN, PF_CMP_GE, "60", 2, 0, err, sizeof err) >= 0);
+}
+
+/* AGG verbs (groupby ip.src, every aggregation of each other column) equal the collected rows grouped by
+   groupby.c, for every chunk size, sort and dropna, with and without filters. */
+static void test_exec_groupby(void) {
+  static const size_t chunks[] = { 1, 2, 3, 7, 0 };
+  make_filters();
+  const pf_filter *fl[2] = { flt_udp, flt_len };
+  for (int filtered = 0; filtered <= 1; filtered++) {
+    pf_exec_opts o;
+    base_opts(&o);
+    if (filtered) o.filters = fl, o.nfilters = 2;
+    pf_table *t = collect(&o);
+    CHECK(t != NULL && pf_table_nrows(t) > 20);
+    if (t == NULL) continue;
+    CHECK(pf_table_diag(t)->n == 1);   /* the cut record */
+    if (!filtered) CHECK(pf_table_nrows(t) == (size_t)npackets);
+    for (int col = 1; col < 4; col++) {
+      pf_qspec specs[PF_AGG_N_];
+      int n = all_specs(allf()[col], specs);
+      for (int sort = 0; sort <= 1; sort++) {
+        for (int dropna = 0; dropna <= 1; dropna++) {
+          pf_table *exp = grouped(t, col, specs, n, sort, dropna);
+          for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+            o.chunk_rows = chunks[c];
+            pf_exec_verb v;
+            verb_init(&v, PF_EXEC_AGG);
+            v.keys = &F_SRC;
+            v.nkeys = 1;
+            v.dropna = dropna;
+            v.specs = specs;
+            v.nspecs = n;
+            pf_exec x;
+            pf_exec_init(&x);
+            int rc = pf_exec_plan(&x, &o, &v, 1);
+            if (rc == PF_EXEC_OK) rc = pf_exec_run(&x);
+            CHECK(rc == PF_EXEC_OK && x.count == pf_table_nrows(t) && x.diag.n == 1);
+            pf_table *got = rc == PF_EXEC_OK ? result_table(&x, 0, 1 + n, sort, 1000, &rc) : NULL;
+            CHECK(got != NULL);
+            char what[96];
+            snprintf(what, sizeof what, "filtered %d col %d sort %d dropna %d chunk %zu", filtered, col, sort, dropna,
+                     chunks[c]);
+            CHECK(same_csv(got, exp, what));
+            pf_table_free(got);
+            pf_exec_free(&x);
+          }
+          pf_table_free(exp);
+        }
+      }
+    }
+    pf_table_free(t);
+  }
+  pf_filter_free(flt_udp);
+  pf_filter_free(flt_len);
+}
+
+/* Time buckets (an AGG verb with a bucket column) equal pf_resample's over the collected rows, for each origin
+   and chunk size: times before the first move origin start by no whole interval, so the executor's second
+   pass (with pf_query_misplaced's origin) must place them; its diagnostics are the second pass's only. */
+static void test_exec_buckets(void) {
+  static const int64_t ivs[] = { 1000000000, 300000000, 7 };
+  static const size_t chunks[] = { 1, 5, 0 };
+  pf_exec_opts o;
+  base_opts(&o);
+  pf_table *t = collect(&o);
+  CHECK(t != NULL);
+  if (t == NULL) return;
+  pf_qspec s[4] = { { F_LEN, PF_AGG_SUM, "s" }, { F_LEN, PF_AGG_SIZE, "n" }, { F_TIME, PF_AGG_MEAN, "m" },
+                    { F_PORT, PF_AGG_MEDIAN, "md" } };
+  int tcol[4] = { 2, 2, 3, 1 };   /* the columns of t they read */
+  int ranges = 0, second = 0;
+  for (int origin = PF_ORIGIN_START_DAY; origin <= PF_ORIGIN_START; origin++) {
+    for (size_t iv = 0; iv < sizeof ivs / sizeof ivs[0]; iv++) {
+      /* one pass over the rows in order misplaces these buckets: the executor needs its second */
+      int tc = 3;
+      pf_qspec one = { 2, PF_AGG_SUM, "s" };
+      pf_query *q1 = pf_query_new(&plain, t, NULL, 0, 1, tc, ivs[iv], origin, &one, 1);
+      size_t bad;
+      pf_time org1;
+      CHECK(q1 != NULL && pf_query_add(q1, t, &bad) == PF_TABLE_OK);
+      second += q1 && pf_query_misplaced(q1, &org1);
+      pf_query_free(q1);
+      for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+        size_t max = iv == 2 ? 10 : 1000;   /* 7 ns buckets over 9 s: too many */
+        o.chunk_rows = chunks[c];
+        pf_exec_verb v;
+        verb_init(&v, PF_EXEC_AGG);
+        v.bucket = F_TIME;
+        v.interval = ivs[iv];
+        v.origin = origin;
+        v.specs = s;
+        v.nspecs = 4;
+        pf_exec x;
+        pf_exec_init(&x);
+        int rc = pf_exec_plan(&x, &o, &v, 1);
+        if (rc == PF_EXEC_OK) rc = pf_exec_run(&x);
+        CHECK(rc == PF_EXEC_OK && x.count == (size_t)npackets && x.diag.n == 1);
+        pf_time org;
+        CHECK(rc != PF_EXEC_OK || !pf_query_misplaced(x.query[0], &org));
+        int qrc = PF_TABLE_ERANGE;
+        pf_table *got = rc == PF_EXEC_OK ? result_table(&x, 0, 5, 0, max, &qrc) : NULL;
+        pf_groups g;
+        size_t *outer_of;
+        pf_time *bstart;
+        int wrc = pf_resample(&plain, pf_table_colref(t, 3), ivs[iv], origin, NULL, max, &g, &outer_of, &bstart);
+        CHECK(qrc == wrc);
+        ranges += qrc == PF_TABLE_ERANGE;
+        if (qrc == PF_TABLE_OK && wrc == PF_TABLE_OK) {
+          pf_column *want[5];
+          want[0] = pf_column_new(&plain, PF_FT_ABSTIME, -1, "frame.time_epoch");
+          pf_column_setlen(want[0], g.ngroups);
+          for (size_t k = 0; k < g.ngroups; k++) {
+            ((pf_time *)(void *)want[0]->data)[k] = bstart[k];
+            pf_column_setvalid(want[0], k);
+          }
+          int arc;
+          for (int k = 0; k < 4; k++) want[1 + k] = pf_agg(&plain, &g, pf_table_colref(t, tcol[k]), s[k].fn, s[k].name, &arc);
+          pf_table *exp = pf_table_build(&plain, 5, want, NULL, NULL, g.ngroups);
+          char what[96];
+          snprintf(what, sizeof what, "origin %d interval %lld chunk %zu", origin, (long long)ivs[iv], chunks[c]);
+          CHECK(same_csv(got, exp, what));
+          for (int k = 0; k < 5; k++) pf_column_release(want[k]);
+          pf_table_free(exp);
+        }
+        if (wrc == PF_TABLE_OK) {
+          free(outer_of);
+          free(bstart);
+          pf_groups_free(&g);
+        }
+        pf_table_free(got);
+        pf_exec_free(&x);
+      }
+    }
+  }
+  CHECK(ranges == 3 * 3);   /* 7 ns buckets too many, for each origin and chunk size */
+  CHECK(second >= 2);       /* origin start moved by 0.15 s and more */
+  pf_table_free(t);
+}
+
+/* Several verbs in one pass (q:run) give what each gives alone; strict, a bad BPF expression, a missing file. */
+static void test_exec_run(void) {
+  pf_exec_opts o;
+  base_opts(&o);
+  pf_qspec sz = { F_LEN, PF_AGG_SIZE, "size" }, sum = { F_LEN, PF_AGG_SUM, "sum" };
+  pf_exec_verb v[3];
+  verb_init(&v[0], PF_EXEC_AGG);
+  v[0].keys = &F_PORT, v[0].nkeys = 1, v[0].specs = &sz, v[0].nspecs = 1;
+  verb_init(&v[1], PF_EXEC_COUNT);
+  verb_init(&v[2], PF_EXEC_AGG);
+  v[2].bucket = F_TIME, v[2].interval = 300000000, v[2].origin = PF_ORIGIN_START, v[2].specs = &sum, v[2].nspecs = 1;
+  pf_exec all;
+  pf_exec_init(&all);
+  CHECK(pf_exec_plan(&all, &o, v, 3) == PF_EXEC_OK && pf_exec_run(&all) == PF_EXEC_OK);
+  CHECK(all.count == (size_t)npackets);
+  for (int i = 0; i < 3; i += 2) {
+    pf_exec one;
+    pf_exec_init(&one);
+    CHECK(pf_exec_plan(&one, &o, &v[i], 1) == PF_EXEC_OK && pf_exec_run(&one) == PF_EXEC_OK);
+    int rc1, rc2;
+    pf_table *a = result_table(&all, i, 2, 1, 1000, &rc1), *b = result_table(&one, 0, 2, 1, 1000, &rc2);
+    CHECK(rc1 == PF_TABLE_OK && rc2 == PF_TABLE_OK && same_csv(a, b, "q:run"));
+    pf_table_free(a);
+    pf_table_free(b);
+    pf_exec_free(&one);
+  }
+  pf_exec_free(&all);
+  /* strict: only the rows with every strict field */
+  int strict[2] = { F_SRC, F_PORT };
+  o.strict = strict, o.nstrict = 2;
+  pf_table *t = collect(&o);
+  CHECK(t != NULL && pf_table_nrows(t) > 0 && pf_table_nrows(t) < (size_t)npackets);
+  for (size_t r = 0; t && r < pf_table_nrows(t); r++) CHECK(pf_column_valid(pf_table_col(t, 1), r));
+  pf_table_free(t);
+  o.nstrict = 0;
+  /* COLLECT, EACH and ROWS run alone */
+  pf_exec x;
+  pf_exec_init(&x);
+  verb_init(&v[1], PF_EXEC_COLLECT);
+  CHECK(pf_exec_plan(&x, &o, v, 2) == PF_EXEC_FAIL);
+  pf_exec_free(&x);
+  /* a bad BPF expression before any file; a missing file during the pass, named */
+  char err[512];
+  CHECK(pf_exec_check_bpf("udp", err, sizeof err) == 0);
+  CHECK(pf_exec_check_bpf("udp and and", err, sizeof err) == -1 && strstr(err, "bad capture filter") != NULL);
+  o.bpf = "udp and and";
+  o.check_bpf = 1;
+  pf_exec_init(&x);
+  verb_init(&v[1], PF_EXEC_COUNT);
+  CHECK(pf_exec_plan(&x, &o, &v[1], 1) == PF_EXEC_BADBPF && strstr(x.err, "bad capture filter") != NULL);
+  pf_exec_free(&x);
+  base_opts(&o);
+  const char *two[2] = { cap_path, "/nonexistent/x.pcap" };
+  o.paths = two, o.npaths = 2;
+  pf_exec_init(&x);
+  CHECK(pf_exec_plan(&x, &o, &v[1], 1) == PF_EXEC_OK && pf_exec_run(&x) == PF_EXEC_FAIL);
+  CHECK(strstr(x.err, "/nonexistent/x.pcap") != NULL);
+  pf_exec_free(&x);
+}
+
+/* A budget reached at every size from nothing to enough: the first packet's number and what was held, or
+   the message before the first packet; never a crash, nothing left allocated (ASan), results equal without. */
+static void test_exec_budget(void) {
+  pf_exec_opts o;
+  base_opts(&o);
+  pf_qspec specs[3] = { { F_LEN, PF_AGG_MEDIAN, "m" }, { F_PORT, PF_AGG_NUNIQUE, "u" }, { F_TIME, PF_AGG_MAX, "x" } };
+  pf_exec_verb agg, col;
+  verb_init(&agg, PF_EXEC_AGG);
+  agg.keys = &F_SRC, agg.nkeys = 1, agg.specs = specs, agg.nspecs = 3;
+  verb_init(&col, PF_EXEC_COLLECT);
+  col.fids = allf(), col.nfids = 4;
+  pf_exec x;
+  pf_exec_init(&x);
+  CHECK(pf_exec_plan(&x, &o, &agg, 1) == PF_EXEC_OK && pf_exec_run(&x) == PF_EXEC_OK);
+  int rc;
+  pf_table *want = result_table(&x, 0, 4, 0, 1000, &rc);
+  pf_exec_free(&x);
+  int outcomes[2][4] = { { 0 } };   /* per verb: ok, budget at a packet, before the first, other */
+  for (int k = 0; k < 2; k++) {
+    for (size_t limit = 64; limit < 96 * 1024; limit += limit / 8 + 16) {
+      o.budget = 1;
+      o.max_memory = limit;
+      o.chunk_rows = k == 0 ? 16 : 0;
+      pf_exec_init(&x);
+      rc = pf_exec_plan(&x, &o, k == 0 ? &agg : &col, 1);
+      if (rc == PF_EXEC_OK) rc = pf_exec_run(&x);
+      if (rc == PF_EXEC_OK) {
+        outcomes[k][0]++;
+        if (k == 0) {
+          int qrc;
+          pf_table *got = result_table(&x, 0, 4, 0, 1000, &qrc);
+          CHECK(same_csv(got, want, "budget"));
+          pf_table_free(got);
+        } else {
+          CHECK(x.table != NULL && pf_table_nrows(x.table) == (size_t)npackets);
+        }
+      } else if (rc == PF_EXEC_BUDGET) {
+        outcomes[k][1]++;
+        CHECK(x.err_file == 0 && x.err_num >= 1 && x.err_num <= (uint64_t)npackets);
+        CHECK(x.err_groups == (k == 0) && x.err_bytes <= limit);
+        CHECK(k == 0 ? x.err_held <= 4 : x.err_held < (size_t)npackets);
+        CHECK(x.table == NULL && x.query[0] == NULL);
+      } else if (rc == PF_EXEC_FAIL) {
+        outcomes[k][2]++;
+        CHECK(strcmp(x.err, "memory budget reached before the first packet") == 0);
+      } else {
+        outcomes[k][3]++;
+      }
+      pf_exec_free(&x);
+    }
+    CHECK(outcomes[k][0] > 0 && outcomes[k][1] > 0 && outcomes[k][2] > 0 && outcomes[k][3] == 0);
+  }
+  pf_table_free(want);
+}
+
+/* EACH: a call per row with that row, false stops, an error names its packet; ROWS: the sink stops the pass. */
+typedef struct calls {
+  int n, stop_at, fail_at;
+  int bad;
+} calls;
+
+static int each_fn(void *ud, const pf_table *row, const pf_pkt *p) {
+  calls *c = (calls *)ud;
+  c->n++;
+  if (pf_table_nrows(row) != 1 || pf_table_ncols(row) != 4 || p == NULL) c->bad = 1;
+  if (c->n == c->fail_at) return -1;
+  return c->n == c->stop_at;
+}
+
+static int rows_fn(void *ud, const pf_pkt *p) {
+  calls *c = (calls *)ud;
+  (void)p;
+  return ++c->n == c->stop_at;
+}
+
+static void test_exec_callbacks(void) {
+  pf_exec_opts o;
+  base_opts(&o);
+  pf_exec_verb v;
+  verb_init(&v, PF_EXEC_EACH);
+  v.fids = allf(), v.nfids = 4, v.each = each_fn;
+  for (int k = 0; k < 3; k++) {
+    calls c = { 0, k == 1 ? 10 : 0, k == 2 ? 5 : 0, 0 };
+    v.ud = &c;
+    pf_exec x;
+    pf_exec_init(&x);
+    int rc = pf_exec_plan(&x, &o, &v, 1);
+    if (rc == PF_EXEC_OK) rc = pf_exec_run(&x);
+    CHECK(!c.bad);
+    if (k == 0) CHECK(rc == PF_EXEC_OK && c.n == npackets && x.count == (size_t)npackets);
+    if (k == 1) CHECK(rc == PF_EXEC_OK && c.n == 10 && x.count == 10);
+    if (k == 2) CHECK(rc == PF_EXEC_CALLBACK && c.n == 5 && x.err_file == 0 && x.err_num == 5);
+    pf_exec_free(&x);
+  }
+  verb_init(&v, PF_EXEC_ROWS);
+  v.fids = allf(), v.nfids = 4, v.rows = rows_fn;
+  for (int k = 0; k < 2; k++) {
+    calls c = { 0, k ? 3 : 0, 0, 0 };
+    v.ud = &c;
+    pf_exec x;
+    pf_exec_init(&x);
+    int rc = pf_exec_plan(&x, &o, &v, 1);
+    if (rc == PF_EXEC_OK) rc = pf_exec_run(&x);
+    CHECK(k ? rc == PF_EXEC_STOPPED && c.n == 3 : rc == PF_EXEC_OK && c.n == npackets);
+    CHECK(x.diag.n == (k ? 0 : 1));
+    pf_exec_free(&x);
+  }
+}
 
 /* ---- cases ---- */
 
@@ -118,159 +597,6 @@ static void test_budget_alloc(void) {
   p = pf_budget_alloc(&none, NULL, 0, 1 << 20);
   CHECK(p != NULL && none.used == 1 << 20);
   pf_budget_alloc(&none, p, 1 << 20, 0);
-}
-
-/* The query's result over the chunks equals groupby.c's over the whole table, for every aggregation. */
-static void test_chunks_equal_table(void) {
-  pf_table *all = parse(ALL);
-  pf_table *ch[3];
-  for (int i = 0; i < 3; i++) ch[i] = parse(CHUNKS[i]);
-  CHECK(all && ch[0] && ch[1] && ch[2]);
-  for (int j = 0; j < 4; j++) CHECK(pf_table_col(ch[0], j)->type == pf_table_col(all, j)->type);
-  for (int sort = 0; sort <= 1; sort++) {
-    for (int dropna = 0; dropna <= 1; dropna++) {
-      for (int col = 1; col < 4; col++) {
-        pf_qspec specs[PF_AGG_N_];
-        int n = 0;
-        for (int fn = 0; fn < PF_AGG_N_; fn++) {
-          if (!pf_agg_supports(fn, pf_table_col(all, col)->type)) continue;
-          specs[n].col = col;
-          specs[n].fn = fn;
-          specs[n].name = pf_agg_names[fn];
-          n++;
-        }
-        int key = 0;
-        pf_query *q = pf_query_new(&plain, ch[0], &key, 1, dropna, -1, 0, 0, specs, n);
-        CHECK(q != NULL);
-        size_t bad;
-        for (int i = 0; i < 3; i++) CHECK(pf_query_add(q, ch[i], &bad) == PF_TABLE_OK);
-        pf_column *cols[1 + PF_AGG_N_];
-        size_t nrows;
-        const char *why;
-        CHECK(pf_query_result(q, &plain, sort, NULL, 1000, cols, &nrows, &why) == PF_TABLE_OK);
-        pf_table *got = pf_table_build(&plain, 1 + n, cols, NULL, NULL, nrows);
-        /* the same through the one-table kernels */
-        pf_colref kr = pf_table_colref(all, 0);
-        pf_groups g;
-        CHECK(pf_groups_make(&plain, &kr, 1, dropna, sort, &g) == PF_TABLE_OK);
-        int rc;
-        pf_column *want[1 + PF_AGG_N_];
-        want[0] = pf_column_take_first(&plain, kr, g.first, g.ngroups, NULL, &rc);
-        for (int k = 0; k < n; k++)
-          want[1 + k] = pf_agg(&plain, &g, pf_table_colref(all, col), specs[k].fn, specs[k].name, &rc);
-        pf_table *exp = pf_table_build(&plain, 1 + n, want, NULL, NULL, g.ngroups);
-        char *a = csv_of(got), *b = csv_of(exp);
-        CHECK(strcmp(a, b) == 0);
-        if (strcmp(a, b) != 0) fprintf(stderr, "sort %d dropna %d col %d:\n%s---\n%s", sort, dropna, col, a, b);
-        free(a);
-        free(b);
-        for (int k = 0; k < 1 + n; k++) {
-          pf_column_release(cols[k]);
-          pf_column_release(want[k]);
-        }
-        pf_table_free(got);
-        pf_table_free(exp);
-        pf_groups_free(&g);
-        pf_query_free(q);
-      }
-    }
-  }
-  /* by hand: host a has bytes 100, 300, 100; b has 200 (and a null) */
-  int key = 0;
-  pf_qspec s[2] = { { 2, PF_AGG_SUM, "sum" }, { 2, PF_AGG_COUNT, "n" } };
-  pf_query *q = pf_query_new(&plain, ch[0], &key, 1, 1, -1, 0, 0, s, 2);
-  size_t bad;
-  for (int i = 0; i < 3; i++) pf_query_add(q, ch[i], &bad);
-  pf_column *cols[3];
-  size_t nrows;
-  const char *why;
-  CHECK(pf_query_result(q, &plain, 0, NULL, 1000, cols, &nrows, &why) == PF_TABLE_OK && nrows == 4);
-  CHECK(pf_cell_i64(cols[1], 0) == 500 && pf_cell_i64(cols[2], 0) == 3);
-  CHECK(pf_cell_i64(cols[1], 1) == 200 && pf_cell_i64(cols[2], 1) == 1);
-  for (int k = 0; k < 3; k++) pf_column_release(cols[k]);
-  pf_query_free(q);
-  pf_table_free(all);
-  for (int i = 0; i < 3; i++) pf_table_free(ch[i]);
-}
-
-/* Time buckets over chunks equal pf_resample's over the table, for each origin, the times out of order
-   (a time before the first moves the origin: a second pass from pf_query_misplaced's origin). */
-static const char TALL[] =
-  "frame.time_epoch,frame.len\n"
-  "1000.100000000,100\n" "1000.900000000,200\n" "999.950000000,300\n"
-  "1003.700000000,50\n" "1001.250000000,25\n"
-  "1002.000000000,7\n" "1010.5,\n";
-static const char *const TCHUNKS[] = {
-  "frame.time_epoch,frame.len\n" "1000.100000000,100\n" "1000.900000000,200\n" "999.950000000,300\n",
-  "frame.time_epoch,frame.len\n" "1003.700000000,50\n" "1001.250000000,25\n",
-  "frame.time_epoch,frame.len\n" "1002.000000000,7\n" "1010.5,\n",
-};
-
-static void test_buckets(void) {
-  pf_table *all = parse(TALL);
-  pf_table *ch[3];
-  for (int i = 0; i < 3; i++) ch[i] = parse(TCHUNKS[i]);
-  CHECK(pf_table_col(all, 0)->type == PF_FT_ABSTIME && pf_table_col(ch[2], 0)->type == PF_FT_ABSTIME);
-  static const int64_t ivs[] = { 1000000000, 300000000, 7 };
-  pf_qspec s[4] = { { 1, PF_AGG_SUM, "s" }, { 1, PF_AGG_SIZE, "n" }, { 0, PF_AGG_MEAN, "m" }, { 1, PF_AGG_MEDIAN, "md" } };
-  int second = 0, ranges = 0;
-  for (int origin = PF_ORIGIN_START_DAY; origin <= PF_ORIGIN_START; origin++) {
-    for (size_t v = 0; v < sizeof ivs / sizeof ivs[0]; v++) {
-      size_t max = v == 2 ? 10 : 1000;   /* 7 ns buckets over 10 s: too many */
-      pf_query *q = pf_query_new(&plain, ch[0], NULL, 0, 1, 0, ivs[v], origin, s, 4);
-      size_t bad;
-      for (int i = 0; i < 3; i++) CHECK(pf_query_add(q, ch[i], &bad) == PF_TABLE_OK);
-      pf_time org;
-      if (pf_query_misplaced(q, &org)) {
-        second++;
-        pf_query_free(q);
-        q = pf_query_new(&plain, ch[0], NULL, 0, 1, 0, ivs[v], origin, s, 4);
-        pf_query_set_origin(q, org);
-        for (int i = 0; i < 3; i++) CHECK(pf_query_add(q, ch[i], &bad) == PF_TABLE_OK);
-        CHECK(!pf_query_misplaced(q, &org));
-      }
-      pf_column *cols[5];
-      size_t nrows;
-      const char *why;
-      int rc = pf_query_result(q, &plain, 0, "frame.time_epoch", max, cols, &nrows, &why);
-      pf_groups g;
-      size_t *outer_of;
-      pf_time *bstart;
-      int wrc = pf_resample(&plain, pf_table_colref(all, 0), ivs[v], origin, NULL, max, &g, &outer_of, &bstart);
-      CHECK(rc == wrc);
-      ranges += rc == PF_TABLE_ERANGE;
-      if (rc == PF_TABLE_OK && wrc == PF_TABLE_OK) {
-        pf_table *got = pf_table_build(&plain, 5, cols, NULL, NULL, nrows);
-        pf_column *want[5];
-        want[0] = pf_column_new(&plain, PF_FT_ABSTIME, -1, "frame.time_epoch");
-        pf_column_setlen(want[0], g.ngroups);
-        for (size_t k = 0; k < g.ngroups; k++) {
-          ((pf_time *)(void *)want[0]->data)[k] = bstart[k];
-          pf_column_setvalid(want[0], k);
-        }
-        for (int k = 0; k < 4; k++) want[1 + k] = pf_agg(&plain, &g, pf_table_colref(all, s[k].col), s[k].fn, s[k].name, &rc);
-        pf_table *exp = pf_table_build(&plain, 5, want, NULL, NULL, g.ngroups);
-        char *a = csv_of(got), *b = csv_of(exp);
-        CHECK(strcmp(a, b) == 0);
-        if (strcmp(a, b) != 0) fprintf(stderr, "origin %d interval %lld:\n%s---\n%s", origin, (long long)ivs[v], a, b);
-        free(a);
-        free(b);
-        for (int k = 0; k < 5; k++) {
-          pf_column_release(cols[k]);
-          pf_column_release(want[k]);
-        }
-        pf_table_free(got);
-        pf_table_free(exp);
-        free(outer_of);
-        free(bstart);
-        pf_groups_free(&g);
-      }
-      pf_query_free(q);
-    }
-  }
-  CHECK(second >= 2 && ranges == 3);   /* origin start moved by 0.15 s; 7 ns buckets too many */
-  pf_table_free(all);
-  for (int i = 0; i < 3; i++) pf_table_free(ch[i]);
 }
 
 /* Failing each allocation in turn: ENOMEM or NULL, never a crash, and nothing left allocated. */
@@ -451,10 +777,16 @@ static void test_value_counts_finish(void) {
 int main(void) {
   test_sizes();
   test_budget_alloc();
-  test_chunks_equal_table();
-  test_buckets();
   test_nan_keys();
   test_value_counts_finish();
+  if (make_capture() == 0) {
+    test_exec_groupby();
+    test_exec_buckets();
+    test_exec_run();
+    test_exec_budget();
+    test_exec_callbacks();
+    remove(cap_path);
+  }
   test_out_of_memory();
   return check_report("test_query");
 }

@@ -22,7 +22,7 @@
 #include "pf.h"
 #include "repl.h"
 #include "scan.h"
-#include "userfield_lua.h"
+#include "exec_lua.h"
 
 /* the C half of the Lua module (src/pktframe_lua.c), linked in */
 int luaopen_pktframe_core(lua_State *L);
@@ -231,7 +231,6 @@ static int cmd_fields(int argc, char **argv) {
   pf_filter *filter = NULL;
   if (files == NULL || fids == NULL) { fprintf(stderr, "%s: out of memory\n", progname); return 1; }
   if (load_scripts(&L, argc, argv)) { rc = 1; goto out; }
-  pf_lua_ufplan *uplan = NULL;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -279,73 +278,79 @@ static int cmd_fields(int argc, char **argv) {
   }
   if (nfiles == 0) { rc = usage_error("%s", "fields: no capture file given"); goto out; }
   if (nfids == 0) { rc = usage_error("%s", "fields: no field given (use -e FIELD)"); goto out; }
-  /* decode what is printed and what the filter reads */
-  int ndec = nfids;
-  int *dec = calloc((size_t)nfids + PF_MAXFIELDS + PF_NFIELDS, sizeof *dec);
-  if (dec == NULL) { fprintf(stderr, "%s: out of memory\n", progname); rc = 1; goto out; }
-  memcpy(dec, fids, sizeof(int) * (size_t)nfids);
   if (yfilter) {
     char ferr[512];
     if (L == NULL) L = new_state();
-    if (L == NULL) { fprintf(stderr, "%s: out of memory\n", progname); rc = 1; free(dec); goto out; }
+    if (L == NULL) { fprintf(stderr, "%s: out of memory\n", progname); rc = 1; goto out; }
     filter = pf_lua_filter_compile(L, yfilter, ferr, sizeof ferr);
     if (filter == NULL) {
       fprintf(stderr, "%s: bad filter '%s': %s\n", progname, yfilter, ferr);
       rc = 2;
-      free(dec);
       goto out;
     }
-    ndec += pf_filter_fields(filter, dec + nfids, PF_MAXFIELDS);
   }
-  if (L) {   /* user fields (--load) run their decoders in L */
-    int none;
-    char uerr[512];
-    uplan = pf_lua_ufplan_ppush(L, dec, &ndec, &none, uerr, sizeof uerr);
-    if (uplan == NULL && !none) {
-      fprintf(stderr, "%s: %s\n", progname, uerr);
-      rc = 1;
-      free(dec);
-      goto out;
-    }
+  /* one read (exec.h): the fields printed, the filter's, user fields (--load) decoded in L */
+  pf_bar pg;
+  pf_exec_opts eo;
+  memset(&eo, 0, sizeof eo);
+  eo.paths = files;
+  eo.npaths = nfiles;
+  eo.bpf = bpf;
+  eo.filters = (const pf_filter *const *)&filter;
+  eo.nfilters = filter != NULL;
+  eo.threads = threads;
+  eo.interrupted = &interrupted;
+  eo.progress = pf_bar_step;
+  eo.progress_ud = &pg;
+  pf_lua_execuser eu;
+  if (L) {
+    pf_lua_execuser_init(&eu, L);
+    eo.user = &eu.hook;
+  }
+  pf_exec_verb v;
+  memset(&v, 0, sizeof v);
+  v.kind = PF_EXEC_ROWS;
+  v.fids = fids;
+  v.nfids = nfids;
+  v.bucket = -1;
+  v.rows = pf_fields_out_row;   /* rows need no p->data */
+  pf_exec x;
+  pf_exec_init(&x);
+  if (pf_exec_plan(&x, &eo, &v, 1) != PF_EXEC_OK) {
+    fprintf(stderr, "%s: %s\n", progname, x.err);
+    rc = 1;
+    pf_exec_free(&x);
+    goto out;
   }
   pf_fields_out *w = pf_fields_out_new(stdout, fids, nfids, &o);
-  if (w == NULL) { fprintf(stderr, "%s: out of memory\n", progname); rc = 1; free(dec); goto out; }
-  pf_bar pg;
+  if (w == NULL) { fprintf(stderr, "%s: out of memory\n", progname); rc = 1; pf_exec_free(&x); goto out; }
+  v.ud = w;
   pf_bar_start(&pg, !quiet && isatty(2));
   signal(SIGINT, on_sigint);
-  pf_scan_opts so = { bpf, &interrupted, pf_bar_step, &pg, filter, NULL, threads, 1 };   /* rows need no p->data */
-  pf_diag diag;
-  pf_diag_init(&diag);
-  char err[512];
-  if (uplan) {
-    pf_lua_ufplan_attach(uplan, &so, &diag);
-    so.threads = 1;   /* the decoders call Lua: decoding stays in this thread */
-  }
-  int sr = pf_scan(files, nfiles, dec, ndec, &so, pf_fields_out_row, w, &diag, err, sizeof err);
-  if (uplan) pf_lua_ufplan_finish(uplan);
-  free(dec);
+  int sr = pf_exec_run(&x);
   signal(SIGINT, SIG_DFL);
   pf_bar_end(&pg);
-  if (sr != PF_SCAN_ERROR || diag.n > 0) {
-    if (pf_fields_out_finish(w) && sr != PF_SCAN_STOPPED) {
+  const pf_diag *diag = &x.diag;
+  if (sr != PF_EXEC_FAIL || diag->n > 0) {
+    if (pf_fields_out_finish(w) && sr != PF_EXEC_STOPPED) {
       fprintf(stderr, "%s: error writing output: %s\n", progname, strerror(errno));
       rc = 1;
     }
   }
-  if (sr == PF_SCAN_STOPPED && rc == 0) {
+  if (sr == PF_EXEC_STOPPED && rc == 0) {
     fprintf(stderr, "%s: error writing output\n", progname);
     rc = 1;
   }
-  for (int i = 0; i < diag.n; i++) fprintf(stderr, "%s: %s\n", progname, diag.msgs[i]);
-  if (diag.n) rc = 1;
-  if (sr == PF_SCAN_ERROR) {
-    fprintf(stderr, "%s: %s\n", progname, err);
-    rc = strncmp(err, "bad capture filter", 18) == 0 ? 2 : 1;
-  } else if (sr == PF_SCAN_INTERRUPTED) {
+  for (int i = 0; i < diag->n; i++) fprintf(stderr, "%s: %s\n", progname, diag->msgs[i]);
+  if (diag->n) rc = 1;
+  if (sr == PF_EXEC_FAIL) {
+    fprintf(stderr, "%s: %s\n", progname, x.err);
+    rc = strncmp(x.err, "bad capture filter", 18) == 0 ? 2 : 1;
+  } else if (sr == PF_EXEC_INTERRUPTED) {
     fprintf(stderr, "%s: interrupted\n", progname);
     rc = 130;
   }
-  pf_diag_free(&diag);
+  pf_exec_free(&x);
   pf_fields_out_free(w);
 out:
   pf_filter_free(filter);
@@ -587,12 +592,6 @@ static int check_field_list(const char *list) {
   }
 }
 
-static int nosink(void *ud, const pf_pkt *p) {
-  (void)ud;
-  (void)p;
-  return 0;
-}
-
 static int cmd_repl(int argc, char **argv) {
   pf_repl_opts o;
   memset(&o, 0, sizeof o);
@@ -642,13 +641,7 @@ static int cmd_repl(int argc, char **argv) {
     pf_filter_free(f);
   }
   if (o.bpf && *o.bpf) {
-    pf_scan_opts so = { o.bpf, NULL, NULL, NULL, NULL, NULL, 0, 0 };
-    pf_diag none;
-    pf_diag_init(&none);
-    int fid = PF_F_FRAME_NUMBER;
-    int sr = pf_scan(NULL, 0, &fid, 1, &so, nosink, NULL, &none, err, sizeof err);
-    pf_diag_free(&none);
-    if (sr == PF_SCAN_ERROR) {
+    if (pf_exec_check_bpf(o.bpf, err, sizeof err) < 0) {
       fprintf(stderr, "%s: %s\n", progname, err);
       lua_close(L);
       rc = 2;

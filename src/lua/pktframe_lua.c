@@ -11,10 +11,8 @@
 #include "scan.h"
 #include "table.h"
 #include "fields.h"
-#include "userfield_lua.h"
+#include "exec_lua.h"
 
-/* The field ids of the list at idx in a new userdata (pf_lua_checkfields). [-0, +1, e] */
-static int *checkfields(lua_State *L, int idx, int arg, int *nfids) { return pf_lua_checkfields(L, idx, arg, nfids); }
 
 /* Paths of argument 1 (a string or a table: the caller checked) in a new userdata,
    their strings anchored in a new table below it. [-0, +2, e] */
@@ -62,35 +60,6 @@ static void checkoptkeys(lua_State *L) {
   }
 }
 
-typedef struct readctx {
-  pf_table *t;
-  int strict;
-  int oom;
-  uint64_t oom_num;
-  uint32_t oom_file;
-} readctx;
-
-/* pf_sink_fn: one row per packet kept. Never raises: it runs inside pf_scan. */
-static int read_sink(void *ud, const pf_pkt *p) {
-  readctx *rc = (readctx *)ud;
-  if (rc->strict && !pf_table_has_all(rc->t, p)) return 0;
-  if (pf_table_append(rc->t, p) != PF_TABLE_OK) {
-    rc->oom = 1;
-    rc->oom_num = p->file_num;
-    rc->oom_file = p->file_index;
-    return 1;
-  }
-  return 0;
-}
-
-static int nosink(void *ud, const pf_pkt *p) {
-  (void)ud;
-  (void)p;
-  return 0;
-}
-
-/* pf_read's name for pf_lua_fail (aux.h): a shim until pf_read's rewrite lands. */
-static int fail(lua_State *L, const char *msg) { return pf_lua_fail(L, msg); }
 
 /* pf.read(path | {paths}, [{fields = {...}, bpf = "...", strict = bool}]):
    a pktframe.Table, or nil and "path: message" when a file cannot be read.
@@ -124,7 +93,7 @@ static int pf_read(lua_State *L) {
     if (ft != LUA_TNIL) {
       if (ft != LUA_TTABLE)
         luaL_argerror(L, 2, lua_pushfstring(L, "fields: table expected, got %s", luaL_typename(L, -1)));
-      fids = checkfields(L, -1, 2, &nfids);
+      fids = pf_lua_checkfields(L, -1, 2, &nfids);
     }
   }
   pf_budget bud;   /* max_memory, or pktframe --max-memory: raises for a bad size */
@@ -133,75 +102,66 @@ static int pf_read(lua_State *L) {
   if (fids == NULL) {
     if (lua_getfield(L, lua_upvalueindex(1), "default_fields") != LUA_TTABLE)
       luaL_argerror(L, 2, "no fields given and no default_fields (require \"pktframe\")");
-    fids = checkfields(L, -1, 2, &nfids);
+    fids = pf_lua_checkfields(L, -1, 2, &nfids);
   }
   char err[512];
-  pf_scan_opts opts;
-  memset(&opts, 0, sizeof opts);   /* options added to pf_scan_opts later stay off */
-  opts.bpf = bpf;
-  /* the decoder must produce what the display filter reads, too */
-  int ndec = nfids;
-  /* room for the filter's fields and what user decoders need (userfield_lua.h) */
-  int *dec = (int *)lua_newuserdatauv(L, sizeof(int) * ((size_t)nfids + PF_MAXFIELDS + PF_NFIELDS), 0);
-  memcpy(dec, fids, sizeof(int) * (size_t)nfids);
+  pf_filter *flt = NULL;
   if (ftext) {
-    pf_filter *flt = pf_lua_pushfilter(L, ftext, err, sizeof err);   /* owned by the stack */
+    flt = pf_lua_pushfilter(L, ftext, err, sizeof err);   /* owned by the stack */
     if (flt == NULL) luaL_argerror(L, 2, lua_pushfstring(L, "bad filter '%s': %s", ftext, err));
-    ndec += pf_filter_fields(flt, dec + nfids, PF_MAXFIELDS);
-    opts.filter = flt;
   }
-  pf_lua_ufplan *uf = pf_lua_ufplan_push(L, dec, &ndec);   /* NULL: no user field */
-  opts.interrupted = &pf_lua_interrupted;
-  opts.threads = pf_lua_optthreads(L, 2);
-  opts.sink_skips_data = 1;   /* read_sink appends values only */
-  if (lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_PROGRESS_KEY) == LUA_TLIGHTUSERDATA) {
-    const pf_lua_progress *pg = (const pf_lua_progress *)lua_touserdata(L, -1);
-    opts.progress = pg->fn;
-    opts.progress_ud = pg->ud;
+  pf_exec_opts o;
+  memset(&o, 0, sizeof o);
+  o.paths = paths;
+  o.npaths = npaths;
+  o.bpf = bpf;
+  o.check_bpf = 1;   /* a bad BPF expression is the caller's mistake, a bad file is not */
+  o.filters = (const pf_filter *const *)&flt;
+  o.nfilters = flt != NULL;
+  o.strict = strict ? fids : NULL;   /* every column: pf_table_has_all */
+  o.nstrict = strict ? nfids : 0;
+  pf_lua_execuser eu;
+  pf_lua_execuser_init(&eu, L);
+  o.user = &eu.hook;
+  o.interrupted = &pf_lua_interrupted;
+  o.threads = pf_lua_optthreads(L, 2);
+  pf_lua_exec_progress(L, &o);
+  o.budget = hasb;
+  o.max_memory = bud.limit;
+  pf_exec_verb v;
+  memset(&v, 0, sizeof v);
+  v.kind = PF_EXEC_COLLECT;
+  v.fids = fids;
+  v.nfids = nfids;
+  v.bucket = -1;
+  pf_exec *x = pf_lua_exec_push(L);
+  int rc = pf_exec_plan(x, &o, &v, 1);
+  if (rc == PF_EXEC_USER) return lua_error(L);   /* the user fields' error, on the stack */
+  if (rc == PF_EXEC_BADBPF) {
+    if (strcmp(x->err, "out of memory") == 0) return pf_lua_fail(L, x->err);
+    luaL_argerror(L, 2, lua_pushstring(L, x->err));
   }
-  lua_pop(L, 1);
-  if (bpf && *bpf) {
-    /* pf_scan compiles the filter before it opens any file, so a scan of no
-       files tells a bad filter (the caller's mistake) from a bad file */
-    pf_diag none;
-    pf_diag_init(&none);
-    int rc = pf_scan(NULL, 0, fids, nfids, &opts, nosink, NULL, &none, err, sizeof err);
-    pf_diag_free(&none);
-    if (rc == PF_SCAN_ERROR) {
-      if (strcmp(err, "out of memory") == 0) return fail(L, err);
-      luaL_argerror(L, 2, lua_pushstring(L, err));
-    }
-  }
-  LTable *lt = pf_lua_newtable(L);
-  lt->t = pf_table_new(fids, nfids, hasb ? pf_budget_alloc : NULL, &bud);
-  if (lt->t == NULL) return fail(L, hasb && bud.hit ? "memory budget reached before the first packet" : "out of memory");
-  readctx ctx = { lt->t, strict, 0, 0, 0 };
-  if (uf) {
-    pf_lua_ufplan_attach(uf, &opts, pf_table_diag(lt->t));
-    opts.threads = 1;   /* the decoders call Lua: decoding stays in this thread */
-  }
-  int rc = pf_scan(paths, npaths, dec, ndec, &opts, read_sink, &ctx, pf_table_diag(lt->t), err, sizeof err);
-  if (uf) pf_lua_ufplan_finish(uf);
-  if (rc == PF_SCAN_OK) {
-    if (hasb) pf_table_setalloc(lt->t, NULL, NULL);   /* the budget ends with the read */
+  if (rc == PF_EXEC_OK) rc = pf_exec_run(x);
+  if (rc == PF_EXEC_OK) {
+    LTable *lt = pf_lua_newtable(L);
+    lt->t = x->table;
+    x->table = NULL;
     return 1;
   }
-  size_t held = pf_table_nrows(lt->t), heldbytes = bud.used;
-  pf_table_free(lt->t);   /* now, not at the next collection: it may be large */
-  lt->t = NULL;
-  if (rc == PF_SCAN_INTERRUPTED) {
+  if (rc == PF_EXEC_INTERRUPTED) {
     pf_lua_interrupted = 0;
     return luaL_error(L, "interrupted");
   }
-  if (rc == PF_SCAN_STOPPED && ctx.oom && hasb && bud.hit) {
-    pf_lua_budget_error(L, paths[ctx.oom_file], ctx.oom_num, blabel, "the table holds", held, "row", heldbytes);
-    return fail(L, lua_tostring(L, -1));
+  if (rc == PF_EXEC_BUDGET) {
+    pf_lua_budget_error(L, paths[x->err_file], x->err_num, blabel, "the table holds", x->err_held, "row",
+                        x->err_bytes);
+    return pf_lua_fail(L, lua_tostring(L, -1));
   }
-  if (rc == PF_SCAN_STOPPED && ctx.oom) {
-    lua_pushfstring(L, "%s: packet %I: out of memory", paths[ctx.oom_file], (lua_Integer)ctx.oom_num);
-    return fail(L, lua_tostring(L, -1));
+  if (rc == PF_EXEC_NOMEM) {
+    lua_pushfstring(L, "%s: packet %I: out of memory", paths[x->err_file], (lua_Integer)x->err_num);
+    return pf_lua_fail(L, lua_tostring(L, -1));
   }
-  return fail(L, err);
+  return pf_lua_fail(L, x->err);
 }
 
 /* The message inside "bad argument #2 to 'find' (MESSAGE)", or all of msg. */

@@ -14,7 +14,7 @@
 #include "scan.h"
 #include "table.h"
 #include "verbs.h"
-#include "userfield_lua.h"
+#include "exec_lua.h"
 
 #ifndef PF_MAXFIELDS   /* fields defined at run time take ids up to it */
 #define PF_MAXFIELDS PF_NFIELDS
@@ -22,8 +22,6 @@
 
 #define PF_QUERY_MT "pktframe.Query"
 #define PF_QGROUPBY_MT "pktframe.QueryGroupBy"
-#define SCANSTATE_MT "pktframe.ScanState"
-#define CHUNK_ROWS 65536
 #define MAX_KEYS 64
 #define MAX_BUCKETS 100000000   /* as t:resample */
 #define MAX_RUN 32              /* verbs of one q:run */
@@ -49,12 +47,6 @@ static void checkfields(lua_State *L, int idx, int arg) {
   int n;
   pf_lua_checkfields(L, idx, arg, &n);
   lua_pop(L, 1);
-}
-
-static int nosink(void *ud, const pf_pkt *p) {
-  (void)ud;
-  (void)p;
-  return 0;
 }
 
 /* Reads pf.scan's or pf.each's arguments (paths at 1, options at opts) into
@@ -97,15 +89,7 @@ static void pushspec(lua_State *L, int opts) {
     if (lua_type(L, -1) != LUA_TSTRING)
       luaL_argerror(L, opts, lua_pushfstring(L, "bpf: string expected, got %s", luaL_typename(L, -1)));
     char err[512];
-    pf_scan_opts so;
-    memset(&so, 0, sizeof so);
-    so.bpf = lua_tostring(L, -1);
-    pf_diag none;
-    pf_diag_init(&none);
-    int fid = PF_F_FRAME_NUMBER;
-    int rc = pf_scan(NULL, 0, &fid, 1, &so, nosink, NULL, &none, err, sizeof err);
-    pf_diag_free(&none);
-    if (rc == PF_SCAN_ERROR) luaL_argerror(L, opts, lua_pushstring(L, err));
+    if (pf_exec_check_bpf(lua_tostring(L, -1), err, sizeof err) < 0) luaL_argerror(L, opts, lua_pushstring(L, err));
   }
   lua_setfield(L, S, "bpf");
   if (lua_getfield(L, opts, "filter") != LUA_TNIL) {
@@ -193,101 +177,10 @@ static int qcol(lua_State *L, int S, const char *name) {
 /* ---- the scan ---- */
 
 enum { M_AGG, M_COLLECT, M_COUNT, M_EACH };
-enum { E_NONE, E_BUDGET, E_NOMEM, E_QUERY, E_LUA, E_RANGE };
 
-/* Everything a scan holds, freed by __gc so that an error leaks nothing. */
-typedef struct ScanState {
-  pf_budget b;
-  int hasb;
-  char label[64];
-  pf_table *chunk;
-  pf_query *q[MAX_RUN];    /* one per aggregating verb */
-  int nq;
-  unsigned char skip[MAX_RUN];   /* a second pass feeds only the queries it rebuilt */
-  uint64_t *frames;        /* each chunk row's packet number within its file, for messages */
-  uint32_t *files;
-  pf_diag diag;
-  /* the sink's */
-  int mode;
-  const int *strict;
-  int nstrict;
-  pf_filter **flt;
-  int nflt;
-  size_t count;
-  int err;
-  size_t err_rows;
-  uint64_t err_num;
-  uint32_t err_file;
-  lua_State *L;
-  int fn;
-  int stopped;
-} ScanState;
-
-static void ss_free(ScanState *s) {
-  pf_table_free(s->chunk);
-  s->chunk = NULL;
-  for (int i = 0; i < s->nq; i++) {
-    pf_query_free(s->q[i]);
-    s->q[i] = NULL;
-  }
-  free(s->frames);
-  free(s->files);
-  s->frames = NULL;
-  s->files = NULL;
-  pf_diag_free(&s->diag);
-}
-
-static int ss_gc(lua_State *L) {
-  ss_free((ScanState *)lua_touserdata(L, 1));
-  return 0;
-}
-
-static ScanState *newstate(lua_State *L) {
-  ScanState *s = (ScanState *)lua_newuserdatauv(L, sizeof(ScanState), 0);
-  memset(s, 0, sizeof *s);
-  pf_diag_init(&s->diag);
-  if (luaL_newmetatable(L, SCANSTATE_MT)) {
-    lua_pushcfunction(L, ss_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
-  return s;
-}
-
-/* Runs the chunk through the query and empties it. 0, or -1 with the error
-   recorded against the row that needed memory (or packet p, NULL: the last row). */
-static size_t ngroups(const ScanState *s) {
-  size_t n = 0;
-  for (int i = 0; i < s->nq; i++) n += pf_query_ngroups(s->q[i]);
-  return n;
-}
-
-static int flush(ScanState *s, const pf_pkt *p) {
-  size_t bad = PF_NOROW;
-  int rc = PF_TABLE_OK;
-  for (int i = 0; i < s->nq && rc == PF_TABLE_OK; i++)
-    if (!s->skip[i]) rc = pf_query_add(s->q[i], s->chunk, &bad);
-  if (rc != PF_TABLE_OK) {
-    s->err = rc == PF_TABLE_ERANGE ? E_RANGE : rc == PF_TABLE_EINTR ? E_QUERY : s->b.hit ? E_BUDGET : E_NOMEM;
-    if (bad == PF_NOROW && p != NULL) {
-      s->err_num = p->file_num;
-      s->err_file = p->file_index;
-    } else {
-      if (bad == PF_NOROW) bad = pf_table_nrows(s->chunk) - 1;
-      s->err_num = s->frames[bad];
-      s->err_file = s->files[bad];
-    }
-    s->err_rows = ngroups(s);
-    return -1;
-  }
-  pf_table_clear(s->chunk);
-  return 0;
-}
-
-/* Called under lua_pcall by the sink: fn(row) for the one row of the chunk. [fn, state] */
+/* Called under lua_pcall by each_row: fn(row) for the one row of the table. [fn, table] */
 static int each_call(lua_State *L) {
-  ScanState *s = (ScanState *)lua_touserdata(L, 2);
-  pf_table *t = s->chunk;
+  const pf_table *t = (const pf_table *)lua_touserdata(L, 2);
   int n = pf_table_ncols(t);
   lua_pushvalue(L, 1);
   lua_createtable(L, 0, n);
@@ -300,61 +193,24 @@ static int each_call(lua_State *L) {
   return 1;
 }
 
-/* pf_sink_fn: runs inside pf_scan, so it never raises (Lua calls go through lua_pcall). */
-static int scan_sink(void *ud, const pf_pkt *p) {
-  ScanState *s = (ScanState *)ud;
-  for (int i = 0; i < s->nstrict; i++)
-    if (p->first[s->strict[i]] < 0) return 0;
-  for (int i = 0; i < s->nflt; i++)
-    if (!pf_filter_eval(s->flt[i], p)) return 0;
-  if (s->mode == M_COUNT) {
-    s->count++;
-    return 0;
-  }
-  /* near a budget, a chunk gives way early: the groups may need the room */
-  if (s->mode == M_AGG && s->hasb && s->b.used > s->b.limit / 4 * 3 && pf_table_nrows(s->chunk) > 0 &&
-      flush(s, p) < 0)
-    return 1;
-  int rc = pf_table_append(s->chunk, p);
-  if (rc != PF_TABLE_OK && s->mode == M_AGG && s->b.hit && pf_table_nrows(s->chunk) > 0) {
-    /* the budget is full: aggregate what the chunk holds and try again in its room */
-    if (flush(s, p) < 0) return 1;
-    s->b.hit = 0;
-    rc = pf_table_append(s->chunk, p);
-  }
-  if (rc != PF_TABLE_OK) {
-    s->err = s->b.hit ? E_BUDGET : E_NOMEM;
-    s->err_num = p->file_num;
-    s->err_file = p->file_index;
-    s->err_rows = s->mode == M_AGG ? ngroups(s) : pf_table_nrows(s->chunk);
-    return 1;
-  }
-  s->count++;
-  if (s->mode == M_EACH) {
-    lua_State *L = s->L;
-    lua_pushcfunction(L, each_call);
-    lua_pushvalue(L, s->fn);
-    lua_pushlightuserdata(L, s);
-    int st = lua_pcall(L, 2, 1, 0);
-    pf_table_clear(s->chunk);
-    if (st != LUA_OK) {
-      s->err = E_LUA;   /* the message stays on the stack */
-      s->err_num = p->file_num;
-      s->err_file = p->file_index;
-      return 1;
-    }
-    int stop = lua_isboolean(L, -1) && !lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    if (stop) s->stopped = 1;
-    return stop;
-  }
-  if (s->mode == M_AGG) {
-    size_t r = pf_table_nrows(s->chunk) - 1;
-    s->frames[r] = p->file_num;
-    s->files[r] = p->file_index;
-    if (r + 1 == CHUNK_ROWS && flush(s, NULL) < 0) return 1;
-  }
-  return 0;
+typedef struct eachctx {
+  lua_State *L;
+  int fn;   /* stack index of the function */
+} eachctx;
+
+/* pf_exec_each_fn: runs inside the pass, so it never raises (the call goes
+   through lua_pcall, whose error it leaves on the stack). */
+static int each_row(void *ud, const pf_table *row, const pf_pkt *p) {
+  eachctx *e = (eachctx *)ud;
+  lua_State *L = e->L;
+  (void)p;
+  lua_pushcfunction(L, each_call);
+  lua_pushvalue(L, e->fn);
+  lua_pushlightuserdata(L, (void *)row);
+  if (lua_pcall(L, 2, 1, 0) != LUA_OK) return -1;
+  int stop = lua_isboolean(L, -1) && !lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return stop;
 }
 
 /* What a terminal verb asks of the scan. */
@@ -386,7 +242,6 @@ static int chunkcol(runspec *r, int fid) {
 }
 
 /* runscan_n's name for pf_lua_fail (aux.h): a shim until runscan_n's rewrite lands. */
-static int fail2(lua_State *L, const char *msg) { return pf_lua_fail(L, msg); }
 
 /* Replaces the value_counts table at the top (key, count in order of first
    appearance) by the sorted one: most frequent first, ties in order of first
@@ -408,14 +263,14 @@ static void vc_finish(lua_State *L, int normalize) {
   lua_settop(L, T);
 }
 
-/* Pushes the Table of query i for r (its verb's result). */
-static void pushtable(lua_State *L, ScanState *s, int i, const runspec *r) {
+/* Pushes the Table of verb i's query for r (its result). */
+static void pushtable(lua_State *L, pf_exec *x, int i, const runspec *r) {
   LTable *out = pf_lua_newtable(L);
   int ncols = (r->bucket_col >= 0 ? 1 : r->nkeys) + r->nspecs;
   pf_column **cols = (pf_column **)lua_newuserdatauv(L, sizeof(pf_column *) * (size_t)ncols, 0);
   size_t nrows;
   const char *why;
-  int qrc = pf_query_result(s->q[i], &pf_lua_ctx, r->sort, r->time_name, MAX_BUCKETS, cols, &nrows, &why);
+  int qrc = pf_query_result(x->query[i], &pf_lua_ctx, r->sort, r->time_name, MAX_BUCKETS, cols, &nrows, &why);
   if (qrc == PF_TABLE_ERANGE) {
     if (strcmp(why, "too many buckets") == 0 || strcmp(why, "the times are too far apart") == 0)
       luaL_argerror(L, 2, lua_pushfstring(L, "interval '%s' over these times makes more than %d buckets, or "
@@ -427,37 +282,53 @@ static void pushtable(lua_State *L, ScanState *s, int i, const runspec *r) {
   for (int j = 0; j < ncols; j++) pf_column_release(cols[j]);
   if (out->t == NULL) luaL_error(L, "not enough memory");
   lua_pop(L, 1);   /* cols */
-  for (int j = 0; j < s->diag.n; j++) pf_diag_add(pf_table_diag(out->t), "%s", s->diag.msgs[j]);
+  for (int j = 0; j < x->diag.n; j++) pf_diag_add(pf_table_diag(out->t), "%s", x->diag.msgs[j]);
   if (r->post) vc_finish(L, r->post == 2);
 }
 
-/* The chunk column of field fid in u, added when new. */
-static int unioncol(runspec *u, const runspec *r, int col) { return chunkcol(u, r->fids[col]); }
+/* Verb r as the executor's (columns as field ids, in userdata pushed on the stack). */
+static void execverb(lua_State *L, const runspec *r, pf_exec_verb *v, eachctx *each) {
+  memset(v, 0, sizeof *v);
+  v->kind = r->mode == M_AGG ? PF_EXEC_AGG : r->mode == M_COLLECT ? PF_EXEC_COLLECT
+          : r->mode == M_EACH ? PF_EXEC_EACH : PF_EXEC_COUNT;
+  v->fids = r->fids;
+  v->nfids = r->nfids;
+  v->bucket = r->bucket_col >= 0 ? r->fids[r->bucket_col] : -1;
+  v->dropna = r->dropna;
+  v->interval = r->interval;
+  v->origin = r->origin;
+  if (r->mode == M_EACH) {
+    v->each = each_row;
+    v->ud = each;
+  }
+  if (r->mode != M_AGG) return;
+  int *keys = (int *)lua_newuserdatauv(L, sizeof(int) * (size_t)(r->nkeys ? r->nkeys : 1), 0);
+  for (int k = 0; k < r->nkeys; k++) keys[k] = r->fids[r->keys[k]];
+  v->keys = keys;
+  v->nkeys = r->nkeys;
+  pf_qspec *specs = (pf_qspec *)lua_newuserdatauv(L, sizeof(pf_qspec) * (size_t)(r->nspecs ? r->nspecs : 1), 0);
+  for (int k = 0; k < r->nspecs; k++) {
+    specs[k] = r->specs[k];
+    specs[k].col = r->fids[r->specs[k].col];
+  }
+  v->specs = specs;
+  v->nspecs = r->nspecs;
+}
 
 /* Runs the verbs rs[0 .. nr) of the query described at S in one pass over
-   its files. With names NULL (one verb) pushes its result (a Table, or a
-   count) and returns 1; with names, a table {[names[i]] = result}. Returns
-   nil and a message (2) for a file that cannot be read or the budget;
-   raises for interrupts and callback errors. */
+   its files (exec.h). With names NULL (one verb) pushes its result (a Table,
+   or a count) and returns 1; with names, a table {[names[i]] = result}.
+   Returns nil and a message (2) for a file that cannot be read or the
+   budget; raises for interrupts and callback errors. */
 static int runscan_n(lua_State *L, int S, runspec *rs, int nr, const char *const *names, const char *verb) {
   int top = lua_gettop(L);
-  ScanState *s = newstate(L);
-  /* one chunk for every verb: the union of their columns, their indices moved into it */
-  runspec *u = (runspec *)lua_newuserdatauv(L, sizeof(runspec), 0);
-  initspec(u, rs[0].mode);
-  for (int i = 0; i < nr; i++) {
-    runspec *r = &rs[i];
-    if (r->mode == M_AGG) u->mode = M_AGG;
-    for (int k = 0; k < r->nkeys; k++) r->keys[k] = unioncol(u, r, r->keys[k]);
-    if (r->bucket_col >= 0) r->bucket_col = unioncol(u, r, r->bucket_col);
-    for (int k = 0; k < r->nspecs; k++) r->specs[k].col = unioncol(u, r, r->specs[k].col);
-    for (int k = 0; k < r->nfids; k++) unioncol(u, r, k);
-  }
-  u->fn = rs[0].fn;
-  s->mode = u->mode;
-  s->L = L;
-  s->fn = u->fn;
-  s->hasb = pf_lua_budget(L, S, verb, &s->b, s->label, sizeof s->label);
+  pf_exec *x = pf_lua_exec_push(L);
+  pf_exec_opts o;
+  memset(&o, 0, sizeof o);
+  pf_budget b;
+  char label[64];
+  o.budget = pf_lua_budget(L, S, verb, &b, label, sizeof label);
+  o.max_memory = b.limit;
   /* paths */
   lua_getfield(L, S, "paths");
   int np = (int)luaL_len(L, -1);
@@ -467,6 +338,8 @@ static int runscan_n(lua_State *L, int S, runspec *rs, int nr, const char *const
     paths[i] = lua_tostring(L, -1);   /* anchored in the description */
     lua_pop(L, 1);
   }
+  o.paths = paths;
+  o.npaths = np;
   /* strict: the packets that have every field of the list */
   int *strict = (int *)lua_newuserdatauv(L, sizeof(int) * PF_MAXFIELDS, 0);
   int nstrict = 0;
@@ -481,124 +354,58 @@ static int runscan_n(lua_State *L, int S, runspec *rs, int nr, const char *const
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
-  s->strict = strict;
-  s->nstrict = nstrict;
+  o.strict = strict;
+  o.nstrict = nstrict;
   /* filters, compiled again (each owned by the stack) */
   lua_getfield(L, S, "filters");
   int FL = lua_gettop(L);
   int nf = (int)luaL_len(L, FL);
   pf_filter **flt = (pf_filter **)lua_newuserdatauv(L, sizeof(pf_filter *) * (size_t)(nf ? nf : 1), 0);
-  int *dec = (int *)lua_newuserdatauv(L, sizeof(int) * (size_t)(u->nfids + nstrict + (nf + 1) * PF_MAXFIELDS + 1), 0);
-  int ndec = 0;
-  for (int i = 0; i < u->nfids; i++) dec[ndec++] = u->fids[i];
-  for (int i = 0; i < nstrict; i++) dec[ndec++] = strict[i];
   char err[512];
   for (int i = 0; i < nf; i++) {
     lua_geti(L, FL, i + 1);
     const char *text = lua_tostring(L, -1);
     flt[i] = pf_lua_pushfilter(L, text, err, sizeof err);
     if (flt[i] == NULL) return luaL_error(L, "bad filter '%s': %s", text, err);
-    ndec += pf_filter_fields(flt[i], dec + ndec, PF_MAXFIELDS);
   }
-  s->flt = flt;
-  s->nflt = nf;
-  if (ndec == 0) dec[ndec++] = PF_F_FRAME_NUMBER;   /* a count of every packet still decodes a field */
-  pf_lua_ufplan *uf = pf_lua_ufplan_push(L, dec, &ndec);   /* user fields (userfield_lua.h); NULL: none */
-  /* the chunk and the queries */
-  if (u->mode != M_COUNT) {
-    s->chunk = pf_table_new(u->fids, u->nfids, s->hasb ? pf_budget_alloc : NULL, &s->b);
-    if (s->chunk == NULL)
-      return fail2(L, s->hasb && s->b.hit ? "memory budget reached before the first packet" : "out of memory");
-  }
-  pf_ctx qctx = { s->hasb ? pf_budget_alloc : NULL, &s->b, &pf_lua_interrupted };
-  int qof[MAX_RUN];   /* each verb's query, or -1 */
-  if (u->mode == M_AGG) {
-    s->frames = (uint64_t *)malloc(sizeof(uint64_t) * CHUNK_ROWS);
-    s->files = (uint32_t *)malloc(sizeof(uint32_t) * CHUNK_ROWS);
-    if (s->frames == NULL || s->files == NULL) return fail2(L, "out of memory");
-  }
-  for (int i = 0; i < nr; i++) {
-    runspec *r = &rs[i];
-    qof[i] = -1;
-    if (r->mode != M_AGG) continue;
-    s->q[s->nq] = pf_query_new(&qctx, s->chunk, r->keys, r->nkeys, r->dropna, r->bucket_col, r->interval, r->origin,
-                               r->specs, r->nspecs);
-    if (s->q[s->nq] == NULL)
-      return fail2(L, s->hasb && s->b.hit ? "memory budget reached before the first packet" : "out of memory");
-    qof[i] = s->nq++;
-  }
-  pf_scan_opts opts;
-  memset(&opts, 0, sizeof opts);
-  if (lua_getfield(L, S, "bpf") == LUA_TSTRING) opts.bpf = lua_tostring(L, -1);
+  o.filters = (const pf_filter *const *)flt;
+  o.nfilters = nf;
+  if (lua_getfield(L, S, "bpf") == LUA_TSTRING) o.bpf = lua_tostring(L, -1);
   lua_pop(L, 1);
-  opts.interrupted = &pf_lua_interrupted;
-  opts.threads = pf_lua_optthreads(L, S);
-  /* the first filter runs where pf.read's does, the others in the sink, which then may read the bytes */
-  if (nf > 0) {
-    opts.filter = flt[0];
-    s->flt = flt + 1;
-    s->nflt = nf - 1;
-  }
-  opts.sink_skips_data = s->nflt == 0;
-  if (lua_getfield(L, LUA_REGISTRYINDEX, PF_LUA_PROGRESS_KEY) == LUA_TLIGHTUSERDATA && u->mode != M_EACH) {
-    const pf_lua_progress *pg = (const pf_lua_progress *)lua_touserdata(L, -1);
-    opts.progress = pg->fn;
-    opts.progress_ud = pg->ud;
-  }
-  lua_pop(L, 1);
+  o.interrupted = &pf_lua_interrupted;
+  o.threads = pf_lua_optthreads(L, S);
+  if (rs[0].mode != M_EACH) pf_lua_exec_progress(L, &o);
+  pf_lua_execuser eu;   /* user fields (userfield_lua.h) */
+  pf_lua_execuser_init(&eu, L);
+  o.user = &eu.hook;
+  /* the verbs */
+  eachctx each = { L, rs[0].fn };
+  pf_exec_verb *v = (pf_exec_verb *)lua_newuserdatauv(L, sizeof(pf_exec_verb) * (size_t)nr, 0);
+  for (int i = 0; i < nr; i++) execverb(L, &rs[i], &v[i], &each);
   luaL_checkstack(L, 16, "scan");
-  if (uf) pf_lua_ufplan_attach(uf, &opts, &s->diag);
-  int rc = pf_scan(paths, np, dec, ndec, &opts, scan_sink, s, &s->diag, err, sizeof err);
-  if (uf) pf_lua_ufplan_finish(uf);
-  if (rc == PF_SCAN_OK && u->mode == M_AGG && pf_table_nrows(s->chunk) > 0 && flush(s, NULL) < 0) rc = PF_SCAN_STOPPED;
-  /* a time before the first moved a resample's buckets off the ones counted: a second pass, from the right
-     origin, for the queries that need it */
-  int again = 0;
-  for (int i = 0; i < nr && rc == PF_SCAN_OK; i++) {
-    pf_time org;
-    int j = qof[i];
-    if (j >= 0 && pf_query_misplaced(s->q[j], &org)) {
-      pf_query_free(s->q[j]);
-      s->q[j] = pf_query_new(&qctx, s->chunk, rs[i].keys, rs[i].nkeys, rs[i].dropna, rs[i].bucket_col,
-                             rs[i].interval, rs[i].origin, rs[i].specs, rs[i].nspecs);
-      if (s->q[j] == NULL) return fail2(L, "out of memory");
-      pf_query_set_origin(s->q[j], org);
-      again = 1;
-    } else if (j >= 0) {
-      s->skip[j] = 1;
-    }
-  }
-  if (again) {
-    pf_table_clear(s->chunk);
-    pf_diag_free(&s->diag);
-    pf_diag_init(&s->diag);
-    s->count = 0;
-    if (uf) pf_lua_ufplan_attach(uf, &opts, &s->diag);
-    rc = pf_scan(paths, np, dec, ndec, &opts, scan_sink, s, &s->diag, err, sizeof err);
-    if (uf) pf_lua_ufplan_finish(uf);
-    if (rc == PF_SCAN_OK && pf_table_nrows(s->chunk) > 0 && flush(s, NULL) < 0) rc = PF_SCAN_STOPPED;
-  }
-  if (rc == PF_SCAN_INTERRUPTED || (s->err == E_QUERY)) {
+  int rc = pf_exec_plan(x, &o, v, nr);
+  if (rc == PF_EXEC_USER) return lua_error(L);   /* the user fields' error, on the stack */
+  if (rc == PF_EXEC_OK) rc = pf_exec_run(x);
+  if (rc == PF_EXEC_INTERRUPTED) {
     pf_lua_interrupted = 0;
     return luaL_error(L, "interrupted");
   }
-  if (rc == PF_SCAN_ERROR) return fail2(L, err);
-  if (s->err == E_LUA) {
-    const char *msg = lua_tostring(L, -1);
-    return luaL_error(L, "%s: packet %I: %s", paths[s->err_file], (lua_Integer)s->err_num,
+  if (rc == PF_EXEC_FAIL) return pf_lua_fail(L, x->err);
+  if (rc == PF_EXEC_CALLBACK) {
+    const char *msg = lua_tostring(L, -1);   /* the callback's error */
+    return luaL_error(L, "%s: packet %I: %s", paths[x->err_file], (lua_Integer)x->err_num,
                       msg ? msg : lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, -1)));
   }
-  if (s->err == E_BUDGET || s->err == E_NOMEM) {
-    int agg = u->mode == M_AGG;
-    if (s->err == E_BUDGET)
-      pf_lua_budget_error(L, paths[s->err_file], s->err_num, s->label, agg ? "the scan holds" : "the table holds",
-                          s->err_rows, agg ? "group" : "row", s->b.used);
+  if (rc == PF_EXEC_BUDGET || rc == PF_EXEC_NOMEM) {
+    int agg = x->err_groups;
+    if (rc == PF_EXEC_BUDGET)
+      pf_lua_budget_error(L, paths[x->err_file], x->err_num, label, agg ? "the scan holds" : "the table holds",
+                          x->err_held, agg ? "group" : "row", x->err_bytes);
     else
-      lua_pushfstring(L, "%s: packet %I: out of memory", paths[s->err_file], (lua_Integer)s->err_num);
-    ss_free(s);   /* now, not at the next collection: it may be large */
-    return fail2(L, lua_tostring(L, -1));
+      lua_pushfstring(L, "%s: packet %I: out of memory", paths[x->err_file], (lua_Integer)x->err_num);
+    return pf_lua_fail(L, lua_tostring(L, -1));
   }
-  if (s->err == E_RANGE)
+  if (rc == PF_EXEC_RANGE)
     return luaL_argerror(L, 2, lua_pushfstring(L, "interval '%s' over these times makes more than %d buckets, or "
                                                   "the times are too far apart", rs[0].iv, MAX_BUCKETS));
   /* results */
@@ -606,15 +413,13 @@ static int runscan_n(lua_State *L, int S, runspec *rs, int nr, const char *const
   for (int i = 0; i < nr; i++) {
     runspec *r = &rs[i];
     if (r->mode == M_COUNT || r->mode == M_EACH) {
-      lua_pushinteger(L, (lua_Integer)s->count);
+      lua_pushinteger(L, (lua_Integer)x->count);
     } else if (r->mode == M_COLLECT) {
       LTable *out = pf_lua_newtable(L);
-      out->t = s->chunk;
-      s->chunk = NULL;
-      if (s->hasb) pf_table_setalloc(out->t, NULL, NULL);   /* the budget ends with the scan */
-      for (int j = 0; j < s->diag.n; j++) pf_diag_add(pf_table_diag(out->t), "%s", s->diag.msgs[j]);
+      out->t = x->table;
+      x->table = NULL;
     } else {
-      pushtable(L, s, qof[i], r);
+      pushtable(L, x, i, r);
     }
     if (names) lua_setfield(L, -2, names[i]);
   }
