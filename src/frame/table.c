@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "format.h"
 
 struct pf_table {
   pf_alloc_fn alloc;
