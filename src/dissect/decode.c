@@ -1,8 +1,6 @@
 /* decode.c: the per-record driver: frame fields, time references, dispatch to the link layer. */
 #include "decode.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +12,8 @@ struct pf_decoder {
   int depth;
   pf_conv *conv;
   struct pf_reasm *reasm;
-  struct pf_app *app;       /* application-layer state (TCP streams, text) */
+  struct pf_app *app;       /* application-layer state (TCP streams) */
+  struct pf_textarena *text; /* text values that do not fit a packet's scratch area */
   int have_ref;
   pf_time ref, prev;
   const pf_user_hook *user; /* user-defined fields, or NULL: one branch per record */
@@ -46,7 +45,8 @@ pf_decoder *pf_decoder_new(const int *fids, int nfids) {
   }
   if (d->depth >= PF_LY_STATE) {
     d->app = pf_app_new();
-    if (d->app == NULL) { pf_decoder_free(d); return NULL; }
+    d->text = pf_textarena_new();
+    if (d->app == NULL || d->text == NULL) { pf_decoder_free(d); return NULL; }
   }
   return d;
 }
@@ -56,6 +56,7 @@ void pf_decoder_free(pf_decoder *d) {
   pf_conv_free(d->conv);
   pf_reasm_free(d->reasm);
   pf_app_free(d->app);
+  pf_textarena_free(d->text);
   free(d);
 }
 
@@ -68,34 +69,9 @@ static void reset_vals(pf_pkt *p) {
   p->malformed[0] = 0;
 }
 
-/* Malformed packets listed per decoder (per read): past this they still decode
-   as well as they can, but only the count would grow, not the information. */
-#define MALFORMED_LIMIT 20
-
-void pf_malformed(pf_dctx *c, const uint8_t *at, const char *fmt, ...) {
-  pf_pkt *p = c->p;
-  if (p->malformed[0] || c->nmalformed == NULL || *c->nmalformed >= MALFORMED_LIMIT) return;
-  ++*c->nmalformed;
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(p->malformed, sizeof p->malformed, fmt, ap);
-  va_end(ap);
-  if (n < 0) n = 0;
-  if ((size_t)n >= sizeof p->malformed) n = (int)sizeof p->malformed - 1;
-  size_t left = sizeof p->malformed - (size_t)n;
-  /* where in the frame, as Wireshark's bytes pane counts; a reassembled
-     datagram or stream is not in any one frame */
-  if (at != NULL && p->data != NULL && at >= p->data && at <= p->data + p->caplen)
-    n += snprintf(p->malformed + n, left, " at frame byte %lu", (unsigned long)(at - p->data));
-  else if (at != NULL)
-    n += snprintf(p->malformed + n, left, " in reassembled data");
-  if (*c->nmalformed == MALFORMED_LIMIT && n >= 0 && (size_t)n < sizeof p->malformed)
-    snprintf(p->malformed + n, sizeof p->malformed - (size_t)n, "; later malformed packets are not listed");
-}
-
 int pf_decode(pf_decoder *d, pf_pkt *p) {
   reset_vals(p);
-  pf_dctx c = { p, d->want, d->depth, d->conv, d->reasm, 0, 0, 0, 0, d->app, &d->nmalformed };
+  pf_dctx c = { p, d->want, d->depth, d->conv, d->reasm, 0, 0, 0, 0, d->app, &d->nmalformed, d->text };
   /* tshark's first-frame reference and previous-frame time come from every
      record, even one without a time stamp of its own (it then carries 0 or
      the previous record's time: see capture.c) */
