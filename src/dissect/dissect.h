@@ -104,9 +104,16 @@ void pf_dissect_ethertype(pf_dctx *c, uint16_t type, const uint8_t *d, uint32_t 
 void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed);
 void pf_dissect_ipv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed);
 void pf_dissect_arp(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed);
-/* Transport over IP: af 4 or 6; src/dst addresses for conversations. */
+/* What an IP payload holds (dissect_ip.c): TCP, UDP, ICMP, ICMPv6, IP in IP by
+   protocol number proto. af 4 or 6; src/dst addresses for conversations. */
 void pf_dissect_ipproto(pf_dctx *c, int proto, int af, const uint8_t *src, const uint8_t *dst,
                         const uint8_t *d, uint32_t len, uint32_t rlen);
+
+/* Transports (dissect_l4.c): one TCP segment or UDP datagram over IP. */
+void pf_dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
+                    const uint8_t *d, uint32_t len, uint32_t rlen);
+void pf_dissect_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
+                    const uint8_t *d, uint32_t len, uint32_t rlen);
 
 /* ---- application layer (dissect_app.c) ---- */
 
