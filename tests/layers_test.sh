@@ -8,6 +8,8 @@
 #                 symbols on its edges
 #   layering      no file uses a symbol defined in a file of a later layer
 # usage: tests/layers_test.sh BUILD_DIR   (after make: reads BUILD_DIR/obj/*/*.o)
+# The check is strict. LAYERS_KNOWN_CYCLES="lua ..." names folders whose cycles (all
+# files of the cycle in those folders) are printed as known and not counted.
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LAYERS="core dissect read frame net lua cli"
@@ -64,7 +66,8 @@ awk '
   }' "$tmp/syms" | sort >"$tmp/edges"
 
 # ---- (b) no cycle: strongly connected components by transitive closure ----
-awk '
+awk -v known="${LAYERS_KNOWN_CYCLES:-}" '
+  BEGIN { nk = split(known, kl, " "); for (i = 1; i <= nk; i++) isknown[kl[i]] = 1 }
   { a = $1; b = $2
     if (!(a in id)) { id[a] = ++n; name[n] = a }
     if (!(b in id)) { id[b] = ++n; name[n] = b }
@@ -82,7 +85,9 @@ awk '
       m = 0
       for (j = 1; j <= n; j++)
         if (j == i || ((i, j) in r && (j, i) in r)) { mem[++m] = j; done[j] = 1 }
-      line = "cycle among"
+      allknown = 1
+      for (x = 1; x <= m; x++) { split(name[mem[x]], f, "/"); if (!(f[1] in isknown)) allknown = 0 }
+      line = allknown ? "known cycle among" : "cycle among"
       for (x = 1; x <= m; x++) line = line " " name[mem[x]]
       print line
       for (x = 1; x <= m; x++)
@@ -91,8 +96,11 @@ awk '
             print "  " name[mem[x]] " -> " name[mem[y]] ":" syms[mem[x], mem[y]]
     }
   }' "$tmp/edges" >"$tmp/cycles"
-if [ -s "$tmp/cycles" ]; then
+if grep -q '^cycle' "$tmp/cycles"; then
   no "cycles: the link graph between source files has $(grep -c '^cycle' "$tmp/cycles") cycle(s)" "$(cat "$tmp/cycles")"
+elif [ -s "$tmp/cycles" ]; then
+  ok "cycles: the link graph between $nobj source files has no cycle but known ones (LAYERS_KNOWN_CYCLES=$LAYERS_KNOWN_CYCLES)"
+  sed 's/^/     /' "$tmp/cycles"
 else
   ok "cycles: the link graph between $nobj source files has no cycle"
 fi
