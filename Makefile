@@ -1,7 +1,7 @@
 # pktframe: plain Makefile.
 #   make            build/pktframe (the command) and build/lib/pktframe/core.so (the Lua module)
 #   make deps       install missing Debian packages (apt-get, non-interactive; sudo when not root)
-#   make test       C unit tests, busted specs, CLI tests and the differential test against tshark
+#   make test       C unit tests, the layers check, busted specs, CLI tests and the differential test against tshark
 #   make demo       build, generate a capture, run a shipped analysis on it
 #   make SANITIZE=1 test    the same suite built with AddressSanitizer and UBSan (in build-san/)
 #   make install PREFIX=... the command, the Lua modules, the C module and the man page
@@ -102,6 +102,7 @@ UNIT_SUITES = $(foreach t,$(UNIT_BIN),'$(notdir $(t)) $(t)')
 test: deps all $(UNIT_BIN)
 	@sh tests/run.sh \
 	  $(UNIT_SUITES) \
+	  "layers sh tests/layers_test.sh $(BUILD)" \
 	  "specs $(SAN_ENV) PKTFRAME_SHARED=$(SHARED) busted -o plainTerminal --cpath='$(BUILD)/lib/?.so'" \
 	  "cli sh tests/cli_test.sh $(BUILD)/pktframe $(SHARED)" \
 	  "injection sh tests/injection_test.sh $(BUILD)/pktframe" \

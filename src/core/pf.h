@@ -138,4 +138,11 @@ typedef struct pf_pkt {
   char malformed[160];
 } pf_pkt;
 
+/* Resets p's values (call once per pf_pkt before its first use; pkt.c). */
+void pf_pkt_init(pf_pkt *p);
+/* Appends an occurrence of field fid (any id below pf_field_count()) to p,
+   chained after its earlier ones; NULL when p holds PF_MAX_VALS values. */
+pf_val *pf_pkt_add(pf_pkt *p, int fid);
+/* Occurrence iteration: for (i = p->first[f]; i >= 0; i = p->vals[i].next) */
+
 #endif

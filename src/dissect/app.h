@@ -29,8 +29,8 @@ size_t pf_text_escape(const uint8_t *s, size_t n, uint8_t *out, size_t cap);
    into the packet instead of being copied). */
 int pf_text_ascii_is_plain(const uint8_t *s, size_t n);
 
-/* Room for n bytes of text that must live until the next packet: the packet's
-   scratch area, else the decoder's overflow arena. NULL when both are full (the
+/* Room for n bytes of text that must live until the next packet (dissect_common.c):
+   the packet's scratch area, else the decoder's overflow arena (pf_dctx.text). NULL when both are full (the
    value is then left out). */
 uint8_t *pf_app_text_alloc(pf_dctx *c, size_t n);
 
@@ -38,7 +38,8 @@ uint8_t *pf_app_text_alloc(pf_dctx *c, size_t n);
 void pf_app_emit_ascii(pf_dctx *c, int fid, const uint8_t *s, size_t n);
 /* Emits string field fid formatted with format_text(). */
 void pf_app_emit_format(pf_dctx *c, int fid, const uint8_t *s, size_t n);
-/* data.data and data.len over bytes off .. off + len of b (cut to what b holds):
+/* data.data and data.len over bytes off .. off + len of b (cut to what b holds;
+   dissect_common.c):
    the packet's bytes when they are in one piece there, else a copy until the next
    packet (a reassembled PDU's store does not live that long). */
 void pf_app_data(pf_dctx *c, const pf_vbuf *b, uint32_t off, uint32_t len);
@@ -99,7 +100,7 @@ int pf_tls_dissect(pf_dctx *c, pf_tls_conv *t, int side, int same_addr, int asso
 /* 1 when tshark's TLS heuristic (dissect_ssl_heur) accepts the payload. */
 int pf_tls_heuristic(const uint8_t *d, uint32_t len);
 
-/* The decoder-wide application state (dissect_app.c): TCP streams, text arena. */
+/* The decoder-wide application state (dissect_app.c): TCP streams, UDP conversations. */
 struct pf_app;
 struct pf_app *pf_app_new(void);
 void pf_app_free(struct pf_app *a);

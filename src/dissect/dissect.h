@@ -19,7 +19,13 @@ typedef struct pf_dctx {
   int oom;
   struct pf_app *app;     /* application-layer state (dissect_app.c); NULL below PF_LY_STATE */
   int *nmalformed;        /* the decoder's count of malformed packets reported */
+  struct pf_textarena *text; /* text values past the packet's scratch area; NULL below PF_LY_STATE */
 } pf_dctx;
+
+/* ---- shared by every dissector and the dispatchers (dissect_common.c) ----
+   The dispatchers (decode.c, dissect_app.c) call the dissectors; a dissector
+   calls dissect_common.c and the state below it (conv.c, reasm.c, tcpreasm.c),
+   never back into a dispatcher: tests/layers_test.sh finds any cycle. */
 
 /* Notes what is malformed in this packet (the first thing only), at byte `at`
    of the data being dissected (NULL: no position): pf_scan lists it as a
@@ -29,6 +35,15 @@ void pf_malformed(pf_dctx *c, const uint8_t *at, const char *fmt, ...)
   __attribute__((format(printf, 3, 4)))
 #endif
   ;
+
+/* Bytes no dissector claims, as tshark's data dissector shows them: data.data
+   (the captured bytes, pointing at d) and data.len; nothing when len is 0. */
+void pf_dissect_data(pf_dctx *c, const uint8_t *d, uint32_t len);
+
+/* The decoder's storage for text values that do not fit a packet's scratch
+   area (pf_app_text_alloc in app.h): NULL when out of memory. */
+struct pf_textarena *pf_textarena_new(void);
+void pf_textarena_free(struct pf_textarena *ar);
 
 /* IP reassembly (reasm.c). Adds one fragment; when it completes its datagram,
    returns 1 and points *out and *outlen at the whole payload (valid until the next
@@ -89,15 +104,18 @@ void pf_dissect_ethertype(pf_dctx *c, uint16_t type, const uint8_t *d, uint32_t 
 void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed);
 void pf_dissect_ipv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed);
 void pf_dissect_arp(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed);
-/* Transport over IP: af 4 or 6; src/dst addresses for conversations. */
+/* What an IP payload holds (dissect_ip.c): TCP, UDP, ICMP, ICMPv6, IP in IP by
+   protocol number proto. af 4 or 6; src/dst addresses for conversations. */
 void pf_dissect_ipproto(pf_dctx *c, int proto, int af, const uint8_t *src, const uint8_t *dst,
                         const uint8_t *d, uint32_t len, uint32_t rlen);
 
-/* ---- application layer (dissect_app.c) ---- */
+/* Transports (dissect_l4.c): one TCP segment or UDP datagram over IP. */
+void pf_dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
+                    const uint8_t *d, uint32_t len, uint32_t rlen);
+void pf_dissect_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
+                    const uint8_t *d, uint32_t len, uint32_t rlen);
 
-/* Bytes no dissector claims, as tshark's data dissector shows them: data.data
-   (the captured bytes, pointing at d) and data.len; nothing when len is 0. */
-void pf_dissect_data(pf_dctx *c, const uint8_t *d, uint32_t len);
+/* ---- application layer (dissect_app.c) ---- */
 
 /* The application payload of a UDP datagram (DNS, mDNS, LLMNR, DHCP, SSDP; QUIC
    and gQUIC are recognised, not decoded). af/src/dst: its IP addresses. */

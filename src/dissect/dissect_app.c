@@ -1,5 +1,5 @@
 /* dissect_app.c: which application dissector tshark 4.0 gives a UDP or TCP payload (port
-   tables, conversation and heuristic dissectors), per-stream state, text storage. */
+   tables, conversation and heuristic dissectors) and the per-stream state. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,25 +62,12 @@ typedef struct app_stream {
   app_scope *tunnel;         /* after CONNECT and 200 */
 } app_stream;
 
-/* Text that does not fit the packet's scratch area lives in arena blocks until
-   the next packet (blocks are never moved, so earlier values stay valid). */
-#define ARENA_BLOCK 65536u
-#define ARENA_MAX_BLOCKS 16
-typedef struct arena {
-  uint8_t *blocks[ARENA_MAX_BLOCKS];
-  size_t used[ARENA_MAX_BLOCKS];
-  int n;
-  const pf_pkt *pkt;
-  uint64_t num;
-} arena;
-
 struct pf_app {
   app_stream **streams;      /* by tcp.stream */
   size_t nstreams;
   uint8_t *udp_conv;         /* by UDP conversation: the dissector a heuristic set on it (U_*) */
   size_t nudp;
   pf_tcppool *pool;          /* the reassembly's memory budget */
-  arena text;
 };
 
 struct pf_app *pf_app_new(void) {
@@ -110,40 +97,7 @@ void pf_app_free(struct pf_app *a) {
   free(a->streams);
   free(a->udp_conv);
   pf_tcppool_free(a->pool);
-  for (int i = 0; i < ARENA_MAX_BLOCKS; i++) free(a->text.blocks[i]);
   free(a);
-}
-
-uint8_t *pf_app_text_alloc(pf_dctx *c, size_t n) {
-  pf_pkt *p = c->p;
-  if (n <= PF_SCRATCH - p->scratch_used) {
-    uint8_t *o = p->scratch + p->scratch_used;
-    p->scratch_used += n;
-    return o;
-  }
-  if (c->app == NULL || n > ARENA_BLOCK) return NULL;
-  arena *ar = &c->app->text;
-  if (ar->pkt != p || ar->num != p->num) {   /* a new packet: earlier text is dead */
-    ar->pkt = p;
-    ar->num = p->num;
-    ar->n = 0;
-    for (int i = 0; i < ARENA_MAX_BLOCKS; i++) ar->used[i] = 0;
-  }
-  for (int i = 0; i < ARENA_MAX_BLOCKS; i++) {
-    if (i >= ar->n) {
-      if (ar->blocks[i] == NULL) {
-        ar->blocks[i] = malloc(ARENA_BLOCK);
-        if (ar->blocks[i] == NULL) { c->oom = 1; return NULL; }
-      }
-      ar->n = i + 1;
-    }
-    if (n <= ARENA_BLOCK - ar->used[i]) {
-      uint8_t *o = ar->blocks[i] + ar->used[i];
-      ar->used[i] += n;
-      return o;
-    }
-  }
-  return NULL;
 }
 
 static app_stream *stream_get(pf_dctx *c, const pf_tcpseg *s) {
@@ -170,37 +124,6 @@ static app_stream *stream_get(pf_dctx *c, const pf_tcpseg *s) {
 
 static int stream_side(const app_stream *st, const pf_tcpseg *s) {
   return !(s->sport == st->a_port && memcmp(st->a_addr, s->src, s->af == 6 ? 16 : 4) == 0);
-}
-
-/* ---- the data dissector ---- */
-
-void pf_dissect_data(pf_dctx *c, const uint8_t *d, uint32_t len) {
-  /* packet-data.c adds nothing for an empty buffer, and counts captured bytes */
-  if (len == 0) return;
-  pf_emit_s(c, PF_F_DATA_DATA, d, len);
-  pf_emit_u(c, PF_F_DATA_LEN, len);
-}
-
-void pf_app_data(pf_dctx *c, const pf_vbuf *b, uint32_t off, uint32_t len) {
-  if (off >= b->len || (!pf_wants(c, PF_F_DATA_DATA) && !pf_wants(c, PF_F_DATA_LEN))) return;
-  if (len > b->len - off) len = b->len - off;
-  if (len == 0) return;
-  const uint8_t *d = pf_vbuf_span(b, off, len);
-  /* a value must live until the packet is consumed: the packet's own bytes do,
-     a reassembled PDU's store is freed as soon as it has been dissected */
-  const uint8_t *pd = c->p->data;
-  if (d != NULL && !(pd != NULL && d >= pd && len <= c->p->caplen && d - pd <= (ptrdiff_t)(c->p->caplen - len)))
-    d = NULL;
-  if (d == NULL) {
-    uint8_t *o = pf_app_text_alloc(c, len);
-    if (o == NULL) return;
-    for (uint32_t i = 0; i < len; i++) {
-      int v = pf_vbuf_byte(b, off + i);
-      o[i] = (uint8_t)(v < 0 ? 0 : v);
-    }
-    d = o;
-  }
-  pf_dissect_data(c, d, len);
 }
 
 /* data.data over a whole TCP buffer */

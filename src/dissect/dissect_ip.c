@@ -1,4 +1,7 @@
-/* dissect_ip.c: IPv4 (with fragments), IPv6 (extension headers, fragments) and ARP. */
+/* dissect_ip.c: the network layer: IPv4 (with fragments), IPv6 (extension headers,
+   fragments), ARP, ICMP and ICMPv6, and which protocol an IP payload goes to. They
+   recurse (an ICMP error quotes an IP header, IP in IP carries one), so they share
+   this file; TCP and UDP (dissect_l4.c) are below it and never call back. */
 #include "dissect.h"
 
 #define MAX_EXT_HEADERS 495
@@ -183,4 +186,85 @@ void pf_dissect_arp(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, u
   if (ip4) pf_emit_a(c, PF_F_ARP_SRC_PROTO_IPV4, spa, 4);
   if (hln == 6) pf_emit_a(c, PF_F_ARP_DST_HW_MAC, tha, 6);
   if (ip4) pf_emit_a(c, PF_F_ARP_DST_PROTO_IPV4, tpa, 4);
+}
+
+/* 1 when secs, read from an echo's data, is within a day of the frame's time
+   as packet-icmp.c tests it: abs((int)(ts.secs - pinfo->abs_ts.secs)) < 86400,
+   the difference cut to 32 bits (abs(INT_MIN) stays negative, so it passes). */
+static int icmp_near_frame(uint32_t secs, int64_t fsecs) {
+  int32_t d = (int32_t)(uint32_t)((uint64_t)secs - (uint64_t)fsecs);
+  if (d == INT32_MIN) return 1;
+  return (d < 0 ? -d : d) < 3600 * 24;
+}
+
+/* The data of an ICMP echo request or reply, as packet-icmp.c hands it to the
+   data dissector: after the first 8 bytes of data when they read (big-endian,
+   else little-endian) as a timeval within a day of the frame's time. */
+static void icmp_echo_data(pf_dctx *c, const uint8_t *d, uint32_t len) {
+  if (len <= 8) return;
+  const uint8_t *data = d + 8;
+  uint32_t n = len - 8;
+  if (n >= 8) {
+    int64_t fsecs = c->p->ts.secs;
+    uint32_t secs = pf_get32(data);
+    int32_t usecs = (int32_t)pf_get32(data + 4);   /* nstime_t's nsecs is an int */
+    if (!icmp_near_frame(secs, fsecs) || usecs >= 1000000) {
+      secs = (uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 | (uint32_t)data[3] << 24;
+      usecs = (int32_t)((uint32_t)data[4] | (uint32_t)data[5] << 8 | (uint32_t)data[6] << 16 | (uint32_t)data[7] << 24);
+    }
+    if (icmp_near_frame(secs, fsecs) && usecs < 1000000) {
+      data += 8;
+      n -= 8;
+    }
+  }
+  pf_dissect_data(c, data, n);
+}
+
+static void dissect_icmp(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
+  if (len < 4) return;
+  uint8_t type = d[0];
+  pf_emit_u(c, PF_F_ICMP_TYPE, type);
+  pf_emit_u(c, PF_F_ICMP_CODE, d[1]);
+  if (c->in_error) return;   /* an error about an error quotes nothing further */
+  if ((type == 0 || type == 8) && c->depth >= PF_LY_APP) icmp_echo_data(c, d, len);
+  if ((type == 3 || type == 4 || type == 5 || type == 11 || type == 12) && len > 8) {
+    uint32_t k = rlen - 8;
+    c->in_error = 4;
+    pf_dissect_ipv4(c, d + 8, len - 8, rlen - 8, &k);
+    c->in_error = 0;
+  }
+}
+
+static void dissect_icmpv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
+  if (len < 4) return;
+  uint8_t type = d[0];
+  pf_emit_u(c, PF_F_ICMPV6_TYPE, type);
+  pf_emit_u(c, PF_F_ICMPV6_CODE, d[1]);
+  if (c->in_error) return;
+  /* echo request and reply: the data after identifier and sequence number
+     (packet-icmpv6.c has no time stamp guess) */
+  if ((type == 128 || type == 129) && len > 8 && c->depth >= PF_LY_APP) pf_dissect_data(c, d + 8, len - 8);
+  if (type >= 1 && type <= 4 && len > 8) {
+    uint32_t k = rlen - 8;
+    c->in_error = 6;
+    pf_dissect_ipv6(c, d + 8, len - 8, rlen - 8, &k);
+    c->in_error = 0;
+  }
+}
+
+void pf_dissect_ipproto(pf_dctx *c, int proto, int af, const uint8_t *src, const uint8_t *dst,
+                        const uint8_t *d, uint32_t len, uint32_t rlen) {
+  uint32_t k = rlen;
+  /* tshark decodes only the first 8 bytes of a transport header quoted in an
+     ICMPv4 error (RFC 792's "64 bits of data"), even when more were quoted */
+  if (c->in_error == 4 && len > 8) len = rlen = 8;
+  switch (proto) {
+    case 6: if (c->depth >= PF_LY_TRANS) pf_dissect_tcp(c, af, src, dst, d, len, rlen); break;
+    case 17: if (c->depth >= PF_LY_TRANS) pf_dissect_udp(c, af, src, dst, d, len, rlen); break;
+    case 1: if (af == 4) dissect_icmp(c, d, len, rlen); break;
+    case 58: dissect_icmpv6(c, d, len, rlen); break;
+    case 4: pf_dissect_ipv4(c, d, len, rlen, &k); break;
+    case 41: pf_dissect_ipv6(c, d, len, rlen, &k); break;
+    default: break;
+  }
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "format.h"
 
 #define OUTBUF (1u << 20)
 
