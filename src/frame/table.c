@@ -584,6 +584,19 @@ static void copy_value(pf_column *dst, unsigned char *d, const pf_column *src, c
   }
 }
 
+/* A new table of t's allocator with n columns, offsets and names, the
+   diagnostics of t copied; NULL when out of memory. */
+pf_table *pf_tbl_derive(const pf_table *t, int n) {
+  pf_table *d = pf_tbl_alloc(t->alloc, t->ud, n);
+  if (d == NULL) return NULL;
+  if (pf_tbl_extras(d) < 0) {
+    pf_table_free(d);
+    return NULL;
+  }
+  pf_tbl_copy_diag(d, t);
+  return d;
+}
+
 /* pf_column_append_rows, with all set: every occurrence, else the first only. */
 static int append_rows(const pf_ctx *ctx, pf_column *dst, const pf_column *src, size_t off, const size_t *rows,
                        size_t n, int all) {

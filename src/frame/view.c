@@ -6,19 +6,6 @@
 
 #include "tableint.h"
 
-/* A new table of t's allocator with n columns, offsets and names, the
-   diagnostics of t copied; NULL when out of memory. */
-pf_table *pf_tbl_derive(const pf_table *t, int n) {
-  pf_table *d = pf_tbl_alloc(t->alloc, t->ud, n);
-  if (d == NULL) return NULL;
-  if (pf_tbl_extras(d) < 0) {
-    pf_table_free(d);
-    return NULL;
-  }
-  pf_tbl_copy_diag(d, t);
-  return d;
-}
-
 /* Column j of d takes column i of t (its offset and name too). 0 or -1. */
 static int share_col(pf_table *d, int j, const pf_table *t, int i) {
   d->cols[j] = t->cols[i];

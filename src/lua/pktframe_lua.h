@@ -9,7 +9,7 @@
      query_lua.c               (uses userfield_lua.c, filter_lua.c, column_lua.c)
      pktframe_lua.c            luaopen_pktframe_core and pf.read, on top: calls them all
    A helper more than one file needs goes into aux.c (which calls none of them), not into
-   the file that needed it first. tests/binding_deps.sh checks the order from the objects. */
+   the file that needed it first. tests/layers_test.sh checks that no file uses another in a circle. */
 #ifndef PKTFRAME_LUA_H
 #define PKTFRAME_LUA_H
 
