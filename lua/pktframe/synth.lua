@@ -556,9 +556,9 @@ local function dns_put_name(m, name)
   dns_put(m, "\0")
 end
 
-local function dns_header(fname, t, flags, an)
+local function dns_header(fname, t, flags, an, ns, ar)
   local id = int_opt(fname, t, "id", 0, 0xffff)
-  return spack(">I2I2I2I2I2I2", id, flags, 1, an, 0, 0)
+  return spack(">I2I2I2I2I2I2", id, flags, 1, an, ns or 0, ar or 0)
 end
 
 function M.dns_query(t)
@@ -572,46 +572,59 @@ function M.dns_query(t)
   return concat(m.parts)
 end
 
+-- One resource record of a response: a = {type, ttl, owner, addr | name | pref | text | rdata};
+-- owner defaults to *owner (the question, then the last CNAME target of the answers).
+local function dns_record(fname, m, a, what, owner)
+  if type(a) ~= "table" then fail(fname, "bad " .. what .. " (table expected)") end
+  local ty = dns_type(fname, a.type or 1, "type")
+  local ttl = int_opt(fname, a, "ttl", 0, 0x7fffffff, 60)
+  local own = a.owner ~= nil and check_name(fname, a.owner) or owner
+  dns_put_name(m, own)
+  local fixed = #m.parts + 1          -- the part holding TYPE..RDLENGTH, patched below
+  dns_put(m, spack(">I2I2I4I2", ty, 1, ttl, 0))
+  local rdstart = m.len
+  local target
+  if ty == 1 then
+    dns_put(m, addr_opt(fname, a, "addr", parse_ipv4))
+  elseif ty == 28 then
+    dns_put(m, addr_opt(fname, a, "addr", parse_ipv6))
+  elseif ty == 5 or ty == 2 or ty == 12 then
+    target = check_name(fname, a.name)
+    dns_put_name(m, target)
+  elseif ty == 15 then
+    dns_put(m, spack(">I2", int_opt(fname, a, "pref", 0, 0xffff, 10)))
+    dns_put_name(m, check_name(fname, a.name))
+  elseif ty == 16 then
+    local txt = str_opt(fname, a, "text")
+    for k = 1, #txt, 255 do dns_put(m, spack("s1", txt:sub(k, k + 254))) end
+  else
+    dns_put(m, bytes_opt(fname, a, "rdata"))
+  end
+  m.parts[fixed] = m.parts[fixed]:sub(1, 8) .. spack(">I2", m.len - rdstart)
+  return ty == 5 and target or nil
+end
+
+local function record_list(fname, t, key)
+  local l = t[key] or {}
+  if type(l) ~= "table" then fail(fname, "bad '" .. key .. "' (table expected, got " .. type(l) .. ")") end
+  return l
+end
+
 function M.dns_response(t)
   local fname = "synth.dns_response"
   check_table(fname, t)
   local name = check_name(fname, t.name)
   local qtype = dns_type(fname, t.qtype or 1, "qtype")
   local rcode = int_opt(fname, t, "rcode", 0, 15, 0)
-  local answers = t.answers or {}
-  if type(answers) ~= "table" then fail(fname, "bad 'answers' (table expected, got " .. type(answers) .. ")") end
-  local m = dns_msg(dns_header(fname, t, 0x8180 | rcode, #answers))
+  local answers = record_list(fname, t, "answers")
+  local authority, additional = record_list(fname, t, "authority"), record_list(fname, t, "additional")
+  local m = dns_msg(dns_header(fname, t, 0x8180 | rcode, #answers, #authority, #additional))
   dns_put_name(m, name)
   dns_put(m, spack(">I2I2", qtype, 1))
   local owner = name
-  for i, a in ipairs(answers) do
-    if type(a) ~= "table" then fail(fname, "bad answer #" .. i .. " (table expected)") end
-    local ty = dns_type(fname, a.type or 1, "type")
-    local ttl = int_opt(fname, a, "ttl", 0, 0x7fffffff, 60)
-    local own = a.owner ~= nil and check_name(fname, a.owner) or owner
-    dns_put_name(m, own)
-    local fixed = #m.parts + 1          -- the part holding TYPE..RDLENGTH, patched below
-    dns_put(m, spack(">I2I2I4I2", ty, 1, ttl, 0))
-    local rdstart = m.len
-    if ty == 1 then
-      dns_put(m, addr_opt(fname, a, "addr", parse_ipv4))
-    elseif ty == 28 then
-      dns_put(m, addr_opt(fname, a, "addr", parse_ipv6))
-    elseif ty == 5 or ty == 2 or ty == 12 then
-      local target = check_name(fname, a.name)
-      dns_put_name(m, target)
-      if ty == 5 then owner = target end
-    elseif ty == 15 then
-      dns_put(m, spack(">I2", int_opt(fname, a, "pref", 0, 0xffff, 10)))
-      dns_put_name(m, check_name(fname, a.name))
-    elseif ty == 16 then
-      local txt = str_opt(fname, a, "text")
-      for k = 1, #txt, 255 do dns_put(m, spack("s1", txt:sub(k, k + 254))) end
-    else
-      dns_put(m, bytes_opt(fname, a, "rdata"))
-    end
-    m.parts[fixed] = m.parts[fixed]:sub(1, 8) .. spack(">I2", m.len - rdstart)
-  end
+  for i, a in ipairs(answers) do owner = dns_record(fname, m, a, "answer #" .. i, owner) or owner end
+  for i, a in ipairs(authority) do dns_record(fname, m, a, "authority record #" .. i, name) end
+  for i, a in ipairs(additional) do dns_record(fname, m, a, "additional record #" .. i, name) end
   return concat(m.parts)
 end
 

@@ -10,9 +10,12 @@
 --
 -- The notebook's volume_stats_by_ip: groupby(ip_dst)["length"].sum() sorted by bytes, with
 -- frame.len as the length; IPv4 and IPv6 addresses side by side (as text). Frames without an
--- IP address (ARP, ...) are left out. Names: an address in a dns.a or dns.aaaa answer gets the
--- dns.qry.name of the first response that gave it (the name the client asked for; dns.cname
--- shows the chain in the answers table). With resolve, addresses the capture never named are
+-- IP address (ARP, ...) are left out. Names: an address of an A or AAAA record gets, from the
+-- first response that gave it, the owner name of its own record; in the answer section, a record
+-- reached from the question through the answers' CNAME chain gets the question's name (the name
+-- the client asked for; the chain is in the answers table). Glue records (the name servers'
+-- addresses in the authority and additional sections) keep their own owners, as tshark's
+-- dns.resp.name shows them. With resolve, addresses the capture never named are
 -- asked for their PTR record through pf.resolve (a timeout, a cache); the name's source says
 -- which ("dns", "ptr" or "" for none).
 local pf = require "pktframe"
@@ -22,7 +25,8 @@ local IP4, IP6 = pf.ipfields(false), pf.ipfields(true)
 
 M.fields = { "frame.number", "frame.len", IP4.src, IP4.dst, IP6.src, IP6.dst,
   "dns.flags.response", "dns.qry.name", "dns.a", "dns.aaaa", "dns.cname" }
-M.dns_fields = { "frame.number", "dns.flags.response", "dns.qry.name", "dns.a", "dns.aaaa", "dns.cname" }
+M.dns_fields = { "frame.number", "dns.flags.response", "dns.qry.name", "dns.a", "dns.aaaa", "dns.cname",
+  "udp.payload", "tcp.payload" }
 -- the DNS responses that name addresses (passive_dns reads these rows only)
 M.dns_filter = "dns.flags.response == 1 and (dns.a or dns.aaaa)"
 
@@ -67,23 +71,125 @@ function M.by_address(p, side)
   return v:sort({ "bytes", "address" }, { desc = { true, false } })
 end
 
+-- The records of a DNS message (the bytes of udp.payload, or of tcp.payload after its 2-byte
+-- length): {section = 1 answer, 2 authority, 3 additional; owner, type, addr (A/AAAA as text),
+-- target (CNAME)}, and the first question's name; nil for a message cut short or malformed.
+-- Names are lower-case-preserving dot-joined labels, "<Root>" for the root, as tshark prints them.
+local function dns_name(m, o, depth)
+  local labels, jumped, after = {}, false, nil
+  local hops = 0
+  while true do
+    local n = m:byte(o)
+    if n == nil then return nil end
+    if n >= 0xc0 then
+      local lo = m:byte(o + 1)
+      if lo == nil then return nil end
+      if not jumped then after = o + 2 end
+      jumped = true
+      o = ((n & 0x3f) << 8 | lo) + 1
+      hops = hops + 1
+      if hops > 64 then return nil end
+    elseif n == 0 then
+      if not jumped then after = o + 1 end
+      break
+    elseif n >= 0x40 then
+      return nil
+    else
+      local l = m:sub(o + 1, o + n)
+      if #l < n then return nil end
+      labels[#labels + 1] = l
+      o = o + 1 + n
+    end
+  end
+  if #labels == 0 then return "<Root>", after end
+  return table.concat(labels, "."), after
+end
+
+local function ip6text(b)
+  local w = {}
+  for i = 1, 16, 2 do w[#w + 1] = string.format("%x", (b:byte(i) << 8) | b:byte(i + 1)) end
+  -- the longest run of two or more zero words becomes "::" (RFC 5952, as tshark writes it)
+  local best, blen, i = nil, 1, 1
+  while i <= 8 do
+    if w[i] == "0" then
+      local j = i
+      while j + 1 <= 8 and w[j + 1] == "0" do j = j + 1 end
+      if j - i + 1 > blen then best, blen = i, j - i + 1 end
+      i = j + 1
+    else
+      i = i + 1
+    end
+  end
+  if not best then return table.concat(w, ":") end
+  return table.concat(w, ":", 1, best - 1) .. "::" .. table.concat(w, ":", best + blen, 8)
+end
+
+function M.dns_records(m)
+  if m == nil or #m < 12 then return nil end
+  local qd, an, ns, ar = string.unpack(">I2I2I2I2", m, 5)
+  local o, qname = 13, nil
+  for q = 1, qd do
+    local name, after = dns_name(m, o)
+    if not name or after + 3 > #m then return nil end
+    if q == 1 then qname = name end
+    o = after + 4
+  end
+  local recs = {}
+  for k = 1, an + ns + ar do
+    local owner, after = dns_name(m, o)
+    if not owner or after + 9 > #m then return recs, qname end   -- cut short: the records before
+    local ty, _, _, dlen = string.unpack(">I2I2I4I2", m, after)
+    local data = after + 10
+    if data + dlen - 1 > #m then return recs, qname end
+    local r = { section = k <= an and 1 or k <= an + ns and 2 or 3, owner = owner, type = ty }
+    if ty == 1 and dlen >= 4 then
+      r.addr = string.format("%d.%d.%d.%d", m:byte(data, data + 3))
+    elseif ty == 28 and dlen >= 16 then
+      r.addr = ip6text(m:sub(data, data + 15))
+    elseif ty == 5 then
+      r.target = dns_name(m, data)
+    end
+    recs[#recs + 1] = r
+    o = data + dlen
+  end
+  return recs, qname
+end
+
+-- The message of a row: UDP's payload, or a TCP segment holding one whole message after its length.
+local function message(udp, tcp)
+  if udp then return udp end
+  if tcp and #tcp >= 2 then
+    local n = string.unpack(">I2", tcp)
+    if #tcp >= n + 2 then return tcp:sub(3, n + 2) end
+  end
+  return nil
+end
+
 -- passive_dns(t) -> {[address] = name}, Table address, name, cname, frame.number (the answer
--- that named it first). t holds the dns fields of M.fields.
+-- that named it first). t holds M.dns_fields (rows of other packets are passed over).
 function M.passive_dns(t)
   local resp = t:filter(M.dns_filter)
   local names, order = {}, {}
-  local qn, a4, a6, cn, fn = resp:col("dns.qry.name"), resp:col("dns.a"), resp:col("dns.aaaa"),
-    resp:col("dns.cname"), resp:col("frame.number")
-  for i = 1, #resp do                     -- DNS responses only: every occurrence of the answers
-    local q = qn[i]
-    if q then
-      local chain = cn:all(i)
-      for _, col in ipairs({ a4, a6 }) do
-        for _, addr in ipairs(col:all(i)) do
-          if names[addr] == nil then
-            names[addr] = q
-            order[#order + 1] = { addr, q, table.concat(chain, ","), fn[i] }
-          end
+  local up, tp, fn = resp:col("udp.payload"), resp:col("tcp.payload"), resp:col("frame.number")
+  for i = 1, #resp do                     -- DNS responses only: their records, in order
+    local recs, q = M.dns_records(message(up[i], tp[i]))
+    if recs and q then
+      -- the answer section's chain from the question: q, then each CNAME target reached from it
+      local chain, alias, inchain = {}, {}, { [q:lower()] = true }
+      for _, r in ipairs(recs) do
+        if r.section == 1 and r.type == 5 and r.target then alias[r.owner:lower()] = r.target end
+      end
+      local at = q:lower()
+      while alias[at] and not inchain[alias[at]:lower()] do
+        chain[#chain + 1] = alias[at]
+        at = alias[at]:lower()
+        inchain[at] = true
+      end
+      for _, r in ipairs(recs) do
+        if r.addr and names[r.addr] == nil then
+          local name = (r.section == 1 and inchain[r.owner:lower()]) and q or r.owner
+          names[r.addr] = name
+          order[#order + 1] = { r.addr, name, name == q and table.concat(chain, ",") or "", fn[i] }
         end
       end
     end

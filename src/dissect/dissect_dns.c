@@ -710,7 +710,8 @@ static int dns_records(pf_dctx *c, dns_msg *m, const uint8_t *d, uint32_t len) {
   if (len < 12) return 0;
   uint32_t quest = pf_get16(d + 4), ans = pf_get16(d + 6), auth = pf_get16(d + 8), add = pf_get16(d + 10);
   if (!pf_wants(c, PF_F_DNS_QRY_NAME) && !pf_wants(c, PF_F_DNS_QRY_TYPE) && !pf_wants(c, PF_F_DNS_A) &&
-      !pf_wants(c, PF_F_DNS_AAAA) && !pf_wants(c, PF_F_DNS_CNAME) && !pf_wants(c, PF_F_DNS_RESP_TTL))
+      !pf_wants(c, PF_F_DNS_AAAA) && !pf_wants(c, PF_F_DNS_CNAME) && !pf_wants(c, PF_F_DNS_RESP_TTL) &&
+      !pf_wants(c, PF_F_DNS_RESP_NAME) && !pf_wants(c, PF_F_DNS_RESP_TYPE))
     return 0;
   uint32_t off = 12;
   for (uint32_t i = 0; i < quest; i++) {
