@@ -45,6 +45,20 @@ function M.of(o)
   return o.ipv4 and "ipv4" or v6 and "ipv6" or nil
 end
 
+-- The family a module's fields(x) means: true (the older ip6 flag) "ipv6", nil or false both.
+function M.arg(x)
+  if x == true then return "ipv6" end
+  if x == false or x == "both" then return nil end
+  return x
+end
+
+-- The family of a module's opts, or an error naming fname.
+function M.check(opts, fname)
+  local fam, err = M.of(opts)
+  if err then error(("bad argument #2 to '%s' (%s)"):format(fname or "analyse", err), 3) end
+  return fam
+end
+
 -- The field names the addresses of fam need (both families: four), after the given ones;
 -- with_len adds the IP lengths (ip.len, ipv6.plen), with_proto the protocol numbers.
 function M.fields(fam, list, with_len, with_proto)
