@@ -75,7 +75,7 @@ $(BUILD)/lib/pktframe/core.so: $(CORE_OBJ) $(LUA_OBJ)
 
 $(BUILD)/obj/cli/main.o: src/cli/main.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DPF_LUADIR='"$(LUA_SHARE)"' -c -o $@ $<
+	$(CC) $(CFLAGS) -DPF_LUADIR='"$(LUA_SHARE)"' -DPF_EXAMPLESDIR='"$(PREFIX)/share/pktframe/examples"' -c -o $@ $<
 
 $(BUILD)/obj/cli/main.o $(BUILD)/obj/cli/repl.o: CFLAGS += $(HOST_CFLAGS)
 
@@ -154,6 +154,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/pktframe
 	install -m 644 docs/pktframe.1 $(DESTDIR)$(PREFIX)/share/man/man1/pktframe.1
 	install -m 644 docs/api.md $(DESTDIR)$(PREFIX)/share/doc/pktframe/api.md   # help() reads it
+	@# the shipped analyses: `pktframe run streams CAPTURE` finds them here by name
+	install -d $(DESTDIR)$(PREFIX)/share/pktframe/examples
+	install -m 644 examples/*.lua $(DESTDIR)$(PREFIX)/share/pktframe/examples/
 
 # ---- benchmarks (never part of make test; see bench/README.md) ----
 BENCH_PKGS = python3-pandas python3-dpkt python3-scapy tcpreplay time wireshark-common

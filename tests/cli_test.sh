@@ -59,6 +59,17 @@ expect "a bad --threads value is a usage error" 2 "bad --threads value '0' (1 to
 expect "run --threads without a number is a usage error" 2 "option --threads needs an argument" "$PF" run --threads
 expect "-e has the global pf" 0 "0.1.0" "$PF" -e 'print(pf.version)'
 expect "a missing script is an error naming it" 1 "cannot open $tmp/nope.lua" "$PF" run "$tmp/nope.lua"
+# shipped examples by name; pktframe's own options after the script get a hint
+expect "run NAME finds a shipped example" 0 "usage: pktframe run" "$PF" run streams --help
+expect "run NAME.lua finds a shipped example" 0 "usage: pktframe run" "$PF" run payload_time.lua --help
+expect "run -q after the script says it goes first" 2 "goes before the script: pktframe run -q SCRIPT" \
+  "$PF" run streams x.pcap -q
+# examples check their options before any reading: nothing printed on stdout
+"$PF" run examples/streams.lua examples/nope.pcap --ip 1.2.3 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 2 ] && [ ! -s "$tmp/out" ] && grep -qF "option '--ip': expected an IPv4 or IPv6 address" "$tmp/err"; then
+  ok "streams --ip 1.2.3 is a usage error before the analysis"
+else no "streams --ip 1.2.3" "exit $rc: $(cat "$tmp/out" "$tmp/err" | head -c 400)"; fi
 # errors in scripts: script.lua:LINE: message, then a traceback of the script's frames only
 cat >"$tmp/deep.lua" <<'EOF'
 local pf = require "pktframe"

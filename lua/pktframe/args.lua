@@ -316,7 +316,16 @@ local function run(c, argv)
       elseif #a == 2 then
         o = c.byshort[a:sub(2)]
       end
-      if not o then return fail(("unknown option '%s'"):format(name and "--" .. name or a)) end
+      if not o then
+        local opt = name and "--" .. name or a
+        local where = (opt == "-q" or opt == "--quiet" or opt == "--threads") and "pktframe run " .. opt
+          .. (opt == "--threads" and " N" or "") .. " SCRIPT ..."
+          or opt == "--max-memory" and "pktframe --max-memory SIZE run SCRIPT ..."
+        if where then   -- pktframe's own options given after the script reach the script
+          return fail(("unknown option '%s' (pktframe's own %s goes before the script: %s)"):format(opt, opt, where))
+        end
+        return fail(("unknown option '%s'"):format(opt))
+      end
       if o.type == "boolean" then
         if value ~= nil then return fail(("option '--%s' takes no value"):format(o.name)) end
         vals[o.key] = true
