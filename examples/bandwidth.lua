@@ -11,7 +11,7 @@ local o = pf.args{
     .. "its describe().",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
   options = {
-    { "interval", type = "duration", default = "1s", help = "bucket width: 100ms, 1s, 5min, ..." },
+    { "interval", type = "duration", above = 0, default = "1s", help = "bucket width: 100ms, 1s, 5min, ..." },
     { "origin", choices = { "start_day", "start", "epoch" }, default = "start_day",
       help = "bucket alignment: midnight UTC (pandas), first frame (tshark io,stat), or the epoch" },
     { "out", metavar = "DIR", help = "write bandwidth.csv, frame_len.csv, bandwidth.svg, frame_len.svg into DIR" },

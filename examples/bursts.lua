@@ -11,10 +11,10 @@ local o = pf.args{
     .. "packet of the pair, form a burst (of at least --min-packets packets).",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
   options = family.options{
-    { "size", type = "integer", default = 300, help = "BURST_SIZE: least payload bytes of a packet in a burst" },
+    { "size", type = "integer", min = 0, default = 300, help = "BURST_SIZE: least payload bytes of a packet in a burst" },
     { "time", type = "duration", default = "0.3", help = "BURST_TIME: most time between two packets of a burst" },
-    { "min-packets", type = "integer", default = 2, help = "fewest packets that make a burst" },
-    { "top", type = "integer", default = 10, help = "bursts to print (most bytes first)" },
+    { "min-packets", type = "integer", min = 1, default = 2, help = "fewest packets that make a burst" },
+    { "top", type = "integer", min = 1, default = 10, help = "bursts to print (most bytes first)" },
     { "out", metavar = "DIR", help = "write bursts.csv, burst_packets.csv and bursts.svg into DIR" },
   },
 }

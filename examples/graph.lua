@@ -12,7 +12,7 @@ local o = pf.args{
     .. "edges.csv, graph.dot (Graphviz), graph.html (a page that draws the graph offline) and graph.svg.",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
   options = family.options{
-    { "top", type = "integer", default = 15, help = "edges to print" },
+    { "top", type = "integer", min = 1, default = 15, help = "edges to print" },
     { "all", type = "boolean", help = "keep 0.0.0.0 and broadcast (:: for IPv6)" },
     { "out", metavar = "DIR", help = "write edges.csv, graph.dot, graph.html and graph.svg into DIR" },
   },

@@ -10,7 +10,7 @@ local o = pf.args{
     .. "two packets it sent (inter-departure) and two packets it received (inter-arrival), in seconds.",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
   options = family.options{
-    { "top", type = "integer", default = 10, help = "addresses to print (most packets sent first)" },
+    { "top", type = "integer", min = 1, default = 10, help = "addresses to print (most packets sent first)" },
     { "out", metavar = "DIR", help = "write interarrival_addresses.csv, interarrival_packets.csv and SVGs into DIR" },
   },
 }

@@ -10,8 +10,8 @@ local o = pf.args{
   options = {
     { "iface", default = "lo", help = "the interface to capture on" },
     { "bpf", metavar = "FILTER", help = "a capture filter, as tcpdump's (\"udp port 53\")" },
-    { "duration", type = "duration", default = "10s", help = "how long to capture" },
-    { "count", type = "integer", help = "stop after this many packets" },
+    { "duration", type = "duration", above = 0, default = "10s", help = "how long to capture" },
+    { "count", type = "integer", min = 1, help = "stop after this many packets" },
     { "interval", default = "1s", help = "bucket width of the rate table" },
     { "pcap", metavar = "FILE",
       help = "the capture file (default DIR/capture.pcap with --out, else a temporary file)" },

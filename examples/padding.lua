@@ -13,8 +13,8 @@ local o = pf.args{
     .. "leak, and their source MACs are listed with the vendor from the IEEE OUI registry.",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
   options = {
-    { "threshold", type = "number", default = 0.5, help = "share of letters and digits above which a frame leaks" },
-    { "rows", type = "integer", default = 20, help = "frames to print" },
+    { "threshold", type = "number", min = 0, max = 1, default = 0.5, help = "share of letters and digits above which a frame leaks" },
+    { "rows", type = "integer", min = 1, default = 20, help = "frames to print" },
     { "out", metavar = "DIR", help = "write padding.csv, leaks.csv, leak_sources.csv and padding.svg into DIR" },
   },
 }

@@ -10,7 +10,7 @@ local o = pf.args{
     .. "address and by TCP and UDP source and destination port, most first.",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
   options = family.options{
-    { "top", type = "integer", default = 10, help = "rows to print and bars to draw (the rest summed)" },
+    { "top", type = "integer", min = 1, default = 10, help = "rows to print and bars to draw (the rest summed)" },
     { "out", metavar = "DIR",
       help = "write payload_ip_src.csv ... payload_udp_dstport.csv and a bar chart of each into DIR" },
   },

@@ -11,9 +11,9 @@ local o = pf.args{
     .. "per destination.",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
   options = family.options{
-    { "source", metavar = "ADDR", help = "the source address (default: the top source by payload bytes)" },
-    { "series", type = "integer", default = 8, help = "destinations drawn as their own series (the rest in grey)" },
-    { "top", type = "integer", default = 10, help = "rows to print" },
+    { "source", type = "address", help = "the source address (default: the top source by payload bytes)" },
+    { "series", type = "integer", min = 1, default = 8, help = "destinations drawn as their own series (the rest in grey)" },
+    { "top", type = "integer", min = 1, default = 10, help = "rows to print" },
     { "out", metavar = "DIR", help = "write payload_time.csv and payload_time.svg into DIR" },
   },
 }
@@ -25,6 +25,10 @@ local ok, r = pcall(pt.analyse, t, { source = o.source, family = fam })
 if not ok then report.usage_error("--source: " .. report.reason(r)) end   -- not an address
 if not r.source then
   print("No packet with a TCP or UDP payload.")
+  os.exit(0)
+end
+if #r.packets == 0 then   -- --source names an address that sent no payload here
+  report.nothing(("no packets with a TCP or UDP payload from %s"):format(r.source), o.capture)
   os.exit(0)
 end
 local sizes = r.packets:col("payload")

@@ -12,8 +12,13 @@ local o = pf.args{
     .. "the lower port is the server's.",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
   options = family.options{
-    { "top", type = "integer", default = 10, help = "conversations to print" },
-    { "interval", type = "string", default = "100ms", help = "bucket width of the resampled RTT" },
+    { "top", type = "integer", min = 1, default = 10, help = "conversations to print" },
+    { "interval", type = "string", default = "100ms", help = "bucket width of the resampled RTT: 100ms, 1s, 5min",
+      check = function(v)
+        local x = rtt.interval_seconds(v)
+        if x and x > 0 then return v end
+        return nil, "expected a duration such as 100ms, 1s or 5min"
+      end },
     { "out", metavar = "DIR", help = "write conversations.csv, rtt_series.csv, rtt_resampled.csv and SVGs into DIR" },
   },
 }

@@ -10,7 +10,7 @@ local o = pf.args{
     .. "(idxmax) and its total; a line over all streams and bars for the biggest.",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
   options = {
-    { "top", type = "integer", default = 15, help = "streams to list and draw as bars" },
+    { "top", type = "integer", min = 1, default = 15, help = "streams to list and draw as bars" },
     { "out", metavar = "DIR", help = "write stream_bytes.csv, stream_bytes.svg, stream_bytes_top.svg into DIR" },
   },
 }

@@ -14,8 +14,7 @@ local o = pf.args{
   positional = { { "capture", many = true, help = "capture files, read as one" } },
   options = family.options{
     { "ip", type = "address", help = "also list the streams with ADDR at either end" },
-    { "top", type = "integer", default = 20, check = function(n) return n > 0 and n or nil, "expected a positive integer" end,
-      help = "streams to print and draw, biggest first" },
+    { "top", type = "integer", min = 1, default = 20, min = 1, help = "streams to print and draw, biggest first" },
     { "out", metavar = "DIR", help = "write streams.csv, src_counts.csv (by_ip.csv) and streams.svg into DIR" },
   },
 }

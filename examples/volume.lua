@@ -12,9 +12,9 @@ local o = pf.args{
     .. "the capture never named (pf.resolve: UDP to the resolv.conf server, cached).",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
   options = {
-    { "top", type = "integer", default = 15, help = "rows to print and bars to draw" },
+    { "top", type = "integer", min = 1, default = 15, help = "rows to print and bars to draw" },
     { "resolve", type = "boolean", help = "reverse lookups (PTR) for addresses the capture did not name" },
-    { "timeout", type = "duration", default = "1s", help = "how long a reverse lookup may take" },
+    { "timeout", type = "duration", above = 0, default = "1s", help = "how long a reverse lookup may take" },
     { "server", metavar = "ADDR", help = "DNS server for --resolve (default: from /etc/resolv.conf)" },
     { "out", metavar = "DIR", help = "write volume_dst.csv, volume_src.csv, volume_name.csv, dns_names.csv and SVGs into DIR" },
   },

@@ -242,10 +242,19 @@ def check_stevens(suite, cap, df, out):
     first = s.iloc[0]
     addr = "ip.src" if first["ip.src"] != "" else "ipv6.src"
     client = s[(s[addr] == first[addr]) & (s["tcp.srcport"] == first["tcp.srcport"])]
-    run_example(PKTFRAME, os.path.join(EXAMPLES, "stevens.lua"), cap, [], out)
+    server = s[~s.index.isin(client.index)]
+    kinds = {"frame.number": "int", "tcp.seq": "int", "tcp.len": "int", "tcp.nxtseq": "int", "tcp.ack": "int"}
+    run_example(PKTFRAME, os.path.join(EXAMPLES, "stevens.lua"), cap, ["--side", "client"], out)
     compare(suite, "stevens %s stream %d, the client's segments" % (name, stream),
-            read_out(out, "stevens_segments"), client.reset_index(drop=True),
-            {"frame.number": "int", "tcp.seq": "int", "tcp.len": "int", "tcp.nxtseq": "int", "tcp.ack": "int"})
+            read_out(out, "stevens_segments"), client.reset_index(drop=True), kinds)
+    # the default: the side that sent the most payload (the client on a tie)
+    def payload(x):
+        return x["tcp.len"].replace("", "0").astype("int64").sum()
+    bigger = server if payload(server) > payload(client) else client
+    run_example(PKTFRAME, os.path.join(EXAMPLES, "stevens.lua"), cap, [], out + "-auto")
+    compare(suite, "stevens %s stream %d by default, the %s's segments (most bytes)" % (
+        name, stream, "server" if bigger is server else "client"),
+        read_out(out + "-auto", "stevens_segments"), bigger.reset_index(drop=True), kinds)
 
 
 # ---------------------------------------------------------------- 7. --resolve, against a local responder

@@ -70,6 +70,13 @@ rc=$?
 if [ "$rc" -eq 2 ] && [ ! -s "$tmp/out" ] && grep -qF "option '--ip': expected an IPv4 or IPv6 address" "$tmp/err"; then
   ok "streams --ip 1.2.3 is a usage error before the analysis"
 else no "streams --ip 1.2.3" "exit $rc: $(cat "$tmp/out" "$tmp/err" | head -c 400)"; fi
+if [ -f "$CAP/dns-mixed.pcap" ]; then
+  "$PF" run payload_time "$CAP/dns-mixed.pcap" --source 1.2.3.4 >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -eq 0 ] && grep -qF "no packets with a TCP or UDP payload from 1.2.3.4 in $CAP/dns-mixed.pcap" "$tmp/err"; then
+    ok "payload_time --source of an address not in the capture says so"
+  else no "payload_time --source 1.2.3.4" "exit $rc: $(cat "$tmp/out" "$tmp/err" | head -c 400)"; fi
+fi
 # errors in scripts: script.lua:LINE: message, then a traceback of the script's frames only
 cat >"$tmp/deep.lua" <<'EOF'
 local pf = require "pktframe"

@@ -8,7 +8,11 @@
 --       { "interval", type = "duration", default = "1s", help = "bucket width" },
 --       { "top", type = "integer", default = 10, help = "rows to print" },
 --       { "resolve", type = "boolean", help = "reverse lookups" },
+--       { "ip", type = "address", help = "a host" },          -- checked, tshark's text: 2001:db8::1
+--       { "net", type = "network" },                          -- ADDR or ADDR/BITS
 --     },
+--   -- numbers, integers, durations and sizes take min =, max = (inclusive) and above = (exclusive);
+--   -- any option takes check = function(v) return v or nil, why end (run before any work)
 --   }
 --   -- o.capture = {"a.pcap", ...}, o.out = nil, o.interval = 1.0, o.top = 10, o.resolve = false
 --
@@ -171,7 +175,8 @@ local function compile(spec, level)
       error(("bad argument #1 to 'args' (option '%s' declared twice)"):format(name), level)
     end
     local opt = { name = name, key = key_of(name), type = ty, help = o.help or "", default = o.default,
-      choices = o.choices, metavar = o.metavar, required = o.required, short = o.short, check = o.check }
+      choices = o.choices, metavar = o.metavar, required = o.required, short = o.short, check = o.check,
+      min = o.min, max = o.max, above = o.above }
     if opt.default ~= nil and type(opt.default) == "string" and ty ~= "string" and ty ~= "boolean" then
       local v = TYPES[ty].conv(opt.default)
       if v == nil then
@@ -268,6 +273,15 @@ local function convert(o, text)
   local v = TYPES[o.type].conv(text)
   if v == nil then
     return nil, ("option '--%s': expected %s, got '%s'"):format(o.name, TYPES[o.type].what, text)
+  end
+  if o.min ~= nil and v < o.min then
+    return nil, ("option '--%s': expected %s of at least %s, got '%s'"):format(o.name, TYPES[o.type].what, o.min, text)
+  end
+  if o.above ~= nil and v <= o.above then
+    return nil, ("option '--%s': expected %s above %s, got '%s'"):format(o.name, TYPES[o.type].what, o.above, text)
+  end
+  if o.max ~= nil and v > o.max then
+    return nil, ("option '--%s': expected %s of at most %s, got '%s'"):format(o.name, TYPES[o.type].what, o.max, text)
   end
   if o.check then   -- the spec's own check: returns the value (possibly changed), or nil, why
     local w, why = o.check(v)

@@ -26,8 +26,10 @@ function M.analyse(t, opts)
   local ip = { src = "src", dst = "dst" }
   local src = opts.source and (require("pktframe.args").address(opts.source) or opts.source)
   local ty = p:col("src"):type()
-  if src and ((ty == "ipv4" and src:find(":", 1, true)) or (ty == "ipv6" and not src:find(":", 1, true))) then
-    p = p:head(0)   -- an address of the other family sent none of these packets
+  local other = src and ((ty == "ipv4" and src:find(":", 1, true)) or (ty == "ipv6" and not src:find(":", 1, true)))
+  if other then   -- an address of the other family sent none of these packets
+    local none = p:head(0):select("frame.number", "frame.time_epoch", "dst", "payload")
+    return { source = src, packets = none, destinations = payload.by(none, "dst") }
   end
   if not src then
     local by = payload.by(p, ip.src)

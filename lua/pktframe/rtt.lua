@@ -69,7 +69,7 @@ M.MAX_BUCKETS = 1000000
 
 local UNITS = { ns = 1e-9, us = 1e-6, ms = 1e-3, s = 1, min = 60, h = 3600 }
 -- "100ms" in seconds, or nil for text resample will refuse (it says why)
-local function interval_seconds(text)
+function M.interval_seconds(text)
   local x, unit = tostring(text):match("^%s*([%d.]+)%s*(%a+)%s*$")
   return x and tonumber(x) and UNITS[unit] and tonumber(x) * UNITS[unit]
 end
@@ -97,7 +97,7 @@ function M.analyse(t, opts)
   res.interval = opts.interval or "100ms"
   -- a conversation over days in 100 ms buckets would be millions of mostly empty rows: skipped
   local times = mine:col("frame.time_epoch")
-  local width = interval_seconds(res.interval)
+  local width = M.interval_seconds(res.interval)
   local nb = width and (times:max() - times:min()) / width or 0
   if nb > M.MAX_BUCKETS then
     res.resample_skipped = string.format("%s buckets over %.0f s would be %.0f rows (more than %d)", res.interval,
