@@ -30,11 +30,11 @@ print(top)
 
 if out then
   report.csv(out, "stream_bytes", per)
-  report.svg(out, "stream_bytes", plot.line{ title = "Bytes per TCP stream", x = per:col("tcp.stream"),
-    y = per:col("bytes"), marker = true, radius = 2, xlabel = "tcp.stream", ylabel = "bytes (sum of tcp.len)", ymin = 0 })
+  report.svg(out, "stream_bytes", plot.bars{ title = "Bytes per TCP stream", x = per:col("tcp.stream"),
+    y = per:col("bytes"), xlabel = "tcp.stream", ylabel = "bytes (sum of tcp.len)", empty = "no TCP streams" })
   local labels = {}
   for i = 1, #top do labels[i] = "stream " .. top:col("tcp.stream")[i] end
   report.svg(out, "stream_bytes_top", plot.bar{ title = ("The %d biggest TCP streams"):format(#top),
-    labels = labels, values = top:col("bytes"), xlabel = "bytes (sum of tcp.len)" })
+    labels = labels, values = top:col("bytes"), xlabel = "bytes (sum of tcp.len)", empty = "no TCP streams" })
 end
 report.done(out)
