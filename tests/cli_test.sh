@@ -64,6 +64,12 @@ expect "run NAME finds a shipped example" 0 "usage: pktframe run" "$PF" run stre
 expect "run NAME.lua finds a shipped example" 0 "usage: pktframe run" "$PF" run payload_time.lua --help
 expect "run -q after the script says it goes first" 2 "goes before the script: pktframe run -q SCRIPT" \
   "$PF" run streams x.pcap -q
+# the man page reads from the source tree (README says: man ./docs/pktframe.1)
+if command -v man >/dev/null 2>&1; then
+  src=$(dirname "$0")/..
+  expect "man ./docs/pktframe.1 renders from the source tree" 0 "shipped analysis" \
+    env MANPAGER=cat MANWIDTH=200 man "$src/docs/pktframe.1"
+fi
 # examples check their options before any reading: nothing printed on stdout
 "$PF" run examples/streams.lua examples/nope.pcap --ip 1.2.3 >"$tmp/out" 2>"$tmp/err"
 rc=$?
