@@ -128,7 +128,7 @@ demo: deps all
 	$(DEMO_RUN) examples/capinfo.lua $(DEMO_CAP) --out $(DEMO_OUT)
 	$(DEMO_RUN) examples/streams.lua $(DEMO_CAP) --top 5 --ip 192.168.10.22 --out $(DEMO_OUT)
 	$(DEMO_RUN) examples/bandwidth.lua $(DEMO_CAP) --interval 500ms --out $(DEMO_OUT)
-	$(DEMO_RUN) examples/stevens.lua $(DEMO_CAP) --side server --rows 3 --out $(DEMO_OUT)
+	$(DEMO_RUN) examples/stevens.lua $(DEMO_CAP) --rows 3 --out $(DEMO_OUT)
 	$(DEMO_RUN) examples/stream_bytes.lua $(DEMO_CAP) --top 5 --out $(DEMO_OUT)
 	$(DEMO_RUN) examples/padding.lua $(DEMO_CAP) --out $(DEMO_OUT)
 	$(DEMO_RUN) examples/volume.lua $(DEMO_CAP) --top 8 --out $(DEMO_OUT)

@@ -342,11 +342,11 @@ local function xy_chart(o, default_kind, fname)
   end
   local empty = xlo > xhi
   if empty then return M.empty(o) end
-  if dots and not is_time and xint and xhi > xlo then
-    -- dots on whole numbers at the edges: half a unit either side, so that none is cut in half
-    local m = math.max(0.5, (xhi - xlo) * 0.02)
-    xlo, xhi = xlo - m, xhi + m
-    xint = m == floor(m) and xint
+  -- dots and bars at the x edges: the axis runs past them, so that none is cut in half
+  local xpad_lo, xpad_hi
+  if dots and not is_time then
+    local m = xint and math.max(0.5, (xhi - xlo) * 0.02) or (xhi > xlo and (xhi - xlo) * 0.02 or 0.5)
+    xpad_lo, xpad_hi = xlo - m, xhi + m
   end
   if o.xmin then xlo = o.xmin end
   if o.xmax then xhi = o.xmax end
@@ -355,14 +355,9 @@ local function xy_chart(o, default_kind, fname)
   -- axes
   local xa, xb, xticks, xnote
   if is_time then xa, xb, xticks, xnote = time_axis(xlo, xhi, math.max(3, floor(W / 130)))
-  else xa, xb, xticks = linear_axis(xlo, xhi, math.max(3, floor(W / 100)), o.xmin, o.xmax, xint) end
+  else xa, xb, xticks = linear_axis(xlo, xhi, math.max(3, floor(W / 100)), o.xmin or xpad_lo, o.xmax or xpad_hi, xint) end
   local ya, yb, yticks = linear_axis(ylo, yhi, math.max(3, floor(H / 70)), o.ymin, o.ymax, yint)
-  if dots and not is_time then
-    -- dots at the x edges: the axis runs a little past them (a nice range already may not)
-    local m = (xb - xa) * 0.02
-    if not o.xmin and xlo - xa < m then xa = xa - m end
-    if not o.xmax and xb - xhi < m then xb = xb + m end
-  elseif dots then
+  if dots and is_time then
     local m = (xhi - xlo) * 0.02
     if not o.xmin and xlo - xa < m then xa = xa - m end
     if not o.xmax and xb - xhi < m then xb = xb + m end
