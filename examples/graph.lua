@@ -8,7 +8,7 @@ local family = require "pktframe.family"
 
 local o = pf.args{
   description = "The connection graph: one edge per (source, destination) address pair, weighted by "
-    .. "its packets. 0.0.0.0 and 255.255.255.255 are left out unless --all. With --out, writes "
+    .. "its packets, IPv4 and IPv6. 0.0.0.0, 255.255.255.255 and :: are left out unless --all. With --out, writes "
     .. "edges.csv, graph.dot (Graphviz), graph.html (a page that draws the graph offline) and graph.svg.",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
   options = family.options{
