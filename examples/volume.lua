@@ -16,7 +16,14 @@ local o = pf.args{
     { "top", type = "integer", min = 1, default = 15, help = "rows to print and bars to draw" },
     { "resolve", type = "boolean", help = "reverse lookups (PTR) for addresses the capture did not name" },
     { "timeout", type = "duration", above = 0, default = "1s", help = "how long a reverse lookup may take" },
-    { "server", metavar = "ADDR", help = "DNS server for --resolve (default: from /etc/resolv.conf)" },
+    { "server", metavar = "ADDR", help = "DNS server for --resolve (default: from /etc/resolv.conf)",
+      check = function(v)   -- ADDR, ADDR:PORT or [ADDR]:PORT, checked before the capture is read
+        local a, port = v:match("^%[(.+)%]:(%d+)$")
+        if not a then a, port = v:match("^([^:]+):(%d+)$") end
+        a = a or v
+        if pf.args.address(a) and (not port or tonumber(port) <= 65535) then return v end
+        return nil, "expected an address, address:port or [address]:port"
+      end },
     { "out", metavar = "DIR", help = "write volume_dst.csv, volume_src.csv, volume_name.csv, dns_names.csv and SVGs into DIR" },
   },
 }

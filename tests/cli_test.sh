@@ -76,6 +76,11 @@ rc=$?
 if [ "$rc" -eq 2 ] && [ ! -s "$tmp/out" ] && grep -qF "option '--ip': expected an IPv4 or IPv6 address" "$tmp/err"; then
   ok "streams --ip 1.2.3 is a usage error before the analysis"
 else no "streams --ip 1.2.3" "exit $rc: $(cat "$tmp/out" "$tmp/err" | head -c 400)"; fi
+"$PF" run volume examples/nope.pcap --server dns.example >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 2 ] && [ ! -s "$tmp/out" ] && grep -qF "option '--server': expected an address" "$tmp/err"; then
+  ok "volume --server of a name is a usage error before the analysis"
+else no "volume --server dns.example" "exit $rc: $(cat "$tmp/out" "$tmp/err" | head -c 400)"; fi
 if [ -f "$CAP/dns-mixed.pcap" ]; then
   "$PF" run payload_time "$CAP/dns-mixed.pcap" --source 1.2.3.4 >"$tmp/out" 2>"$tmp/err"
   rc=$?
