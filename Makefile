@@ -75,7 +75,7 @@ $(BUILD)/lib/pktframe/core.so: $(CORE_OBJ) $(LUA_OBJ)
 
 $(BUILD)/obj/cli/main.o: src/cli/main.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DPF_LUADIR='"$(LUA_SHARE)"' -c -o $@ $<
+	$(CC) $(CFLAGS) -DPF_LUADIR='"$(LUA_SHARE)"' -DPF_EXAMPLESDIR='"$(PREFIX)/share/pktframe/examples"' -c -o $@ $<
 
 $(BUILD)/obj/cli/main.o $(BUILD)/obj/cli/repl.o: CFLAGS += $(HOST_CFLAGS)
 
@@ -129,7 +129,7 @@ demo: deps all
 	$(DEMO_RUN) examples/capinfo.lua $(DEMO_CAP) --out $(DEMO_OUT)
 	$(DEMO_RUN) examples/streams.lua $(DEMO_CAP) --top 5 --ip 192.168.10.22 --out $(DEMO_OUT)
 	$(DEMO_RUN) examples/bandwidth.lua $(DEMO_CAP) --interval 500ms --out $(DEMO_OUT)
-	$(DEMO_RUN) examples/stevens.lua $(DEMO_CAP) --side server --rows 3 --out $(DEMO_OUT)
+	$(DEMO_RUN) examples/stevens.lua $(DEMO_CAP) --rows 3 --out $(DEMO_OUT)
 	$(DEMO_RUN) examples/stream_bytes.lua $(DEMO_CAP) --top 5 --out $(DEMO_OUT)
 	$(DEMO_RUN) examples/padding.lua $(DEMO_CAP) --out $(DEMO_OUT)
 	$(DEMO_RUN) examples/volume.lua $(DEMO_CAP) --top 8 --out $(DEMO_OUT)
@@ -155,6 +155,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/pktframe
 	install -m 644 docs/pktframe.1 $(DESTDIR)$(PREFIX)/share/man/man1/pktframe.1
 	install -m 644 docs/api.md $(DESTDIR)$(PREFIX)/share/doc/pktframe/api.md   # help() reads it
+	@# the shipped analyses: `pktframe run streams CAPTURE` finds them here by name
+	install -d $(DESTDIR)$(PREFIX)/share/pktframe/examples
+	install -m 644 examples/*.lua $(DESTDIR)$(PREFIX)/share/pktframe/examples/
 
 # ---- benchmarks (never part of make test; see bench/README.md) ----
 BENCH_PKGS = python3-pandas python3-dpkt python3-scapy tcpreplay time wireshark-common

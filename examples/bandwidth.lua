@@ -4,22 +4,24 @@ local pf = require "pktframe"
 local bandwidth = require "pktframe.bandwidth"
 local plot = require "pktframe.plot"
 local report = require "pktframe.report"
+local family = require "pktframe.family"
 
 local o = pf.args{
   description = "Bandwidth: bytes (sum of frame.len) and packets per interval, empty intervals\n"
     .. "included, as pandas' resample(...).sum() gives them; and frame.len over frame number with\n"
     .. "its describe().",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
-  options = {
-    { "interval", type = "duration", default = "1s", help = "bucket width: 100ms, 1s, 5min, ..." },
+  options = family.options{
+    { "interval", type = "duration", above = 0, default = "1s", help = "bucket width: 100ms, 1s, 5min, ..." },
     { "origin", choices = { "start_day", "start", "epoch" }, default = "start_day",
       help = "bucket alignment: midnight UTC (pandas), first frame (tshark io,stat), or the epoch" },
     { "out", metavar = "DIR", help = "write bandwidth.csv, frame_len.csv, bandwidth.svg, frame_len.svg into DIR" },
   },
 }
+local fam = report.family(o)
 if o.interval <= 0 then report.usage_error("--interval: must be more than 0") end
 local out = report.outdir(o.out)
-local t <close> = report.read(o.capture, { fields = bandwidth.fields })
+local t <close> = report.read(o.capture, { fields = bandwidth.fields, filter = (fam == "ipv4" and "ip" or fam == "ipv6" and "ipv6" or nil) })
 local ok, bw = pcall(bandwidth.per_interval, t, o.interval, { origin = o.origin })
 if not ok then      -- frames years apart at a small interval: too many buckets
   local times = t:col("frame.time_epoch")

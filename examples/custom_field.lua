@@ -7,7 +7,7 @@ local o = pf.args{
   description = "The most asked DNS names, from a field decoded in Lua (mydns.qname), checked\n"
     .. "against pktframe's own dns.qry.name.",
   positional = { { "capture", help = "a pcap or pcapng file with DNS over UDP" } },
-  options = { { "top", type = "integer", default = 10, help = "how many names to list" },
+  options = { { "top", type = "integer", min = 1, default = 10, help = "how many names to list" },
               { "port", type = "integer", default = 53, help = "the UDP port DNS runs on" },
               { "match", default = "google", help = "count the questions whose name contains this" } },
 }

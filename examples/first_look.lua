@@ -7,7 +7,7 @@ local o = pf.args{
   description = "Packets, bytes, time span and protocol counts of the captures (read as one),\n"
     .. "then their first packets.",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
-  options = { { "rows", type = "integer", default = 10, help = "packets to show" } },
+  options = { { "rows", type = "integer", min = 1, default = 10, help = "packets to show" } },
 }
 local t <close> = assert(pf.read(o.capture, { fields = {
   "frame.number", "frame.time_epoch", "frame.len", "ip.src", "ip.dst", "ipv6.src",

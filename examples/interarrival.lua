@@ -1,23 +1,24 @@
 -- interarrival.lua: inter-departure and inter-arrival times per address.
--- usage: pktframe run examples/interarrival.lua CAPTURE... [--top N] [--ip6] [--out DIR]
+-- usage: pktframe run examples/interarrival.lua CAPTURE... [--top N] [--ipv4|--ipv6] [--out DIR]
 local pf = require "pktframe"
 local ia = require "pktframe.interarrival"
 local report = require "pktframe.report"
+local family = require "pktframe.family"
 
 local o = pf.args{
   description = "Per address: packets sent and received, and the mean, median, min and max time between "
     .. "two packets it sent (inter-departure) and two packets it received (inter-arrival), in seconds.",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
-  options = {
-    { "top", type = "integer", default = 10, help = "addresses to print (most packets sent first)" },
-    { "ip6", type = "boolean", help = "IPv6 addresses instead of IPv4" },
+  options = family.options{
+    { "top", type = "integer", min = 1, default = 10, help = "addresses to print (most packets sent first)" },
     { "out", metavar = "DIR", help = "write interarrival_addresses.csv, interarrival_packets.csv and SVGs into DIR" },
   },
 }
+local fam = report.family(o)
 
 local out = report.outdir(o.out)
-local t <close> = report.read(o.capture, { fields = ia.fields(o.ip6) })
-local r = ia.analyse(t, { ip6 = o.ip6 })
+local t <close> = report.read(o.capture, { fields = ia.fields(fam) })
+local r = ia.analyse(t, { family = fam })
 local a = r.addresses
 -- the busiest n by count, gaps in milliseconds rounded to the microsecond, for reading (the CSV
 -- files keep the exact seconds)

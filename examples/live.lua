@@ -10,8 +10,8 @@ local o = pf.args{
   options = {
     { "iface", default = "lo", help = "the interface to capture on" },
     { "bpf", metavar = "FILTER", help = "a capture filter, as tcpdump's (\"udp port 53\")" },
-    { "duration", type = "duration", default = "10s", help = "how long to capture" },
-    { "count", type = "integer", help = "stop after this many packets" },
+    { "duration", type = "duration", above = 0, default = "10s", help = "how long to capture" },
+    { "count", type = "integer", min = 1, help = "stop after this many packets" },
     { "interval", default = "1s", help = "bucket width of the rate table" },
     { "pcap", metavar = "FILE",
       help = "the capture file (default DIR/capture.pcap with --out, else a temporary file)" },
@@ -35,14 +35,9 @@ if r.rate then
   print(r.rate:head(20))
   report.csv(out, "live_rate", r.rate)
 end
-report.section("IPv4 address pairs, most bytes first")
+report.section("Address pairs (IPv4 and IPv6), most bytes first")
 print(r.pairs:head(10))
 report.csv(out, "live_pairs", r.pairs)
-if #r.pairs6 > 0 then
-  report.section("IPv6 address pairs, most bytes first")
-  print(r.pairs6:head(10))
-  report.csv(out, "live_pairs6", r.pairs6)
-end
 report.done(out)
 if not o.pcap and not o.out then os.remove(path) end
 t:close()

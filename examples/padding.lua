@@ -13,8 +13,8 @@ local o = pf.args{
     .. "leak, and their source MACs are listed with the vendor from the IEEE OUI registry.",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
   options = {
-    { "threshold", type = "number", default = 0.5, help = "share of letters and digits above which a frame leaks" },
-    { "rows", type = "integer", default = 20, help = "frames to print" },
+    { "threshold", type = "number", min = 0, max = 1, default = 0.5, help = "share of letters and digits above which a frame leaks" },
+    { "rows", type = "integer", min = 1, default = 20, help = "frames to print" },
     { "out", metavar = "DIR", help = "write padding.csv, leaks.csv, leak_sources.csv and padding.svg into DIR" },
   },
 }
@@ -39,10 +39,14 @@ if out then
   report.csv(out, "padding", p)
   report.csv(out, "leaks", leaks)
   report.csv(out, "leak_sources", sources)
-  report.svg(out, "padding", plot.scatter{ title = "Non-zero Ethernet padding: share of letters and digits",
+  local title = "Non-zero Ethernet padding: share of letters and digits"
+  if #p == 0 then   -- nothing to draw: say so, not empty axes
+    report.svg(out, "padding", plot.empty{ title = title, empty = "no leaks: no frame pads with a non-zero byte" })
+  else report.svg(out, "padding", plot.scatter{ title = "Non-zero Ethernet padding: share of letters and digits",
     x = p:col("frame.number"), y = p:col("ratio"), alpha = 0.7, name = "frames",
     series = { { name = ("threshold %g"):format(o.threshold), x = { p:col("frame.number"):min() or 0,
       p:col("frame.number"):max() or 1 }, y = { o.threshold, o.threshold }, kind = "line", color = "#d62728" } },
-    xlabel = "frame number", ylabel = "letters and digits / bytes", ymin = 0, ymax = 1.05 })
+    xlabel = "frame number", ylabel = "letters and digits / bytes", ymin = 0, ymax = 1.05 }) end
 end
+if #leaks == 0 then print("no leaks") end
 report.done(out)

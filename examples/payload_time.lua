@@ -1,29 +1,34 @@
 -- payload_time.lua: the payload of each packet the top source sent, over time, per destination.
--- usage: pktframe run examples/payload_time.lua CAPTURE... [--source ADDR] [--series N] [--ip6] [--out DIR]
+-- usage: pktframe run examples/payload_time.lua CAPTURE... [--source ADDR] [--series N] [--ipv4|--ipv6] [--out DIR]
 local pf = require "pktframe"
 local pt = require "pktframe.payload_time"
 local report = require "pktframe.report"
+local family = require "pktframe.family"
 
 local o = pf.args{
   description = "Payload sizes over time: for the source that sent the most payload bytes (or --source), "
     .. "the payload (tcp.len or udp.length - 8) of each of its packets over time, one scatter series "
     .. "per destination.",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
-  options = {
-    { "source", metavar = "ADDR", help = "the source address (default: the top source by payload bytes)" },
-    { "series", type = "integer", default = 8, help = "destinations drawn as their own series (the rest in grey)" },
-    { "top", type = "integer", default = 10, help = "rows to print" },
-    { "ip6", type = "boolean", help = "IPv6 addresses instead of IPv4" },
+  options = family.options{
+    { "source", type = "address", help = "the source address (default: the top source by payload bytes)" },
+    { "series", type = "integer", min = 1, default = 8, help = "destinations drawn as their own series (the rest in grey)" },
+    { "top", type = "integer", min = 1, default = 10, help = "rows to print" },
     { "out", metavar = "DIR", help = "write payload_time.csv and payload_time.svg into DIR" },
   },
 }
+local fam = report.family(o)
 
 local out = report.outdir(o.out)
-local t <close> = report.read(o.capture, { fields = pt.fields(o.ip6) })
-local ok, r = pcall(pt.analyse, t, { source = o.source, ip6 = o.ip6 })
+local t <close> = report.read(o.capture, { fields = pt.fields(fam) })
+local ok, r = pcall(pt.analyse, t, { source = o.source, family = fam })
 if not ok then report.usage_error("--source: " .. report.reason(r)) end   -- not an address
 if not r.source then
   print("No packet with a TCP or UDP payload.")
+  os.exit(0)
+end
+if #r.packets == 0 then   -- --source names an address that sent no payload here
+  report.nothing(("no packets with a TCP or UDP payload from %s"):format(r.source), o.capture)
   os.exit(0)
 end
 local sizes = r.packets:col("payload")

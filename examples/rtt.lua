@@ -1,8 +1,9 @@
 -- rtt.lua: TCP round-trip time (tcp.analysis.ack_rtt) per conversation, and over time for the busiest.
--- usage: pktframe run examples/rtt.lua CAPTURE... [--top N] [--interval 100ms] [--ip6] [--out DIR]
+-- usage: pktframe run examples/rtt.lua CAPTURE... [--top N] [--interval 100ms] [--ipv4|--ipv6] [--out DIR]
 local pf = require "pktframe"
 local rtt = require "pktframe.rtt"
 local report = require "pktframe.report"
+local family = require "pktframe.family"
 
 local o = pf.args{
   description = "TCP round-trip times per conversation (client, server, client port): bytes and "
@@ -10,17 +11,22 @@ local o = pf.args{
     .. "of them, and their min/mean/max per interval. The SYN sender is the client; without a SYN, "
     .. "the lower port is the server's.",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
-  options = {
-    { "top", type = "integer", default = 10, help = "conversations to print" },
-    { "interval", type = "string", default = "100ms", help = "bucket width of the resampled RTT" },
-    { "ip6", type = "boolean", help = "IPv6 conversations instead of IPv4" },
+  options = family.options{
+    { "top", type = "integer", min = 1, default = 10, help = "conversations to print" },
+    { "interval", type = "string", default = "100ms", help = "bucket width of the resampled RTT: 100ms, 1s, 5min",
+      check = function(v)
+        local x = rtt.interval_seconds(v)
+        if x and x > 0 then return v end
+        return nil, "expected a duration such as 100ms, 1s or 5min"
+      end },
     { "out", metavar = "DIR", help = "write conversations.csv, rtt_series.csv, rtt_resampled.csv and SVGs into DIR" },
   },
 }
+local fam = report.family(o)
 
 local out = report.outdir(o.out)
-local t <close> = report.read(o.capture, { fields = rtt.fields(o.ip6), filter = "tcp" })
-local ok, r = pcall(rtt.analyse, t, { ip6 = o.ip6, interval = o.interval })
+local t <close> = report.read(o.capture, { fields = rtt.fields(fam), filter = "tcp" })
+local ok, r = pcall(rtt.analyse, t, { family = fam, interval = o.interval })
 if not ok then report.usage_error(report.reason(r)) end   -- a bad --interval
 -- seconds as milliseconds rounded to the microsecond, for reading (the CSV files keep the exact values)
 local function ms(c) return (c * 1e6 + 0.5) // 1 / 1000 end

@@ -5,21 +5,25 @@ local pf = require "pktframe"
 local stevens = require "pktframe.stevens"
 local plot = require "pktframe.plot"
 local report = require "pktframe.report"
+local family = require "pktframe.family"
 
 local o = pf.args{
   description = "TCP time-sequence graph (Stevens): for one stream, the relative tcp.seq of each\n"
-    .. "segment the client (the first frame's sender) sends, over time, and the server's tcp.ack.",
+    .. "segment one side sends over time (by default the side that sent the most payload: the server\n"
+    .. "of a download; the client is the first frame's sender), and the other side's tcp.ack.",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
-  options = {
-    { "stream", type = "integer", help = "tcp.stream number (default: the stream with the most payload)" },
-    { "side", choices = { "client", "server" }, default = "client",
-      help = "whose sequence numbers: the client's (the notebook's) or the server's (a download)" },
-    { "rows", type = "integer", default = 10, help = "segments to print from each end of the list" },
+  options = family.options{
+    { "stream", type = "integer", min = 0, help = "tcp.stream number (default: the stream with the most payload)" },
+    { "side", choices = { "auto", "client", "server" }, default = "auto",
+      help = "whose sequence numbers: the side that sent the most bytes (auto), the client's (the "
+        .. "notebook's) or the server's" },
+    { "rows", type = "integer", min = 1, default = 10, help = "segments to print from each end of the list" },
     { "out", metavar = "DIR", help = "write stevens_segments.csv, stevens_acks.csv and stevens.svg into DIR" },
   },
 }
+local fam = report.family(o)
 local out = report.outdir(o.out)
-local t <close> = report.read(o.capture, { fields = stevens.fields })
+local t <close> = report.read(o.capture, { fields = stevens.fields, filter = (fam == "ipv4" and "ip" or fam == "ipv6" and "ipv6" or nil) })
 local g, err = stevens.graph(t, o.stream, { side = o.side })
 if not g then report.fail(err) end
 

@@ -4,6 +4,7 @@ local pf = require "pktframe"
 local volume = require "pktframe.volume"
 local plot = require "pktframe.plot"
 local report = require "pktframe.report"
+local family = require "pktframe.family"
 
 local o = pf.args{
   description = "Volume by address and by name: bytes (sum of frame.len) and packets per destination\n"
@@ -11,20 +12,28 @@ local o = pf.args{
     .. "the capture (passive DNS, no network), and with --resolve PTR lookups for the addresses\n"
     .. "the capture never named (pf.resolve: UDP to the resolv.conf server, cached).",
   positional = { { "capture", many = true, help = "capture files, read as one" } },
-  options = {
-    { "top", type = "integer", default = 15, help = "rows to print and bars to draw" },
+  options = family.options{
+    { "top", type = "integer", min = 1, default = 15, help = "rows to print and bars to draw" },
     { "resolve", type = "boolean", help = "reverse lookups (PTR) for addresses the capture did not name" },
-    { "timeout", type = "duration", default = "1s", help = "how long a reverse lookup may take" },
-    { "server", metavar = "ADDR", help = "DNS server for --resolve (default: from /etc/resolv.conf)" },
+    { "timeout", type = "duration", above = 0, default = "1s", help = "how long a reverse lookup may take" },
+    { "server", metavar = "ADDR", help = "DNS server for --resolve (default: from /etc/resolv.conf)",
+      check = function(v)   -- ADDR, ADDR:PORT or [ADDR]:PORT, checked before the capture is read
+        local a, port = v:match("^%[(.+)%]:(%d+)$")
+        if not a then a, port = v:match("^([^:]+):(%d+)$") end
+        a = a or v
+        if pf.args.address(a) and (not port or tonumber(port) <= 65535) then return v end
+        return nil, "expected an address, address:port or [address]:port"
+      end },
     { "out", metavar = "DIR", help = "write volume_dst.csv, volume_src.csv, volume_name.csv, dns_names.csv and SVGs into DIR" },
   },
 }
+local fam = report.family(o)
 local out = report.outdir(o.out)
-local pairs_, err = volume.pairs(pf.scan(o.capture))    -- one pass, a row per address pair
+local pairs_, err = volume.pairs(pf.scan(o.capture, { filter = (fam == "ipv4" and "ip" or fam == "ipv6" and "ipv6" or nil) }))    -- one pass, a row per address pair
 if not pairs_ then report.fail(err) end
 local t <close> = report.read(o.capture, { fields = volume.dns_fields, filter = volume.dns_filter })
 local names, answers = volume.passive_dns(t)
-local dst, src = volume.by_address(pairs_, "dst"), volume.by_address(pairs_, "src")
+local dst, src = volume.by_address(pairs_, "dst", fam), volume.by_address(pairs_, "src", fam)
 local frames = pairs_:col("packets"):sum() or 0
 local ptr
 if o.resolve then

@@ -88,7 +88,7 @@ describe("pktframe.payload", function()
     os.remove(path)
     local r = payload.analyse(t)
     -- A sends 300 + 400 + 300 + 500 + 299 + 300 + 1000; B 350 + 350; 0.0.0.0 300
-    local src, by = r.ip_src:col("ip.src"), r.ip_src:col("bytes")
+    local src, by = r.ip_src:col("src"), r.ip_src:col("bytes")
     assert.are.same({ A, B, "0.0.0.0" }, { src[1], src[2], src[3] })
     assert.are.same({ 3099, 700, 300 }, { by[1], by[2], by[3] })
     assert.are.equal(1, #r.tcp_srcport)

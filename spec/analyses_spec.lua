@@ -191,6 +191,6 @@ describe("the analysis modules", function()
       "bad argument #2 to 'by_address' ('dst' or 'src' expected, got 'up')")
     assert.has_error(function() stevens.graph(t, 1.5) end, "bad argument #2 to 'graph' (integer expected, got float)")
     assert.has_error(function() stevens.graph(t, 1, { side = "left" }) end,
-      "bad argument #3 to 'graph' (side: 'client' or 'server' expected, got 'left')")
+      "bad argument #3 to 'graph' (side: 'client', 'server' or 'auto' expected, got 'left')")
   end)
 end)

@@ -145,7 +145,7 @@ describe("pktframe.args", function()
   it("raises for mistakes in the spec itself", function()
     local cases = {
       { { options = { { "x", type = "float" } } },
-        "bad argument #1 to 'args' (option 'x': unknown type 'float'; expected one of string, number, integer, boolean, duration, size)" },
+        "bad argument #1 to 'args' (option 'x': unknown type 'float'; expected one of string, number, integer, boolean, duration, size, address, network)" },
       { { options = { { "x" }, { "x" } } }, "bad argument #1 to 'args' (option 'x' declared twice)" },
       { { options = { { "help" } } }, "bad argument #1 to 'args' (option 'help' declared twice)" },
       { { options = { { "t", type = "duration", default = "soon" } } },

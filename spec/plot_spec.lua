@@ -95,7 +95,7 @@ describe("pktframe.plot", function()
     assert.has_error(function() plot.bar{ labels = 1, values = {} } end,
       "bad argument #1 to 'bar' (labels: Column or list expected, got number)")
     assert.has_error(function() plot.line{ y = { 1 }, kind = "pie" } end,
-      "bad argument #1 to 'line' (series 1: kind 'pie'; expected line, step or scatter)")
+      "bad argument #1 to 'line' (series 1: kind 'pie'; expected line, step, scatter or bars)")
     assert.has_error(function() plot.save(1, "x") end, "bad argument #1 to 'save' (string expected, got number)")
   end)
 

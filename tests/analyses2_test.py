@@ -206,7 +206,8 @@ def check_rtt(name, df, out):
 def check_graph(name, df, out):
     # connections = df.groupby(['IP_src','IP_dst']).size(), without 0.0.0.0 and 255.255.255.255
     c = df.groupby(["ip.src", "ip.dst"]).size().rename("count").reset_index()
-    drop = c["ip.src"].isin(["0.0.0.0", "255.255.255.255"]) | c["ip.dst"].isin(["0.0.0.0", "255.255.255.255"])
+    skip = ["0.0.0.0", "255.255.255.255", "::"]
+    drop = c["ip.src"].isin(skip) | c["ip.dst"].isin(skip)
     c = c[~drop]
     want = [{"src": a, "dst": b, "packets": n} for a, b, n in zip(c["ip.src"], c["ip.dst"], c["count"])]
     got = read_csv(os.path.join(out, "edges.csv"))
@@ -216,14 +217,18 @@ def check_graph(name, df, out):
 
 # ---------------------------------------------------------------- 10. payload (notebook 004)
 
-def check_payload(name, df, out):
+def check_payload(name, df, out, family=None):
     df = with_payload(df)
+    ksrc, kdst = PAYLOAD_KEYS[family]
     for key, col in [("ip_src", "ip.src"), ("ip_dst", "ip.dst"), ("tcp_srcport", "tcp.srcport"),
                      ("tcp_dstport", "tcp.dstport"), ("udp_srcport", "udp.srcport"), ("udp_dstport", "udp.dstport")]:
         # df.groupby("IP_src")['Raw_load'].sum(), with the count of packets that have a payload
         g = df.groupby(col)["payload"].agg(["sum", "count"]).reset_index()
         want = [{col: k, "bytes": s, "packets": c} for k, s, c in zip(g[col], g["sum"], g["count"])]
         got = read_csv(os.path.join(out, "payload_%s.csv" % key))
+        kname = {"ip.src": ksrc, "ip.dst": kdst}.get(col)
+        if kname and got and kname in got[0]:
+            got = [dict(r, **{col: r[kname]}) for r in got]
         why = compare_keyed(want, got, [col], {"bytes": "int", "packets": "int"})
         if why is None:
             b = [int(r["bytes"]) for r in got]
@@ -296,6 +301,44 @@ def check_bursts(name, df, out):
     report(why is None, "%s bursts (%d)" % (name, len(want)), why)
 
 
+# ---------------------------------------------------------------- IP families
+
+def tshark_fields(fields):
+    """The fields of both families: ipv6.src, ipv6.dst (ipv6.plen) beside ip.src, ip.dst (ip.len)."""
+    out = list(fields)
+    for v4, v6 in (("ip.src", "ipv6.src"), ("ip.dst", "ipv6.dst"), ("ip.len", "ipv6.plen")):
+        if v4 in fields:
+            out.append(v6)
+    return out
+
+
+def fold(df, family):
+    """The columns ip.src, ip.dst (ip.len) the checks read, for family None (both: a packet's IPv6
+    addresses when it has them, the inner layer of 6in4, else its IPv4 ones; IPv6 lengths are
+    ipv6.plen + 40), "ipv4" (as tshark gives them) or "ipv6" (the IPv6 columns)."""
+    df = df.copy()
+    if family == "ipv4":
+        return df
+    v6 = df["ipv6.src"].notna()
+    plen = pd.to_numeric(df["ipv6.plen"]).astype("Int64") + 40 if "ipv6.plen" in df.columns else None
+    if family == "ipv6":
+        df["ip.src"], df["ip.dst"] = df["ipv6.src"], df["ipv6.dst"]
+        if plen is not None:
+            df["ip.len"] = plen
+        return df
+    df["ip.src"] = df["ipv6.src"].where(v6, df["ip.src"])
+    df["ip.dst"] = df["ipv6.dst"].where(v6, df["ip.dst"])
+    if plen is not None:
+        df["ip.len"] = plen.where(v6, df["ip.len"])
+    return df
+
+
+# the key column of payload's address tables in each mode
+PAYLOAD_KEYS = {None: ("src", "dst"), "ipv4": ("ip.src", "ip.dst"), "ipv6": ("ipv6.src", "ipv6.dst")}
+# per-family runs (--ipv4, --ipv6, --ip6) on these dual-stack captures; the others run the default
+PER_FAMILY = ("tls-sni-v4v6.pcap", "office.pcap (demo)")
+
+
 # ---------------------------------------------------------------- main
 
 ANALYSES = [
@@ -336,19 +379,28 @@ def main():
         caps = [("office.pcap (demo)", demo)] + [(c, os.path.join(capdir, c)) for c in CAPTURES
                                                  if os.path.exists(os.path.join(capdir, c))]
         for name, cap in caps:
+            modes = [(None, [])]
+            if name in PER_FAMILY:
+                modes += [("ipv4", ["--ipv4"]), ("ipv6", ["--ipv6"]), ("ipv6", ["--ip6"])]
             for analysis, fields, yfilter, check in ANALYSES:
-                out = os.path.join(tmp, "%s-%s" % (os.path.basename(cap), analysis))
-                p = subprocess.run([pktframe, "run", os.path.join(root, "examples", analysis + ".lua"), cap,
-                                    "--out", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-                if p.returncode != 0:
-                    report(False, "%s %s: examples/%s.lua exits %d" % (name, analysis, analysis, p.returncode),
-                           p.stderr.decode("utf-8", "replace")[-400:])
-                    continue
-                df = tshark_df(tshark, cfgdir, cap, fields, yfilter)
-                try:
-                    check(name, df, out)
-                except Exception as e:   # a crash of the check is a failure, with its reason
-                    report(False, "%s %s: the pandas side raised" % (name, analysis), repr(e))
+                all_df = tshark_df(tshark, cfgdir, cap, tshark_fields(fields), yfilter)
+                for family, opts in modes:
+                    label = name + (" " + opts[0] if opts else "")
+                    out = os.path.join(tmp, "%s-%s%s" % (os.path.basename(cap), analysis, "".join(opts)))
+                    p = subprocess.run([pktframe, "run", os.path.join(root, "examples", analysis + ".lua"), cap,
+                                        "--out", out] + opts, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                    if p.returncode != 0:
+                        report(False, "%s %s: examples/%s.lua exits %d" % (label, analysis, analysis, p.returncode),
+                               p.stderr.decode("utf-8", "replace")[-400:])
+                        continue
+                    df = fold(all_df, family)
+                    try:
+                        if check is check_payload:
+                            check(label, df, out, family)
+                        else:
+                            check(label, df, out)
+                    except Exception as e:   # a crash of the check is a failure, with its reason
+                        report(False, "%s %s: the pandas side raised" % (label, analysis), repr(e))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (PASSED, FAILED))   # run.sh reads a name without digits, or none

@@ -60,8 +60,23 @@ def interval_ns(text):
 
 
 # ---------------------------------------------------------------- 2. stream summary (notebook 000)
-def expect_streams(df, v6=False):
-    src, dst = ("ipv6.src", "ipv6.dst") if v6 else ("ip.src", "ip.dst")
+def both_families(df):
+    """One src and one dst column of both families, as the analyses build them: a packet's IPv6
+    address when it has one (the inner layer of 6in4), else its IPv4 one."""
+    df = df.copy()
+    v6 = df["ipv6.src"].notna() & (df["ipv6.src"] != "")
+    df["src"] = df["ipv6.src"].where(v6, df["ip.src"])
+    df["dst"] = df["ipv6.dst"].where(v6, df["ip.dst"])
+    return df
+
+
+def expect_streams(df, family=None):
+    """family None: IPv4 and IPv6 (the default of streams.lua); "ipv4" or "ipv6": one family."""
+    if family is None:
+        df = both_families(df)
+        src, dst = "src", "dst"
+    else:
+        src, dst = ("ipv6.src", "ipv6.dst") if family == "ipv6" else ("ip.src", "ip.dst")
     fields = ["frame.time_epoch", "tcp.stream", src, "tcp.srcport", dst, "tcp.dstport", "tcp.len"]
     ts = ints(strict(df, fields), ["tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.len"])
     ts["ip.src"], ts["ip.dst"] = ts[src], ts[dst]
@@ -263,10 +278,19 @@ def check_stevens(suite, cap, df, out):
     first = s.iloc[0]
     addr = "ip.src" if first["ip.src"] != "" else "ipv6.src"
     client = s[(s[addr] == first[addr]) & (s["tcp.srcport"] == first["tcp.srcport"])]
-    run_example(PKTFRAME, os.path.join(EXAMPLES, "stevens.lua"), cap, [], out)
+    server = s[~s.index.isin(client.index)]
+    kinds = {"frame.number": "int", "tcp.seq": "int", "tcp.len": "int", "tcp.nxtseq": "int", "tcp.ack": "int"}
+    run_example(PKTFRAME, os.path.join(EXAMPLES, "stevens.lua"), cap, ["--side", "client"], out)
     compare(suite, "stevens %s stream %d, the client's segments" % (name, stream),
-            read_out(out, "stevens_segments"), client.reset_index(drop=True),
-            {"frame.number": "int", "tcp.seq": "int", "tcp.len": "int", "tcp.nxtseq": "int", "tcp.ack": "int"})
+            read_out(out, "stevens_segments"), client.reset_index(drop=True), kinds)
+    # the default: the side that sent the most payload (the client on a tie)
+    def payload(x):
+        return x["tcp.len"].replace("", "0").astype("int64").sum()
+    bigger = server if payload(server) > payload(client) else client
+    run_example(PKTFRAME, os.path.join(EXAMPLES, "stevens.lua"), cap, [], out + "-auto")
+    compare(suite, "stevens %s stream %d by default, the %s's segments (most bytes)" % (
+        name, stream, "server" if bigger is server else "client"),
+        read_out(out + "-auto", "stevens_segments"), bigger.reset_index(drop=True), kinds)
 
 
 # ---------------------------------------------------------------- 7. --resolve, against a local responder
@@ -378,12 +402,14 @@ def main():
         except RuntimeError as e:
             suite.fail("streams " + name, e)
         if name in ("tls-sni-v4v6.pcap", "ipv6-in-ipv4-tunnel.pcap", "null-loopback-ipv6-http.pcap"):
-            try:
-                run_example(PKTFRAME, os.path.join(EXAMPLES, "streams.lua"), cap, ["--ipv6"], out + "/streams6")
-                s6, _ = expect_streams(df, v6=True)
-                compare(suite, "streams --ipv6 %s" % name, read_out(out + "/streams6", "streams"), s6, STREAM_KINDS)
-            except RuntimeError as e:
-                suite.fail("streams --ipv6 " + name, e)
+            for fam, opt in (("ipv6", "--ipv6"), ("ipv6", "--ip6"), ("ipv4", "--ipv4")):
+                try:
+                    run_example(PKTFRAME, os.path.join(EXAMPLES, "streams.lua"), cap, [opt], out + "/streams" + opt)
+                    s1, _ = expect_streams(df, family=fam)
+                    compare(suite, "streams %s %s" % (opt, name), read_out(out + "/streams" + opt, "streams"), s1,
+                            STREAM_KINDS)
+                except RuntimeError as e:
+                    suite.fail("streams %s %s" % (opt, name), e)
         # 3
         iv = INTERVAL.get(name, "1s")
         try:

@@ -59,6 +59,35 @@ expect "a bad --threads value is a usage error" 2 "bad --threads value '0' (1 to
 expect "run --threads without a number is a usage error" 2 "option --threads needs an argument" "$PF" run --threads
 expect "-e has the global pf" 0 "0.1.0" "$PF" -e 'print(pf.version)'
 expect "a missing script is an error naming it" 1 "cannot open $tmp/nope.lua" "$PF" run "$tmp/nope.lua"
+# shipped examples by name; pktframe's own options after the script get a hint
+expect "run NAME finds a shipped example" 0 "usage: pktframe run" "$PF" run streams --help
+expect "run NAME.lua finds a shipped example" 0 "usage: pktframe run" "$PF" run payload_time.lua --help
+expect "run -q after the script says it goes first" 2 "goes before the script: pktframe run -q SCRIPT" \
+  "$PF" run streams x.pcap -q
+# the man page reads from the source tree (README says: man ./docs/pktframe.1)
+if command -v man >/dev/null 2>&1; then
+  src=$(dirname "$0")/..
+  expect "man ./docs/pktframe.1 renders from the source tree" 0 "shipped analysis" \
+    env MANPAGER=cat MANWIDTH=200 man "$src/docs/pktframe.1"
+fi
+# examples check their options before any reading: nothing printed on stdout
+"$PF" run examples/streams.lua examples/nope.pcap --ip 1.2.3 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 2 ] && [ ! -s "$tmp/out" ] && grep -qF "option '--ip': expected an IPv4 or IPv6 address" "$tmp/err"; then
+  ok "streams --ip 1.2.3 is a usage error before the analysis"
+else no "streams --ip 1.2.3" "exit $rc: $(cat "$tmp/out" "$tmp/err" | head -c 400)"; fi
+"$PF" run volume examples/nope.pcap --server dns.example >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 2 ] && [ ! -s "$tmp/out" ] && grep -qF "option '--server': expected an address" "$tmp/err"; then
+  ok "volume --server of a name is a usage error before the analysis"
+else no "volume --server dns.example" "exit $rc: $(cat "$tmp/out" "$tmp/err" | head -c 400)"; fi
+if [ -f "$CAP/dns-mixed.pcap" ]; then
+  "$PF" run payload_time "$CAP/dns-mixed.pcap" --source 1.2.3.4 >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -eq 0 ] && grep -qF "no packets with a TCP or UDP payload from 1.2.3.4 in $CAP/dns-mixed.pcap" "$tmp/err"; then
+    ok "payload_time --source of an address not in the capture says so"
+  else no "payload_time --source 1.2.3.4" "exit $rc: $(cat "$tmp/out" "$tmp/err" | head -c 400)"; fi
+fi
 # errors in scripts: script.lua:LINE: message, then a traceback of the script's frames only
 cat >"$tmp/deep.lua" <<'EOF'
 local pf = require "pktframe"

@@ -42,6 +42,10 @@ for i = 1, 3000 do sx[i] = i; sy[i] = (i % 3 == 0) and 1514 or (i % 3 == 1) and 
 save("scatter", plot.scatter{ title = "frame length", x = sx, y = sy, alpha = 0.2, color = "#2ca02c" })
 save("bar", plot.bar{ title = "top talkers", labels = { "10.0.0.1", "<script>alert(1)</script>", "bad \1 byte \255" },
   values = { 300000, 2000000, 12345 }, color = "#9467bd", xlabel = "bytes" })
+-- categories as vertical bars (bytes per stream), and a chart with nothing to draw
+save("bars", plot.bars{ title = "bytes per stream", x = { 0, 1, 2, 5 }, y = { 1200, 250000, 4000, 90000 },
+  color = "#8c564b", xlabel = "tcp.stream" })
+save("empty", plot.scatter{ title = "padding", series = { { name = "frames", x = {}, y = {} } }, empty = "no leaks" })
 LUA
 
 if ! "$PF" run "$tmp/draw.lua" "$tmp" >"$tmp/out" 2>&1; then
@@ -105,7 +109,8 @@ assert len(colours) >= 3, "blank picture"
 assert hits >= need, "too few pixels of the series colour %s: %d < %d" % (colour, hits, need)
 PYEOF
 
-for spec in "line #1f77b4 1500" "line #ff7f0e 1500" "step #d62728 800" "scatter #2ca02c 3000" "bar #9467bd 5000"; do
+for spec in "line #1f77b4 1500" "line #ff7f0e 1500" "step #d62728 800" "scatter #2ca02c 3000" "bar #9467bd 5000" \
+    "bars #8c564b 5000" "empty #666666 20"; do
   set -- $spec
   name=$1 colour=$2 need=$3
   if ! rsvg-convert -o "$tmp/$name.png" "$tmp/$name.svg" >"$tmp/err" 2>&1; then
@@ -124,6 +129,17 @@ if grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$tmp/bar.svg" && ! grep -q '
   ok "labels from packet data are escaped"
 else
   no "labels from packet data are escaped"
+fi
+# the empty chart says so, without axes or legend; the bars are rects with integer ticks
+if grep -q '<text class="empty"[^>]*>no leaks</text>' "$tmp/empty.svg" && ! grep -q 'class="legend"' "$tmp/empty.svg"; then
+  ok "a chart without data says so"
+else
+  no "a chart without data says so" "$(head -c 400 "$tmp/empty.svg")"
+fi
+if [ "$(grep -c '<rect x=' "$tmp/bars.svg")" -ge 5 ] && ! sed -n '/class="xticks"/,/<\/g>/p' "$tmp/bars.svg" | grep -q '>[0-9]*\.[0-9]*<'; then
+  ok "bars are rects and their integer axis has integer ticks"
+else
+  no "bars and integer ticks" "$(sed -n '/class="xticks"/,/<\/g>/p' "$tmp/bars.svg" | head -20)"
 fi
 if [ -n "$PLOT_KEEP" ]; then mkdir -p "$PLOT_KEEP" && cp "$tmp"/*.png "$tmp"/*.svg "$PLOT_KEEP"/; fi
 echo "plot: $pass passed, $fail failed"

@@ -8,7 +8,11 @@
 --       { "interval", type = "duration", default = "1s", help = "bucket width" },
 --       { "top", type = "integer", default = 10, help = "rows to print" },
 --       { "resolve", type = "boolean", help = "reverse lookups" },
+--       { "ip", type = "address", help = "a host" },          -- checked, tshark's text: 2001:db8::1
+--       { "net", type = "network" },                          -- ADDR or ADDR/BITS
 --     },
+--   -- numbers, integers, durations and sizes take min =, max = (inclusive) and above = (exclusive);
+--   -- any option takes check = function(v) return v or nil, why end (run before any work)
 --   }
 --   -- o.capture = {"a.pcap", ...}, o.out = nil, o.interval = 1.0, o.top = 10, o.resolve = false
 --
@@ -56,7 +60,98 @@ local TYPES = {
       return math.tointeger(math.floor(x * m + 0.5))
     end },
   boolean = { what = "a flag" },
+  -- an IPv4 or IPv6 address; the value is tshark's text of it (IPv6 lower case, zeros compressed)
+  address = { metavar = "ADDR", what = "an IPv4 or IPv6 address such as 10.0.0.1 or 2001:db8::1",
+    conv = function(s) return M.address(s) end },
+  -- an address or a network ADDR/BITS: the value is the text, the network part normalised
+  network = { metavar = "ADDR[/BITS]", what = "an address or a network such as 10.0.0.0/8 or 2001:db8::/32",
+    conv = function(s)
+      local a, bits = s:match("^(.-)/(%d+)$")
+      if not a then return M.address(s) end
+      local norm = M.address(a)
+      local b = tonumber(bits)
+      if not norm or b > (norm:find(":", 1, true) and 128 or 32) then return nil end
+      return norm .. "/" .. b
+    end },
 }
+
+-- The 4 or 16 bytes of an IPv4 or IPv6 address text, or nil.
+local function ipv4_bytes(s)
+  local p = { s:match("^(%d%d?%d?)%.(%d%d?%d?)%.(%d%d?%d?)%.(%d%d?%d?)$") }
+  if #p ~= 4 then return nil end
+  for i = 1, 4 do
+    p[i] = tonumber(p[i])
+    if p[i] > 255 then return nil end
+  end
+  return p
+end
+
+local function ipv6_groups(s)
+  if not s:find(":", 1, true) or s:find("[^%x:%.]") then return nil end
+  local head, tail = s, nil
+  local dc = s:find("::", 1, true)
+  if dc then
+    head, tail = s:sub(1, dc - 1), s:sub(dc + 2)
+    if tail:find("::", 1, true) then return nil end
+  end
+  local function groups(part, last)
+    local g = {}
+    if part == "" then return g end
+    local items = {}
+    for item in (part .. ":"):gmatch("([^:]*):") do items[#items + 1] = item end
+    for i, item in ipairs(items) do
+      if i == #items and last and item:find(".", 1, true) then
+        local b = ipv4_bytes(item)
+        if not b then return nil end
+        g[#g + 1] = b[1] * 256 + b[2]
+        g[#g + 1] = b[3] * 256 + b[4]
+      elseif item:match("^%x%x?%x?%x?$") then
+        g[#g + 1] = tonumber(item, 16)
+      else
+        return nil
+      end
+    end
+    return g
+  end
+  local h = groups(head, tail == nil)
+  local t = tail and groups(tail, true) or {}
+  if not h or not t then return nil end
+  local n = #h + #t
+  if (dc and n > 7) or (not dc and n ~= 8) then return nil end
+  local out = {}
+  for _, v in ipairs(h) do out[#out + 1] = v end
+  for _ = 1, 8 - n do out[#out + 1] = 0 end
+  for _, v in ipairs(t) do out[#out + 1] = v end
+  return out
+end
+
+-- address(text) -> tshark's text of an IPv4 or IPv6 address (RFC 5952: lower case, the longest
+-- run of two or more zero groups as ::), or nil when text is not one.
+function M.address(s)
+  if type(s) ~= "string" then return nil end
+  local b = ipv4_bytes(s)
+  if b then return table.concat(b, ".") end
+  local g = ipv6_groups(s)
+  if not g then return nil end
+  local best, blen, i = nil, 1, 1
+  while i <= 8 do
+    if g[i] == 0 then
+      local j = i
+      while j + 1 <= 8 and g[j + 1] == 0 do j = j + 1 end
+      if j - i + 1 > blen then best, blen = i, j - i + 1 end
+      i = j + 1
+    else
+      i = i + 1
+    end
+  end
+  local function hex(from, to)
+    local parts = {}
+    for k = from, to do parts[#parts + 1] = ("%x"):format(g[k]) end
+    return table.concat(parts, ":")
+  end
+  if not best then return hex(1, 8) end
+  return hex(1, best - 1) .. "::" .. hex(best + blen, 8)
+end
 
 local function key_of(name) return (name:gsub("%-", "_")) end
 
@@ -74,13 +169,14 @@ local function compile(spec, level)
     local ty = o.type or (o.choices and "string") or "string"
     if not TYPES[ty] then
       error(("bad argument #1 to 'args' (option '%s': unknown type '%s'; expected one of "
-        .. "string, number, integer, boolean, duration, size)"):format(name, tostring(ty)), level)
+        .. "string, number, integer, boolean, duration, size, address, network)"):format(name, tostring(ty)), level)
     end
     if name == "help" or c.byname[name] then
       error(("bad argument #1 to 'args' (option '%s' declared twice)"):format(name), level)
     end
     local opt = { name = name, key = key_of(name), type = ty, help = o.help or "", default = o.default,
-      choices = o.choices, metavar = o.metavar, required = o.required, short = o.short }
+      choices = o.choices, metavar = o.metavar, required = o.required, short = o.short, check = o.check,
+      min = o.min, max = o.max, above = o.above }
     if opt.default ~= nil and type(opt.default) == "string" and ty ~= "string" and ty ~= "boolean" then
       local v = TYPES[ty].conv(opt.default)
       if v == nil then
@@ -178,6 +274,22 @@ local function convert(o, text)
   if v == nil then
     return nil, ("option '--%s': expected %s, got '%s'"):format(o.name, TYPES[o.type].what, text)
   end
+  if o.min ~= nil and v < o.min then
+    return nil, ("option '--%s': expected %s of at least %s, got '%s'"):format(o.name, TYPES[o.type].what, o.min, text)
+  end
+  if o.above ~= nil and v <= o.above then
+    return nil, ("option '--%s': expected %s above %s, got '%s'"):format(o.name, TYPES[o.type].what, o.above, text)
+  end
+  if o.max ~= nil and v > o.max then
+    return nil, ("option '--%s': expected %s of at most %s, got '%s'"):format(o.name, TYPES[o.type].what, o.max, text)
+  end
+  if o.check then   -- the spec's own check: returns the value (possibly changed), or nil, why
+    local w, why = o.check(v)
+    if w == nil then
+      return nil, ("option '--%s': %s, got '%s'"):format(o.name, why or ("expected " .. TYPES[o.type].what), text)
+    end
+    v = w
+  end
   if o.choices then
     local ok = false
     for _, ch in ipairs(o.choices) do if ch == v then ok = true end end
@@ -218,7 +330,16 @@ local function run(c, argv)
       elseif #a == 2 then
         o = c.byshort[a:sub(2)]
       end
-      if not o then return fail(("unknown option '%s'"):format(name and "--" .. name or a)) end
+      if not o then
+        local opt = name and "--" .. name or a
+        local where = (opt == "-q" or opt == "--quiet" or opt == "--threads") and "pktframe run " .. opt
+          .. (opt == "--threads" and " N" or "") .. " SCRIPT ..."
+          or opt == "--max-memory" and "pktframe --max-memory SIZE run SCRIPT ..."
+        if where then   -- pktframe's own options given after the script reach the script
+          return fail(("unknown option '%s' (pktframe's own %s goes before the script: %s)"):format(opt, opt, where))
+        end
+        return fail(("unknown option '%s'"):format(opt))
+      end
       if o.type == "boolean" then
         if value ~= nil then return fail(("option '--%s' takes no value"):format(o.name)) end
         vals[o.key] = true

@@ -15,12 +15,12 @@
 -- the first packet of each burst, and the running sum of the flags numbers the bursts.
 local pf = require "pktframe"
 local payload = require "pktframe.payload"
+local family = require "pktframe.family"
 
 local M = {}
 
-function M.fields(ip6)
-  local ip = pf.ipfields(ip6)
-  return { "frame.number", "frame.time_epoch", ip.src, ip.dst, "tcp.len", "udp.length" }
+function M.fields(fam)
+  return family.fields(family.arg(fam), { "frame.number", "frame.time_epoch", "tcp.len", "udp.length" })
 end
 
 M.SIZE, M.TIME, M.MIN_PACKETS = 300, 0.3, 2
@@ -42,11 +42,11 @@ function M.analyse(t, opts)
     error("bad argument #2 to 'analyse' (min_packets: an integer >= 1 expected, got " .. tostring(min_packets)
       .. ")", 2)
   end
-  local ip = pf.ipfields(opts.ip6)
+  local fam = family.check(opts)
   local time = "frame.time_epoch"
-  local p = payload.with_payload(t)
-  p = p:filter(p:col("payload"):ge(size) & p:col(ip.src):notnull())
-       :select("frame.number", time, ip.src, ip.dst, "payload"):rename{ [ip.src] = "src", [ip.dst] = "dst" }
+  local p = family.with_addresses(payload.with_payload(t), fam, true)
+  p = p:filter(p:col("payload"):ge(size))
+       :select("frame.number", time, "src", "dst", "payload")
        :sort({ "src", "dst", time })
   local gap = p:groupby({ "src", "dst" }):diff(time)
   local new = gap:isnull() | gap:gt(gap_max)

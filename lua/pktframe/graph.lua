@@ -13,18 +13,33 @@ local plot = require "pktframe.plot"
 local M = {}
 local fmt, concat = string.format, table.concat
 
-function M.fields(ip6)
-  local ip = pf.ipfields(ip6)
-  return { ip.src, ip.dst }
+local family = require "pktframe.family"
+
+-- The fields of family fam (nil: IPv4 and IPv6; true, as before, is "ipv6").
+function M.fields(fam)
+  return family.fields(fam == true and "ipv6" or fam or nil)
+end
+
+local function fam_of(opts)
+  local fam, err = family.of(opts)
+  if err then error("bad argument #2 (" .. err .. ")", 3) end
+  return fam
 end
 
 -- The groupby's result (keys and size) as edges: renamed, pruned, heaviest first.
-local function finish(e, s, d, opts)
-  e = e:rename{ [s] = "src", [d] = "dst", size = "packets" }
+local function finish(e, fam, opts)
+  -- one src and one dst column of both families, then one row per pair (a 6in4 pair may come
+  -- from several outer IPv4 pairs)
+  e = family.with_addresses(e, fam, true)
+  e = e:filter(e:col("dst"):notnull()):groupby({ "src", "dst" }, { sort = true }):agg{ { "packets", "size", "sum" } }
   if not opts.keep_all then
     local src, dst = e:col("src"), e:col("dst")
     local drop
-    for _, a in ipairs(opts.ip6 and { "::" } or { "0.0.0.0", "255.255.255.255" }) do
+    local skip = fam == "ipv6" and { "::" } or fam == "ipv4" and { "0.0.0.0", "255.255.255.255" }
+      or { "0.0.0.0", "255.255.255.255", "::" }
+    if src:type() == "ipv4" then skip = { "0.0.0.0", "255.255.255.255" } end
+    if src:type() == "ipv6" then skip = { "::" } end
+    for _, a in ipairs(skip) do
       local m = src:eq(a) | dst:eq(a)
       drop = drop and (drop | m) or m
     end
@@ -34,11 +49,14 @@ local function finish(e, s, d, opts)
 end
 
 -- Table src, dst, packets: one row per ordered address pair, heaviest first (ties by address).
--- Unless opts.keep_all, edges from or to 0.0.0.0 and 255.255.255.255 (:: for IPv6) are left out.
+-- IPv4 and IPv6 (a packet's IPv6 addresses when it has them), or opts.family "ipv4" or "ipv6"
+-- (opts.ip6 = true: "ipv6"). Unless opts.keep_all, edges from or to 0.0.0.0 and
+-- 255.255.255.255 (:: for IPv6) are left out.
 function M.edges(t, opts)
   opts = opts or {}
-  local ip = pf.ipfields(opts.ip6)
-  return finish(t:groupby({ ip.src, ip.dst }, { sort = true }):size(), ip.src, ip.dst, opts)
+  local fam = fam_of(opts)
+  local keys = family.fields(fam)
+  return finish(t:groupby(keys, { sort = true, dropna = false }):size(), fam, opts)
 end
 
 -- The same from capture files through pf.scan, which keeps one count per pair and never the
@@ -46,11 +64,12 @@ end
 -- nil, message when a file cannot be read.
 function M.edges_scan(paths, opts)
   opts = opts or {}
-  local ip = pf.ipfields(opts.ip6)
-  local e, err = pf.scan(paths, { fields = M.fields(opts.ip6), max_memory = opts.max_memory })
-                     :groupby({ ip.src, ip.dst }, { sort = true }):size()
+  local fam = fam_of(opts)
+  local keys = family.fields(fam)
+  local e, err = pf.scan(paths, { fields = keys, max_memory = opts.max_memory })
+                     :groupby(keys, { sort = true, dropna = false }):size()
   if not e then return nil, err end
-  return finish(e, ip.src, ip.dst, opts), e:diagnostics()
+  return finish(e, fam, opts), e:diagnostics()
 end
 
 -- The edge list as Lua values: nodes (in order of first appearance), edges {from, to, weight}.

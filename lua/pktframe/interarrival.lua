@@ -10,12 +10,12 @@
 -- for the first). Per address: packets sent and received, and the mean, median, min and max
 -- of both gaps. Two grouped diffs, two groupby-aggs and a join: no Lua per packet.
 local pf = require "pktframe"
+local family = require "pktframe.family"
 
 local M = {}
 
-function M.fields(ip6)
-  local ip = pf.ipfields(ip6)
-  return { "frame.number", "frame.time_epoch", ip.src, ip.dst }
+function M.fields(fam)
+  return family.fields(family.arg(fam), { "frame.number", "frame.time_epoch" })
 end
 
 -- {packets = Table frame.number, frame.time_epoch, src, dst, inter_departure, inter_arrival
@@ -23,10 +23,9 @@ end
 --  received, arrival_{mean,median,min,max} (address order)}.
 function M.analyse(t, opts)
   opts = opts or {}
-  local ip = pf.ipfields(opts.ip6)
+  local fam = family.check(opts)
   local time = "frame.time_epoch"
-  local p = t:filter(t:col(ip.src):notnull()):select("frame.number", time, ip.src, ip.dst)
-             :rename{ [ip.src] = "src", [ip.dst] = "dst" }
+  local p = family.with_addresses(t, fam, true):select("frame.number", time, "src", "dst")
   p = p:sort(time)
   p = p:with("inter_departure", p:groupby("src"):diff(time)):with("inter_arrival", p:groupby("dst"):diff(time))
   local function stats(key, gap, count, prefix)

@@ -24,7 +24,8 @@ function M.capture_and_read(opts, fields)
 end
 
 -- {rate = Table time bucket, packets, bytes (every interval, empty ones included),
---  pairs = Table src, dst, packets, bytes (IPv4 and IPv6 pairs, most bytes first)}.
+--  pairs = Table src, dst, packets, bytes (IPv4 and IPv6 pairs in one table, most bytes first),
+--  pairs6 = the IPv6 pairs alone}.
 function M.summarise(t, interval)
   local rate = #t > 0 and t:resample(interval or "1s", { { "packets", "frame.len", "size" },
     { "bytes", "frame.len", "sum" } }) or nil
@@ -33,8 +34,13 @@ function M.summarise(t, interval)
             :agg{ { "packets", "frame.len", "size" }, { "bytes", "frame.len", "sum" } }
             :rename{ [ip.src] = "src", [ip.dst] = "dst" }
   end
-  local v4, v6 = pairs_by(IP4), pairs_by(IP6)
-  return { rate = rate, pairs = v4:sort("bytes", { desc = true }), pairs6 = v6:sort("bytes", { desc = true }) }
+  -- pairs: both families in one src and one dst column (pktframe.family); pairs6 the IPv6 ones
+  -- alone, as before
+  local both = require("pktframe.family").with_addresses(t, nil, true)
+  local all = both:groupby({ "src", "dst" }, { sort = true })
+                  :agg{ { "packets", "frame.len", "size" }, { "bytes", "frame.len", "sum" } }
+  local v6 = pairs_by(IP6)
+  return { rate = rate, pairs = all:sort("bytes", { desc = true }), pairs6 = v6:sort("bytes", { desc = true }) }
 end
 
 return M

@@ -9,13 +9,14 @@
 -- other packets carry none (null: they count in no sum, so an address seen only in ICMP or ARP
 -- gets 0 bytes). The notebook's scapy "Raw" layer is the same bytes for TCP and UDP.
 local pf = require "pktframe"
+local family = require "pktframe.family"
 
 local M = {}
 
-function M.fields(ip6)
-  local ip = pf.ipfields(ip6)
-  return { "frame.number", "frame.time_epoch", ip.src, ip.dst, "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport",
-    "tcp.len", "udp.length" }
+-- The fields of family fam (nil: IPv4 and IPv6, "ipv4", "ipv6"; true: "ipv6").
+function M.fields(fam)
+  return family.fields(family.arg(fam), { "frame.number", "frame.time_epoch", "tcp.srcport", "tcp.dstport",
+    "udp.srcport", "udp.dstport", "tcp.len", "udp.length" })
 end
 
 -- The payload Column of t: tcp.len, else udp.length - 8, else null.
@@ -47,12 +48,15 @@ M.KEYS = {
 -- key, bytes, packets; titles[name] says what each is.
 function M.analyse(t, opts)
   opts = opts or {}
-  local ip = pf.ipfields(opts.ip6)
-  local p = M.with_payload(t)
+  local fam = family.check(opts)
+  local p = family.with_addresses(M.with_payload(t), fam)
+  local names = { src = fam == "ipv6" and "ipv6.src" or "ip.src", dst = fam == "ipv6" and "ipv6.dst" or "ip.dst" }
+  if fam == nil then names = { src = "src", dst = "dst" } end
   local res, titles = {}, {}
   for _, k in ipairs(M.KEYS) do
-    local col = k[2] == "src" and ip.src or k[2] == "dst" and ip.dst or k[2]
-    res[k[1]] = M.by(p, col)
+    local r = M.by(p, k[2])
+    if names[k[2]] then r = r:rename{ [k[2]] = names[k[2]] } end   -- ip.src, ipv6.src or src
+    res[k[1]] = r
     titles[k[1]] = k[3]
   end
   return res, titles

@@ -9,28 +9,35 @@
 -- tcp.len, or udp.length - 8); its packets without TCP or UDP have no payload and are left out.
 local pf = require "pktframe"
 local payload = require "pktframe.payload"
+local family = require "pktframe.family"
 
 local M = {}
 
-function M.fields(ip6)
-  local ip = pf.ipfields(ip6)
-  return { "frame.number", "frame.time_epoch", ip.src, ip.dst, "tcp.len", "udp.length" }
+function M.fields(fam)
+  return family.fields(family.arg(fam), { "frame.number", "frame.time_epoch", "tcp.len", "udp.length" })
 end
 
 -- {source = address | nil, packets = Table frame.number, frame.time_epoch, dst, payload,
 --  destinations = Table dst, bytes, packets (most bytes first)}; opts.source picks the address.
 function M.analyse(t, opts)
   opts = opts or {}
-  local ip = pf.ipfields(opts.ip6)
-  local p = payload.with_payload(t)
-  local src = opts.source
+  local fam = family.check(opts)
+  local p = family.with_addresses(payload.with_payload(t), fam)
+  local ip = { src = "src", dst = "dst" }
+  local src = opts.source and (require("pktframe.args").address(opts.source) or opts.source)
+  local ty = p:col("src"):type()
+  local other = src and ((ty == "ipv4" and src:find(":", 1, true)) or (ty == "ipv6" and not src:find(":", 1, true)))
+  if other then   -- an address of the other family sent none of these packets
+    local none = p:head(0):select("frame.number", "frame.time_epoch", "dst", "payload")
+    return { source = src, packets = none, destinations = payload.by(none, "dst") }
+  end
   if not src then
     local by = payload.by(p, ip.src)
     if #by == 0 or (by:col("bytes")[1] or 0) == 0 then return { source = nil } end
     src = by:col(ip.src)[1]
   end
   local mine = p:filter(p:col(ip.src):eq(src) & p:col("payload"):notnull())
-                :select("frame.number", "frame.time_epoch", ip.dst, "payload"):rename{ [ip.dst] = "dst" }
+                :select("frame.number", "frame.time_epoch", "dst", "payload")
   return { source = src, packets = mine, destinations = payload.by(mine, "dst") }
 end
 

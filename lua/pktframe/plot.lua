@@ -1,4 +1,4 @@
--- pktframe.plot: line, step, scatter and horizontal bar charts as standalone SVG text.
+-- pktframe.plot: line, step, scatter, vertical bars and horizontal bar charts as standalone SVG text.
 --
 --   local plot = require "pktframe.plot"
 --   local svg = plot.line{ title = "Bytes per second", x = bw:col("frame.time_epoch"),
@@ -7,7 +7,9 @@
 --
 -- x and y are Columns or Lua lists (nil or NaN values leave a gap in lines and are not drawn);
 -- an abstime Column on x (or time = true) gives a time axis with UTC tick labels. Several series:
--- series = { {name =, x =, y =, kind = "line"|"step"|"scatter", color =, alpha =, marker =}, ... }.
+-- series = { {name =, x =, y =, kind = "line"|"step"|"scatter"|"bars", color =, alpha =, marker =}, ... }.
+-- An axis whose values are all integers has integer ticks only; dots and bars at the x edges
+-- get a margin; a chart with no data is a centred message (o.empty, default "no data"), no axes.
 -- Every text that reaches the SVG (titles, labels, names from packet data) is XML-escaped.
 -- Long sorted line and step series are reduced to the first, lowest, highest and last point of
 -- each pixel column (what the eye can see), so 10^6 points give a file of a few hundred kB.
@@ -109,12 +111,15 @@ local function scale_for(maxabs)
 end
 
 -- Numeric axis over [lo, hi]: the rounded-out range and its ticks {value, label}.
-local function linear_axis(lo, hi, want, fixed_lo, fixed_hi)
+-- integer: the values are all integers (counts, stream numbers, ports): ticks on whole numbers only.
+local function linear_axis(lo, hi, want, fixed_lo, fixed_hi, integer)
   if lo == hi then
     local d = lo == 0 and 1 or abs(lo) * 0.1
+    if integer then d = math.max(1, floor(d)) end
     lo, hi = lo - d, hi + d
   end
   local step = nice_step(lo, hi, want)
+  if integer and step < 1 then step = 1 elseif integer and step ~= floor(step) then step = floor(step) end
   local a = fixed_lo or floor(lo / step + 1e-9) * step
   local b = fixed_hi or ceil(hi / step - 1e-9) * step
   local ticks = {}
@@ -258,11 +263,16 @@ local function legend(buf, items, area, series, X, Y)
     .. 'fill-opacity="0.85" stroke="#bbbbbb"/>\n', x0, top + 8, bw, bh)
   for i, it in ipairs(items) do
     local y = top + 8 + (i - 1) * 18 + 13
-    if it.kind == "scatter" then
+    if it.kind == "bars" then
+      buf[#buf + 1] = fmt('<rect x="%.1f" y="%.1f" width="12" height="10" fill="%s"/>\n', x0 + 10, y - 9, it.color)
+    elseif it.kind == "scatter" then
       buf[#buf + 1] = fmt('<circle cx="%.1f" cy="%.1f" r="4" fill="%s"/>\n', x0 + 16, y - 4, it.color)
     else
       buf[#buf + 1] = fmt('<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/>\n',
         x0 + 6, y - 4, x0 + 26, y - 4, it.color)
+      if it.marker then
+        buf[#buf + 1] = fmt('<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>\n', x0 + 16, y - 4, it.color)
+      end
     end
     buf[#buf + 1] = fmt('<text x="%.1f" y="%.1f">%s</text>\n', x0 + 32, y, esc(it.name))
   end
@@ -294,6 +304,8 @@ local function xy_chart(o, default_kind, fname)
   local series = {}
   local is_time = o.time
   local xlo, xhi, ylo, yhi = huge, -huge, huge, -huge
+  local xint, yint = true, true   -- every value an integer: integer ticks
+  local dots = false              -- dots (scatter, markers): the x range gets a margin
   for i, s in ipairs(specs) do
     local yv = values(s.y, "y", fname)
     local xv, xtype
@@ -302,8 +314,8 @@ local function xy_chart(o, default_kind, fname)
     if xtype == "abstime" and is_time == nil then is_time = true end
     local n = math.min(xv.n, yv.n)
     local kind = s.kind or default_kind
-    if kind ~= "line" and kind ~= "step" and kind ~= "scatter" then
-      error(fmt("bad argument #1 to '%s' (series %d: kind '%s'; expected line, step or scatter)",
+    if kind ~= "line" and kind ~= "step" and kind ~= "scatter" and kind ~= "bars" then
+      error(fmt("bad argument #1 to '%s' (series %d: kind '%s'; expected line, step, scatter or bars)",
         fname, i, tostring(kind)), 3)
     end
     local rs = runs(xv, yv, n)
@@ -314,7 +326,14 @@ local function xy_chart(o, default_kind, fname)
         if x > xhi then xhi = x end
         if y < ylo then ylo = y end
         if y > yhi then yhi = y end
+        if xint and x ~= floor(x) then xint = false end
+        if yint and y ~= floor(y) then yint = false end
       end
+    end
+    if kind == "scatter" or s.marker or kind == "bars" then dots = true end
+    if kind == "bars" then   -- bars stand on 0
+      if ylo > 0 then ylo = 0 end
+      if yhi < 0 then yhi = 0 end
     end
     series[#series + 1] = { name = s.name, kind = kind, runs = rs,
       color = s.color or M.colors[(i - 1) % #M.colors + 1],
@@ -322,7 +341,13 @@ local function xy_chart(o, default_kind, fname)
       width = s.line_width or 1.5 }
   end
   local empty = xlo > xhi
-  if empty then xlo, xhi, ylo, yhi = 0, 1, 0, 1 end
+  if empty then return M.empty(o) end
+  -- dots and bars at the x edges: the axis runs past them, so that none is cut in half
+  local xpad_lo, xpad_hi
+  if dots and not is_time then
+    local m = xint and math.max(0.5, (xhi - xlo) * 0.02) or (xhi > xlo and (xhi - xlo) * 0.02 or 0.5)
+    xpad_lo, xpad_hi = xlo - m, xhi + m
+  end
   if o.xmin then xlo = o.xmin end
   if o.xmax then xhi = o.xmax end
   if o.ymin then ylo = math.min(ylo, o.ymin) end
@@ -330,8 +355,13 @@ local function xy_chart(o, default_kind, fname)
   -- axes
   local xa, xb, xticks, xnote
   if is_time then xa, xb, xticks, xnote = time_axis(xlo, xhi, math.max(3, floor(W / 130)))
-  else xa, xb, xticks = linear_axis(xlo, xhi, math.max(3, floor(W / 100)), o.xmin, o.xmax) end
-  local ya, yb, yticks = linear_axis(ylo, yhi, math.max(3, floor(H / 70)), o.ymin, o.ymax)
+  else xa, xb, xticks = linear_axis(xlo, xhi, math.max(3, floor(W / 100)), o.xmin or xpad_lo, o.xmax or xpad_hi, xint) end
+  local ya, yb, yticks = linear_axis(ylo, yhi, math.max(3, floor(H / 70)), o.ymin, o.ymax, yint)
+  if dots and is_time then
+    local m = (xhi - xlo) * 0.02
+    if not o.xmin and xlo - xa < m then xa = xa - m end
+    if not o.xmax and xb - xhi < m then xb = xb + m end
+  end
   local ylabw = 0
   for _, t in ipairs(yticks) do ylabw = math.max(ylabw, text_width(t[2], 12)) end
   local L = floor(ylabw + (o.ylabel and 34 or 16) + 0.5)
@@ -389,13 +419,39 @@ local function xy_chart(o, default_kind, fname)
     .. '<g clip-path="url(#plotarea)">\n', L, T, pw, ph)
   local items = {}
   for _, s in ipairs(series) do
-    if s.name then items[#items + 1] = { name = s.name, color = s.color, kind = s.kind } end
+    if s.name then
+      -- the legend draws what the data look like: a dot for points that no line joins
+      local lone = true
+      for _, r in ipairs(s.runs) do if r.n > 1 then lone = false; break end end
+      local kind = (s.kind == "scatter" or (lone and #s.runs > 0 and s.kind ~= "bars")) and "scatter" or s.kind
+      items[#items + 1] = { name = s.name, color = s.color, kind = kind, marker = s.marker }
+    end
   end
   -- lines first, then dots, so that markers stay visible on top of lines
   local drawing = {}
   for _, s in ipairs(series) do if s.kind ~= "scatter" then drawing[#drawing + 1] = s end end
   for _, s in ipairs(series) do if s.kind == "scatter" then drawing[#drawing + 1] = s end end
   for _, s in ipairs(drawing) do
+    if s.kind == "bars" then
+      -- one bar per x (a category: a stream, a port), as wide as 80% of the closest two x apart
+      local xs = {}
+      for _, r in ipairs(s.runs) do for k = 1, r.n do xs[#xs + 1] = r.xs[k] end end
+      table.sort(xs)
+      local gap = huge
+      for k = 2, #xs do if xs[k] > xs[k - 1] then gap = math.min(gap, xs[k] - xs[k - 1]) end end
+      if gap == huge then gap = 1 end
+      local bw = math.max(1, math.min(gap * sx * 0.8, pw / 3))
+      buf[#buf + 1] = fmt('<g class="bars" fill="%s"%s>\n', s.color, s.alpha < 1 and fmt(' fill-opacity="%.3f"', s.alpha) or "")
+      for _, r in ipairs(s.runs) do
+        for k = 1, r.n do
+          local y0, y1 = Y(math.max(0, r.ys[k])), Y(math.min(0, r.ys[k]))
+          buf[#buf + 1] = fmt('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f"/>\n', X(r.xs[k]) - bw / 2, y0, bw,
+            math.max(y1 - y0, 0.5))
+        end
+      end
+      buf[#buf + 1] = "</g>\n"
+      goto nextseries
+    end
     if s.kind == "scatter" or s.marker then
       -- points in one half-pixel cell drawn once, with the opacity that k stacked copies would have
       local cells, order = {}, {}
@@ -460,15 +516,26 @@ local function xy_chart(o, default_kind, fname)
       end
       buf[#buf + 1] = concat(lone)
     end
+    ::nextseries::
   end
   buf[#buf + 1] = "</g>\n"
-  if empty then
-    buf[#buf + 1] = fmt('<text x="%.1f" y="%.1f" text-anchor="middle" fill="#888888" font-size="16">no data</text>\n',
-      L + pw / 2, T + ph / 2)
-  end
   if o.legend ~= false and (#items > 1 or (#items == 1 and o.legend)) then
     legend(buf, items, { x = L, y = T, w = pw, h = ph }, series, X, Y)
   end
+  buf[#buf + 1] = "</svg>\n"
+  return concat(buf)
+end
+
+-- plot.empty{title =, empty = "no data", width =, height =} -> SVG text: a chart with nothing to
+-- draw says so in its middle (o.empty, "no data" by default), without axes or legend, which would
+-- suggest a range and series that do not exist. Every chart of this module with no data is one.
+function M.empty(o)
+  local W, H = o.width or 800, o.height or 450
+  local buf = { header(W, H) }
+  local T, B = o.title and 36 or 14, 14
+  frame(buf, o, { W = W, H = H, L = 14, R = 14, T = T, B = B })
+  buf[#buf + 1] = fmt('<text class="empty" x="%.1f" y="%.1f" text-anchor="middle" fill="#666666" font-size="18">%s</text>\n',
+    W / 2, T + (H - T - B) / 2, esc(o.empty or "no data"))
   buf[#buf + 1] = "</svg>\n"
   return concat(buf)
 end
@@ -477,6 +544,8 @@ end
 function M.line(o) return xy_chart(o, "line", "line") end
 function M.step(o) return xy_chart(o, "step", "step") end
 function M.scatter(o) return xy_chart(o, "scatter", "scatter") end
+-- plot.bars{...}: vertical bars at each x (categories such as stream numbers), from 0 to y.
+function M.bars(o) return xy_chart(o, "bars", "bars") end
 
 -- plot.bar{labels =, values =, title =, xlabel =, ylabel =, color =, width =} -> SVG text:
 -- horizontal bars, one per label, top to bottom in the order given, the value at the bar's end.
@@ -487,14 +556,17 @@ function M.bar(o)
   local lv = values(o.labels, "labels", "bar", 3)
   local vv = values(o.values, "values", "bar", 3)
   local n = math.min(lv.n, vv.n)
+  if n == 0 then return M.empty(o) end
   local labels, vals = {}, {}
   local vmax, vmin = 0, 0
+  local vint = true
   for i = 1, n do
     local s = lv[i] == nil and "(none)" or tostring(lv[i])
     if utf8.len(s) and utf8.len(s) > 40 then s = s:sub(1, utf8.offset(s, 40) - 1) .. "…" end
     labels[i] = s
     vals[i] = num(vv[i])
     if vals[i] then vmax = math.max(vmax, vals[i]); vmin = math.min(vmin, vals[i]) end
+    if vals[i] and vals[i] ~= floor(vals[i]) then vint = false end
   end
   local W = o.width or 800
   local barh = 22
@@ -503,7 +575,7 @@ function M.bar(o)
   local labw = 0
   for i = 1, n do labw = math.max(labw, text_width(labels[i], 12)) end
   local L = floor(math.min(labw, W * 0.45) + (o.ylabel and 34 or 16) + 0.5)
-  local xa, xb, xticks = linear_axis(vmin, vmax > vmin and vmax or vmin + 1, math.max(3, floor(W / 110)))
+  local xa, xb, xticks = linear_axis(vmin, vmax > vmin and vmax or vmin + 1, math.max(3, floor(W / 110)), nil, nil, vint)
   local valw = 0
   local vlabel = value_label
   for i = 1, n do if vals[i] then valw = math.max(valw, text_width(vlabel(vals[i]), 11)) end end
@@ -555,10 +627,6 @@ function M.bar(o)
   if o.ylabel then
     buf[#buf + 1] = fmt('<text transform="translate(16 %.1f) rotate(-90)" text-anchor="middle">%s</text>\n',
       T + ph / 2, esc(o.ylabel))
-  end
-  if n == 0 then
-    buf[#buf + 1] = fmt('<text x="%.1f" y="%.1f" text-anchor="middle" fill="#888888" font-size="16">no data</text>\n',
-      L + pw / 2, T + ph / 2)
   end
   buf[#buf + 1] = "</svg>\n"
   return concat(buf)

@@ -34,6 +34,21 @@ function M.usage_error(msg)
   os.exit(2)
 end
 
+-- A filter of the command line (an address, a stream) that matched nothing: a line on stderr,
+-- "no packets from 1.2.3.4 in office.pcap"; the analysis goes on (exit status 0).
+function M.nothing(what, paths)
+  if type(paths) == "table" then paths = table.concat(paths, ", ") end
+  io.stderr:write((arg and arg[0] and arg[0]:match("[^/]*$") or "pktframe"), ": ", what,
+    paths and (" in " .. paths) or "", "\n")
+end
+
+-- The family an example's --ipv4/--ipv6/--ip6 ask for (nil: both), or a usage error (status 2).
+function M.family(o)
+  local fam, err = require("pktframe.family").of(o)
+  if err then M.usage_error(err) end
+  return fam
+end
+
 -- The message inside "bad argument #N to 'f' (MESSAGE)", or all of it.
 function M.reason(err)
   err = tostring(err)

@@ -15,30 +15,43 @@ local pf = require "pktframe"
 local M = {}
 
 -- The fields analyse needs (read them with filter = "tcp").
-function M.fields(ip6)
-  local n = pf.ipfields(ip6)
-  return { "frame.number", "frame.time_epoch", n.src, n.dst, n.len, "tcp.srcport", "tcp.dstport",
-    "tcp.stream", "tcp.flags.syn", "tcp.flags.ack", "tcp.analysis.ack_rtt" }
+local family = require "pktframe.family"
+
+-- The fields analyse needs (read them with filter = "tcp"); fam nil: IPv4 and IPv6, "ipv4",
+-- "ipv6" (true: "ipv6").
+function M.fields(fam)
+  return family.fields(family.arg(fam), { "frame.number", "frame.time_epoch", "tcp.srcport", "tcp.dstport",
+    "tcp.stream", "tcp.flags.syn", "tcp.flags.ack", "tcp.analysis.ack_rtt" }, true)
 end
 
--- t with columns client, server, client_port, server_port and bytes (the packet's IP length).
-function M.assign(t, ip6)
-  local n = pf.ipfields(ip6)
+-- t with columns client, server, client_port, server_port and bytes (the packet's IP length:
+-- ip.len, or ipv6.plen + 40). fam: as fields (true: "ipv6").
+function M.assign(t, fam)
+  fam = family.arg(fam)
+  t = family.with_addresses(t, fam, true, true)
   local syn = t:col("tcp.flags.syn"):eq(1) & t:col("tcp.flags.ack"):eq(0)
   local first_syn = t:filter(syn):groupby("tcp.stream"):agg{
-    { "syn_ip", n.src, "first" }, { "syn_port", "tcp.srcport", "first" } }
+    { "syn_ip", "src", "first" }, { "syn_port", "tcp.srcport", "first" } }
   local j = t:join(first_syn, "tcp.stream", { how = "left" })
-  local src, dst = j:col(n.src), j:col(n.dst)
+  local src, dst = j:col("src"), j:col("dst")
   local sp, dp = j:col("tcp.srcport"), j:col("tcp.dstport")
   local by_syn = src:eq(j:col("syn_ip")) & sp:eq(j:col("syn_port"))
-  local by_port = sp:gt(dp) | (sp:eq(dp) & src:gt(dst))
+  -- equal ports: the higher address, compared within its family (an address column of both
+  -- families is text, whose order is not the addresses')
+  local higher
+  if src:type() == "string" then
+    local v6 = j:col("ipv6.src"):notnull()
+    higher = v6:where(j:col("ipv6.src"):gt(j:col("ipv6.dst")), j:col("ip.src"):gt(j:col("ip.dst")))
+  else
+    higher = src:gt(dst)
+  end
+  local by_port = sp:gt(dp) | (sp:eq(dp) & higher)
   local src_is_client = j:col("syn_port"):notnull():where(by_syn, by_port)
-  local bytes = ip6 and (j:col(n.len) + 40) or j:col(n.len)
   return j:with("client", src_is_client:where(src, dst))
           :with("server", src_is_client:where(dst, src))
           :with("client_port", src_is_client:where(sp, dp))
           :with("server_port", src_is_client:where(dp, sp))
-          :with("bytes", bytes)
+          :with("bytes", j:col("len"))
 end
 
 -- One row per conversation, sorted by client, server, client port.
@@ -56,7 +69,7 @@ M.MAX_BUCKETS = 1000000
 
 local UNITS = { ns = 1e-9, us = 1e-6, ms = 1e-3, s = 1, min = 60, h = 3600 }
 -- "100ms" in seconds, or nil for text resample will refuse (it says why)
-local function interval_seconds(text)
+function M.interval_seconds(text)
   local x, unit = tostring(text):match("^%s*([%d.]+)%s*(%a+)%s*$")
   return x and tonumber(x) and UNITS[unit] and tonumber(x) * UNITS[unit]
 end
@@ -67,7 +80,7 @@ end
 -- why, when that would be more than MAX_BUCKETS rows)}.
 function M.analyse(t, opts)
   opts = opts or {}
-  local a = M.assign(t, opts.ip6)
+  local a = M.assign(t, family.check(opts))
   local conv = M.conversations(a)
   local res = { assigned = a, conversations = conv }
   -- the busiest: most RTT samples; ties go to the first in key order (the sort is stable)
@@ -84,7 +97,7 @@ function M.analyse(t, opts)
   res.interval = opts.interval or "100ms"
   -- a conversation over days in 100 ms buckets would be millions of mostly empty rows: skipped
   local times = mine:col("frame.time_epoch")
-  local width = interval_seconds(res.interval)
+  local width = M.interval_seconds(res.interval)
   local nb = width and (times:max() - times:min()) / width or 0
   if nb > M.MAX_BUCKETS then
     res.resample_skipped = string.format("%s buckets over %.0f s would be %.0f rows (more than %d)", res.interval,

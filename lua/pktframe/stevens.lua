@@ -25,14 +25,15 @@ function M.biggest(t)
   return per:sort("bytes", { desc = true }):col("tcp.stream")[1]
 end
 
--- graph(t, [stream], [{side = "client"}]) -> {stream =, client = "addr:port", server = "addr:port",
+-- graph(t, [stream], [{side = "auto"}]) -> {stream =, client = "addr:port", server = "addr:port",
 -- side =, segments = Table, acks = Table} | nil, message (no such stream, no TCP). segments are
 -- the frames the side sends (side "server": the other direction, the one a download fills),
--- acks the frames of the other end.
+-- acks the frames of the other end. side "auto" (the default) is the side that sent the most
+-- payload bytes (the client on a tie): the server of a download, the client of an upload.
 function M.graph(t, stream, opts)
-  local side = opts and opts.side or "client"
-  if side ~= "client" and side ~= "server" then
-    error("bad argument #3 to 'graph' (side: 'client' or 'server' expected, got '" .. tostring(side) .. "')", 2)
+  local side = opts and opts.side or "auto"
+  if side ~= "client" and side ~= "server" and side ~= "auto" then
+    error("bad argument #3 to 'graph' (side: 'client', 'server' or 'auto' expected, got '" .. tostring(side) .. "')", 2)
   end
   if stream == nil then
     stream = M.biggest(t)
@@ -53,6 +54,9 @@ function M.graph(t, stream, opts)
   local server = "(no frame from the server)"
   if #from_server > 0 then server = ep(from_server:col(addr)[1], from_server:col("tcp.srcport")[1]) end
   local segs, acks = from_client:select(keep), from_server:select(keep)
+  if side == "auto" then
+    side = (from_server:col("tcp.len"):sum() or 0) > (from_client:col("tcp.len"):sum() or 0) and "server" or "client"
+  end
   if side == "server" then segs, acks = acks, segs end
   return { stream = stream, client = ep(first[addr], first["tcp.srcport"]), server = server,
     side = side, segments = segs, acks = acks }

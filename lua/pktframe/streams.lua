@@ -15,21 +15,41 @@
 --   stream_len   sum of tcp.len (TCP payload bytes, both directions)
 --   bytes_ab     sum of tcp.len sent by src_ip:src_port (from the first frame's sender)
 --   bytes_ba     sum of tcp.len sent the other way (bytes_ab + bytes_ba = stream_len)
--- With ipv6 = true the same over ipv6.src and ipv6.dst (the notebook's fields are IPv4 only).
+-- Both IP families by default: src_ip and dst_ip are ipv6.src/ipv6.dst where the frame has them,
+-- else ip.src/ip.dst (pktframe.family); {family = "ipv4"} or "ipv6" (or the older ipv6 = true)
+-- keeps one (the notebook's fields are IPv4 only).
 local pf = require "pktframe"
+local family = require "pktframe.family"
 
 local M = {}
 
-local function fields(ip6)
-  local ip = pf.ipfields(ip6)
+local BASE = { "frame.time_epoch", "tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.len" }
+local function fields(fam)
+  local ip = family.FAMILIES[fam]
   return { "frame.time_epoch", "tcp.stream", ip.src, "tcp.srcport", ip.dst, "tcp.dstport", "tcp.len" }
 end
-M.fields, M.fields6 = fields(false), fields(true)
+-- One family's fields, to read with strict = true (the notebook's read).
+M.fields, M.fields6 = fields("ipv4"), fields("ipv6")
 
--- summary(t, [{ipv6 = false}]) -> Table (see above), by stream number
+-- The fields summary needs for family fam (nil: both): read them with M.filter(fam), not strict.
+function M.fields_for(fam)
+  return family.fields(fam, BASE)
+end
+-- The display filter of the frames summary counts (strict over the non-address fields).
+function M.filter(fam)
+  local ip = fam == "ipv4" and "ip" or fam == "ipv6" and "ipv6" or "(ip or ipv6)"
+  return "tcp and " .. ip
+end
+
+-- summary(t, [{family = nil | "ipv4" | "ipv6"}]) -> Table (see above), by stream number
 function M.summary(t, opts)
-  local ip = pf.ipfields(opts and opts.ipv6)
-  local src, dst = ip.src, ip.dst
+  local fam, err = family.of(opts)
+  if err then error("bad argument #2 to 'summary' (" .. err .. ")", 2) end
+  t = family.with_addresses(t, fam, true)
+  local keep = t:col("tcp.stream"):notnull() & t:col("tcp.srcport"):notnull() & t:col("tcp.dstport"):notnull()
+    & t:col("tcp.len"):notnull() & t:col("frame.time_epoch"):notnull() & t:col("dst"):notnull()
+  t = t:filter(keep)
+  local src, dst = "src", "dst"
   local gb = t:groupby("tcp.stream", { sort = true })
   local s = gb:agg{
     { "src_ip", src, "first" }, { "src_port", "tcp.srcport", "first" },
@@ -58,6 +78,11 @@ end
 function M.by_ip(s, ip)
   if type(ip) ~= "string" then
     error("bad argument #2 to 'by_ip' (string expected, got " .. type(ip) .. ")", 2)
+  end
+  ip = require("pktframe.args").address(ip) or ip   -- tshark's text: 2001:DB8::1 is 2001:db8::1
+  local ty = s:col("src_ip"):type()
+  if (ty == "ipv4" and ip:find(":", 1, true)) or (ty == "ipv6" and not ip:find(":", 1, true)) then
+    return s:head(0)   -- an address of the other family: in no stream of this one
   end
   return s:filter(s:col("src_ip"):eq(ip) | s:col("dst_ip"):eq(ip))
 end

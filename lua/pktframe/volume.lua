@@ -41,13 +41,14 @@ function M.pairs(src)
   return r
 end
 
--- by_address(p, [side = "dst"]) -> Table address (string), bytes (sum of frame.len), packets;
+-- by_address(p, [side = "dst"], [fam]) -> Table address (string), bytes (sum of frame.len), packets;
 -- most bytes first, ties by address text. p is pairs' result (or a Table of packets, grouped
 -- here). A frame with two addresses on one side (IPv6 in IPv4) counts for each, as grouping
--- by each column in turn does.
-function M.by_address(p, side)
+-- by each column in turn does. fam "ipv4" or "ipv6" counts that family's addresses only.
+function M.by_address(p, side, fam)
   side = side or "dst"
   local cols = SIDES[side]
+  if cols and fam == "ipv4" then cols = { cols[1] } elseif cols and fam == "ipv6" then cols = { cols[2] } end
   if not cols then error("bad argument #2 to 'by_address' ('dst' or 'src' expected, got '" .. tostring(side) .. "')", 2) end
   local names = {}
   for _, c in ipairs(p:columns()) do names[c] = true end

@@ -27,6 +27,9 @@
 /* the C half of the Lua module (src/pktframe_lua.c), linked in */
 int luaopen_pktframe_core(lua_State *L);
 
+#ifndef PF_EXAMPLESDIR
+#define PF_EXAMPLESDIR "/usr/local/share/pktframe/examples"
+#endif
 #ifndef PF_LUADIR
 #define PF_LUADIR "/usr/local/share/lua/5.4"
 #endif
@@ -51,7 +54,8 @@ static const char usage_main[] =
   "  fields FILE... -e FIELD...   print fields as tshark -T fields does\n"
   "  fields --list [REGEX]        list the fields pktframe decodes\n"
   "  info FILE...                 file format, link types, packets, times, rates, protocols\n"
-  "  run SCRIPT [ARGS...]         run a Lua script (arg is set as lua does)\n"
+  "  run SCRIPT [ARGS...]         run a Lua script (arg is set as lua does); SCRIPT may name a\n"
+  "                               shipped example: run streams CAPTURE\n"
   "  -e CODE [ARGS...]            run a Lua chunk\n"
   "  help [COMMAND]               this text, or a command's (fields, info, run, repl)\n"
   "  --version                    print the version\n"
@@ -90,7 +94,11 @@ static const char usage_run[] =
   "it: arg[0] the script, arg[1...] and ... its arguments. An error prints\n"
   "script.lua:LINE: message and a traceback of the script's own frames, exit status 1.\n"
   "pf.read draws a progress bar on stderr when it is a terminal; -q turns it off.\n"
-  "--threads N makes N (1 or 2) the default of pf.read's threads option.\n";
+  "--threads N makes N (1 or 2) the default of pf.read's threads option.\n"
+  "These options go before SCRIPT: what follows SCRIPT is the script's own.\n"
+  "SCRIPT that names no file may name a shipped example, with or without .lua:\n"
+  "pktframe run streams CAPTURE runs examples/streams.lua (beside the binary in a\n"
+  "build tree, or PREFIX/share/pktframe/examples once installed).\n";
 
 static const char usage_info[] =
   "usage: pktframe info [-q] FILE...\n"
@@ -440,6 +448,41 @@ static void lua_dir(char *out, size_t n) {
   snprintf(out, n, "%s", PF_LUADIR);
 }
 
+/* A shipped example by name, for `pktframe run streams CAPTURE`: when name is
+   no file and holds no '/', NAME or NAME.lua in the examples folder beside the
+   binary (BIN/../examples in a build tree, BIN/../share/pktframe/examples once
+   installed) or in the compiled-in PF_EXAMPLESDIR. The path into out, or 0. */
+static int find_example(const char *name, char *out, size_t n) {
+  if (access(name, F_OK) == 0 || strchr(name, '/') != NULL || name[0] == 0 || name[0] == '-') return 0;
+  size_t len = strlen(name);
+  const char *ext = len > 4 && strcmp(name + len - 4, ".lua") == 0 ? "" : ".lua";
+  char exe[PATH_MAX];
+  const char *dirs[3] = { NULL, NULL, PF_EXAMPLESDIR };
+  char d0[PATH_MAX + 32], d1[PATH_MAX + 32];
+  ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (k > 0) {
+    exe[k] = 0;
+    char *slash = strrchr(exe, '/');
+    if (slash) {
+      *slash = 0;
+      snprintf(d0, sizeof d0, "%s/../examples", exe);
+      snprintf(d1, sizeof d1, "%s/../share/pktframe/examples", exe);
+      dirs[0] = d0;
+      dirs[1] = d1;
+    }
+  }
+  for (int i = 0; i < 3; i++) {
+    if (dirs[i] == NULL) continue;
+    if ((size_t)snprintf(out, n, "%s/%s%s", dirs[i], name, ext) >= n) continue;
+    if (access(out, R_OK) == 0) {
+      char real[PATH_MAX];   /* arg[0] and messages name the file without "bin/../" */
+      if (realpath(out, real) != NULL && strlen(real) < n) strcpy(out, real);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 /* Adds "D/?.lua;D/?/init.lua;" for the folder D (n bytes at d). A folder whose
    name has ';' or '?' cannot be written as a Lua path template and is left out;
    an entry that already holds a '?' is taken as a template as it is. */
@@ -699,6 +742,8 @@ int main(int argc, char **argv) {
       }
     }
     if (i >= argc) return usage_error("%s", "run: no script given");
+    static char example[PATH_MAX + 64];
+    if (find_example(argv[i], example, sizeof example)) argv[i] = example;   /* `run streams CAPTURE` */
     return cmd_lua(argc - i, argv + i, 0, quiet, threads);
   }
   if (strcmp(cmd, "-e") == 0) {

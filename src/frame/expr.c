@@ -370,6 +370,13 @@ static int where_type(const pf_operand *a, const pf_operand *b, pf_ftype *type, 
   }
   int ka = pf_kind_of_type(t[0]), kb = pf_kind_of_type(t[1]);
   *fid = -1;
+  /* an IPv4 and an IPv6 column (ip.src beside ipv6.src): one column of both families'
+     addresses, as text (tshark's form of each), since no address type holds both */
+  if (side[0]->kind == PF_OPD_COL && side[1]->kind == PF_OPD_COL &&
+      ((t[0] == PF_FT_IPV4 && t[1] == PF_FT_IPV6) || (t[0] == PF_FT_IPV6 && t[1] == PF_FT_IPV4))) {
+    *type = PF_FT_STRING;
+    return 0;
+  }
   if (ka == PF_K_INT && kb == PF_K_INT) *type = PF_FT_INT;
   else if ((ka == PF_K_INT || ka == PF_K_DBL) && (kb == PF_K_INT || kb == PF_K_DBL)) *type = PF_FT_DOUBLE;
   else return -1;
@@ -394,6 +401,11 @@ static int where_put(pf_column *c, const pf_operand *o, size_t r) {
       break;
     }
     case PF_FT_STRING: case PF_FT_BYTES: {
+      if (o->kind == PF_OPD_COL && (o->col.c->type == PF_FT_IPV4 || o->col.c->type == PF_FT_IPV6)) {
+        char buf[64];   /* an address beside one of the other family: its text */
+        int len = pf_column_format(o->col.c, o->col.off + r, 0, buf, sizeof buf);
+        return pf_column_setspan(c, r, (const unsigned char *)buf, len > 0 ? (size_t)len : 0);
+      }
       if (o->kind == PF_OPD_COL) {
         pf_span sp = pf_cell_span(o->col.c, o->col.off + r);
         return pf_column_setspan(c, r, o->col.c->arena + sp.off, (size_t)sp.len);
