@@ -13,6 +13,7 @@ with the CSV files the examples write (exact integers, times in integer ns, 1e-9
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 
