@@ -260,6 +260,23 @@ static int exec_sink(void *ud, const pf_pkt *p) {
   return 0;
 }
 
+/* The common read: every row kept appended, no filter past the scan's own
+   (what exec_sink does for COLLECT, without its other verbs' tests). */
+static int collect_sink(void *ud, const pf_pkt *p) {
+  pf_exec *x = (pf_exec *)ud;
+  for (int i = 0; i < x->o.nstrict; i++)
+    if (p->first[x->o.strict[i]] < 0) return 0;
+  if (pf_table_append(x->chunk, p) != PF_TABLE_OK) {
+    x->errkind = x->b.hit ? E_BUDGET : E_NOMEM;
+    x->err_num = p->file_num;
+    x->err_file = p->file_index;
+    x->err_held = pf_table_nrows(x->chunk);
+    return 1;
+  }
+  x->count++;
+  return 0;
+}
+
 /* One pass over the files: a pf_scan return code. */
 static int pass(pf_exec *x, pf_scan_opts *so) {
   const pf_exec_user *u = x->o.user;
@@ -267,7 +284,18 @@ static int pass(pf_exec *x, pf_scan_opts *so) {
     u->attach(u->ud, so, &x->diag);
     so->threads = 1;   /* the decoders may call Lua: decoding stays in this thread */
   }
-  int rc = pf_scan(x->o.paths, x->o.npaths, x->dec, x->ndec, so, exec_sink, x, &x->diag, x->err, sizeof x->err);
+  /* packets go straight to the verb when nothing else needs testing: the
+     rows of `pktframe fields` to their sink, a read's to its table */
+  int plain = x->o.nstrict == 0 && x->o.nfilters <= 1;
+  pf_sink_fn sink = exec_sink;
+  void *sud = x;
+  if (x->mode == PF_EXEC_ROWS && plain) {
+    sink = x->v[0].rows;
+    sud = x->v[0].ud;
+  } else if (x->mode == PF_EXEC_COLLECT && x->o.nfilters <= 1) {
+    sink = collect_sink;
+  }
+  int rc = pf_scan(x->o.paths, x->o.npaths, x->dec, x->ndec, so, sink, sud, &x->diag, x->err, sizeof x->err);
   if (x->hasuser) u->finish(u->ud);
   if (rc == PF_SCAN_OK && x->mode == PF_EXEC_AGG && pf_table_nrows(x->chunk) > 0 && flush(x, NULL) < 0)
     rc = PF_SCAN_STOPPED;

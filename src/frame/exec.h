@@ -110,7 +110,7 @@ typedef struct pf_exec {
   size_t err_held;                   /* BUDGET, NOMEM: rows (or with AGG verbs groups) held */
   int err_groups;                    /* err_held counts groups */
   size_t err_bytes;                  /* BUDGET: bytes the budget had handed out */
-  size_t count;                      /* rows kept (COUNT, EACH, ROWS: the calls) */
+  size_t count;                      /* rows kept (COLLECT, COUNT, EACH; not counted for ROWS) */
   pf_diag diag;                      /* the scan's diagnostics (damaged files, user decoders) */
   pf_table *table;                   /* COLLECT: the rows (the caller may take it, setting NULL) */
   pf_query *query[PF_EXEC_MAXVERBS]; /* AGG: verb i's groups, for pf_query_result */

@@ -25,7 +25,7 @@ static void *default_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 /* Grows the block *p of *size bytes to hold at least need bytes, doubling so
    that appends cost amortized O(1). New bytes are zeroed when zero is set (the
    valid bitmap relies on it). 0, or -1 leaving *p and *size as they were. */
-int pf_tbl_reserve(pf_alloc_fn a, void *ud, void *pp, size_t *size, size_t need, int zero) {
+int pf_tbl_grow(pf_alloc_fn a, void *ud, void *pp, size_t *size, size_t need, int zero) {
   void **p = (void **)pp;
   if (need <= *size) return 0;
   size_t ns = *size ? *size : 64;

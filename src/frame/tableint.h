@@ -23,8 +23,12 @@ static inline size_t pf_tbl_off(const pf_table *t, int col) { return t->offs ? t
 /* ---- table.c ---- */
 
 /* Grows the block *p of *size bytes to hold at least need bytes, doubling
-   (new bytes zeroed when zero is set). 0, or -1 leaving *p and *size as they were. */
-int pf_tbl_reserve(pf_alloc_fn a, void *ud, void *pp, size_t *size, size_t need, int zero);
+   (new bytes zeroed when zero is set). 0, or -1 leaving *p and *size as they were.
+   The check that there is room is inline (every append makes it); pf_tbl_grow grows. */
+int pf_tbl_grow(pf_alloc_fn a, void *ud, void *pp, size_t *size, size_t need, int zero);
+static inline int pf_tbl_reserve(pf_alloc_fn a, void *ud, void *pp, size_t *size, size_t need, int zero) {
+  return need <= *size ? 0 : pf_tbl_grow(a, ud, pp, size, need, zero);
+}
 /* A copy of s from a (NUL included), or NULL; and its release. */
 char *pf_tbl_strdup(pf_alloc_fn a, void *ud, const char *s);
 void pf_tbl_strfree(pf_alloc_fn a, void *ud, char *s);

@@ -133,6 +133,9 @@ static void note_lengths(pf_reader *r, uint64_t off, uint32_t caplen, uint32_t l
    member that start no other are ignored. Returns the bytes produced; 0 at
    the end of the stream, also for a cut or damaged one (which then ends like
    a cut file: the record cut short is what the caller reports). */
+#if defined(__GNUC__)
+__attribute__((noinline))   /* kept out of fill, whose fast path runs once a record */
+#endif
 static size_t inflate_some(pf_reader *r, uint8_t *dst, size_t n) {
   z_stream *z = &r->z;
   if (n > (1u << 30)) n = 1u << 30;
