@@ -23,8 +23,7 @@ M.default_fields = {
 }
 core.default_fields = M.default_fields
 
--- Re-exported as they are, so that argument errors name 'read' and 'fields'.
-M.read = core.read
+-- Re-exported as they are, so that argument errors name 'fields'.
 M.fields = core.fields
 M.compile_filter = core.compile_filter
 M.concat = core.concat
@@ -43,6 +42,84 @@ end
 -- Every other function of the C core is public under its own name (pf.hex, pf.scan, ...).
 for k, v in pairs(core) do
   if M[k] == nil and type(v) == "function" then M[k] = v end
+end
+
+-- ---- display options: what tostring(t), t:print and t:to_string show (read by the C core) ----
+-- pandas' display.* options: 0 or false is no limit; width nil is the terminal's width.
+M.options = {
+  display = { width = nil, max_rows = 60, min_rows = 10, max_cols = 0, max_colwidth = 50, dates = true },
+}
+
+-- ---- the Table's methods that live in Lua: paths and reread ----
+local Table = debug.getregistry()["pktframe.Table"]
+local methods = Table.__index
+-- t["ip.src"] gives the column (methods first): the C __index, installed now that every binding
+-- file has added its methods to the method table.
+if type(Table.__pf_index) == "function" then Table.__index = Table.__pf_index end
+
+-- What pf.read was given, by the table it made (weak keys: the record goes with the table).
+local origin = setmetatable({}, { __mode = "k" })
+
+local function copy(t)
+  local out = {}
+  for k, v in pairs(t) do out[k] = v end
+  return out
+end
+
+-- pf.read(path | {paths}, [opts]) -> Table | nil, message: core.read, and the table remembers its
+-- paths and options for t:paths() and t:reread{}. Errors are core.read's, word for word: raised
+-- again at the caller's level (as a C function's luaL_error blames its caller), named 'read'.
+local function reraise(e)
+  if type(e) ~= "string" then error(e, 0) end
+  e = e:gsub("^bad argument (#%d+) to 'pktframe%.core%.read'", "bad argument %1 to 'read'")
+  error(e, 3)
+end
+
+local function record(paths, opts, ok, t, ...)
+  if not ok then reraise(t) end
+  if t then
+    local list = type(paths) == "table" and copy(paths) or { paths }
+    origin[t] = { paths = list, opts = type(opts) == "table" and copy(opts) or {} }
+  end
+  return t, ...
+end
+
+function M.read(...)
+  local paths, opts = ...
+  return record(paths, opts, pcall(core.read, ...))
+end
+
+-- t:paths() -> {paths} | nil: the files pf.read read t from, in order (nil for a derived table).
+function methods.paths(t)
+  local o = origin[t]
+  return o and copy(o.paths) or nil
+end
+
+-- t:reread([opts]) -> Table | nil, message: pf.read of t's files again, with t's read options
+-- overridden by opts; opts.fields are added to the fields t was read with (its columns).
+function methods.reread(t, opts)
+  local o = origin[t]
+  if not o then error("bad argument #1 to 'reread' (a table pf.read made from files expected; this one was derived)", 2) end
+  if opts ~= nil and type(opts) ~= "table" then
+    error("bad argument #2 to 'reread' (table expected, got " .. type(opts) .. ")", 2)
+  end
+  local ro = copy(o.opts)
+  local fields = copy(o.opts.fields or M.default_fields)
+  local have = {}
+  for _, f in ipairs(fields) do have[f] = true end
+  for k, v in pairs(opts or {}) do
+    if k == "fields" then
+      if type(v) == "string" then v = { v } end
+      for _, f in ipairs(v) do
+        if not have[f] then fields[#fields + 1] = f; have[f] = true end
+      end
+    else
+      ro[k] = v
+    end
+  end
+  ro.fields = fields
+  local paths = copy(o.paths)
+  return M.read(#paths == 1 and paths[1] or paths, ro)
 end
 
 return M

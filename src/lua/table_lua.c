@@ -81,17 +81,76 @@ static int tbl_len(lua_State *L) {
   return 1;
 }
 
+void pf_lua_pushrender(lua_State *L, const pf_table *t, const pf_render_opts *o) {
+  LBuf *b = newbuf(L);
+  int rc = pf_table_render(t, o, buf_write, b);
+  if (rc != PF_TABLE_OK) write_failed(L, b->interrupted);
+  lua_pushlstring(L, b->p, b->len);
+  lua_remove(L, -2);
+}
+
+/* Pushes the aligned text of t with the display options (pf_lua_renderopts) of the table at arg. */
+static void push_render(lua_State *L, const pf_table *t, int arg) {
+  pf_render_opts o;
+  pf_lua_renderopts(L, arg, &o);
+  LBuf *b = newbuf(L);
+  int rc = pf_table_render(t, &o, buf_write, b);
+  if (rc != PF_TABLE_OK) write_failed(L, b->interrupted);
+  lua_pushlstring(L, b->p, b->len);
+  lua_remove(L, -2);
+}
+
 static int tbl_tostring(lua_State *L) {
   LTable *lt = (LTable *)luaL_checkudata(L, 1, PF_TABLE_MT);
   if (lt->t == NULL) {
     lua_pushliteral(L, "pktframe.Table (closed)");
     return 1;
   }
-  LBuf *b = newbuf(L);
-  int rc = pf_table_render(lt->t, NULL, buf_write, b);
-  if (rc != PF_TABLE_OK) return write_failed(L, b->interrupted);
-  lua_pushlstring(L, b->p, b->len);
+  push_render(L, lt->t, 0);
   return 1;
+}
+
+/* t:to_string([opts]): the text tostring gives, with display options
+   ({all = true}, {max_rows = 0, max_colwidth = 80}, ...) over pf.options.display. */
+static int tbl_to_string(lua_State *L) {
+  pf_table *t = checktable(L, 1);
+  push_render(L, t, 2);
+  return 1;
+}
+
+/* t:print([opts]): writes t:to_string(opts) and a newline to standard output. */
+static int tbl_print(lua_State *L) {
+  pf_table *t = checktable(L, 1);
+  push_render(L, t, 2);
+  size_t n;
+  const char *s = lua_tolstring(L, -1, &n);
+  fwrite(s, 1, n, stdout);
+  fputc('\n', stdout);
+  fflush(stdout);
+  return 0;
+}
+
+/* The __index of pktframe.Table (installed by pktframe's init.lua once every binding file has
+   added its methods; upvalue 1 the method table): methods, then a column by name (t["ip.src"],
+   as a pandas DataFrame), else an error that names the closest columns for a string that is no
+   identifier; nil for other keys. */
+static int tbl_index(lua_State *L) {
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL || lua_type(L, 2) != LUA_TSTRING) return 1;
+  lua_pop(L, 1);
+  LTable *lt = (LTable *)luaL_checkudata(L, 1, PF_TABLE_MT);
+  if (lt->t == NULL) return 0;
+  const char *k = lua_tostring(L, 2);
+  int col = pf_table_find(lt->t, k);
+  if (col >= 0) {
+    pf_lua_pushcolumn(L, 1, col);
+    return 1;
+  }
+  int ident = (*k == '_' || (*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z'));
+  for (const char *p = k; *p && ident; p++)
+    ident = *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
+  if (ident) return 0;
+  return luaL_error(L, "%s", pf_lua_pushnocolumn(L, lt->t, k));
 }
 
 static int tbl_columns(lua_State *L) {
@@ -342,6 +401,8 @@ static const luaL_Reg tbl_methods[] = {
   {"to_csv", tbl_to_csv},
   {"to_tsv", tbl_to_tsv},
   {"to_json", tbl_to_json},
+  {"to_string", tbl_to_string},
+  {"print", tbl_print},
   {NULL, NULL}
 };
 
@@ -359,7 +420,10 @@ void pf_lua_open_table(lua_State *L) {
   luaL_setfuncs(L, tbl_meta, 0);
   luaL_newlibtable(L, tbl_methods);
   luaL_setfuncs(L, tbl_methods, 0);
-  lua_setfield(L, -2, "__index");
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, "__index");
+  lua_pushcclosure(L, tbl_index, 1);
+  lua_setfield(L, -2, "__pf_index");   /* made __index by init.lua, after the other files' methods */
   lua_pop(L, 1);
   luaL_newmetatable(L, PF_BUFFER_MT);
   lua_pushcfunction(L, buf_gc);
