@@ -57,36 +57,15 @@ local methods = Table.__index
 -- file has added its methods to the method table.
 if type(Table.__pf_index) == "function" then Table.__index = Table.__pf_index end
 
--- What pf.read was given, by the table it made (weak keys: the record goes with the table).
-local origin = setmetatable({}, { __mode = "k" })
+-- What pf.read was given, by the table it made (weak keys: the record goes with the table):
+-- pf.read is the core's read wrapped in C (table_lua.c), which records {paths =, opts =} there.
+local origin = debug.getregistry()["pktframe.origins"]
+M.read = Table.__pf_wrap_read(core.read)
 
 local function copy(t)
   local out = {}
   for k, v in pairs(t) do out[k] = v end
   return out
-end
-
--- pf.read(path | {paths}, [opts]) -> Table | nil, message: core.read, and the table remembers its
--- paths and options for t:paths() and t:reread{}. Errors are core.read's, word for word: raised
--- again at the caller's level (as a C function's luaL_error blames its caller), named 'read'.
-local function reraise(e)
-  if type(e) ~= "string" then error(e, 0) end
-  e = e:gsub("^bad argument (#%d+) to 'pktframe%.core%.read'", "bad argument %1 to 'read'")
-  error(e, 3)
-end
-
-local function record(paths, opts, ok, t, ...)
-  if not ok then reraise(t) end
-  if t then
-    local list = type(paths) == "table" and copy(paths) or { paths }
-    origin[t] = { paths = list, opts = type(opts) == "table" and copy(opts) or {} }
-  end
-  return t, ...
-end
-
-function M.read(...)
-  local paths, opts = ...
-  return record(paths, opts, pcall(core.read, ...))
 end
 
 -- t:paths() -> {paths} | nil: the files pf.read read t from, in order (nil for a derived table).
