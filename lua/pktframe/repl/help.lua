@@ -269,6 +269,8 @@ local function overview()
     "                 help(pf.read)  help \"col\"  help(cap)  help \"tcp.stream\"",
     "  fields(\"rtt\")  the fields whose name or description matches a Lua pattern",
     "  _              the last value printed",
+    "  cap:print{all = true}              every row and column; pf.options.display sets the limits",
+    "  cap = cap:reread{fields = {...}}   cap's files again, with more fields",
     "Tab completes names, methods (cap:<Tab>) and field names in strings (\"tcp.st<Tab>\").",
     "A chunk continues on the next line while it is incomplete. Ctrl-C stops what runs; Ctrl-D leaves.",
   }
