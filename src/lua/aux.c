@@ -322,6 +322,60 @@ void pf_lua_renderopts(lua_State *L, int arg, pf_render_opts *o) {
   if (o->min_rows > o->max_rows && o->max_rows) o->min_rows = o->max_rows;
 }
 
+/* The text of a render, in C memory a userdata owns (so that an error leaks nothing). */
+typedef struct rbuf {
+  char *p;
+  size_t len, cap;
+  int oom, interrupted;
+} rbuf;
+
+static int rbuf_gc(lua_State *L) {
+  rbuf *b = (rbuf *)lua_touserdata(L, 1);
+  free(b->p);
+  b->p = NULL;
+  b->len = b->cap = 0;
+  return 0;
+}
+
+static int rbuf_write(void *ud, const char *s, size_t n) {   /* calls no Lua: never raises */
+  rbuf *b = (rbuf *)ud;
+  if (pf_lua_interrupted) { b->interrupted = 1; return 1; }
+  if (n > b->cap - b->len) {
+    size_t ncap = b->cap ? b->cap : 4096;
+    while (ncap - b->len < n) {
+      if (ncap > (size_t)-1 / 2) { b->oom = 1; return 1; }
+      ncap *= 2;
+    }
+    char *np = (char *)realloc(b->p, ncap);
+    if (np == NULL) { b->oom = 1; return 1; }
+    b->p = np;
+    b->cap = ncap;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  return 0;
+}
+
+void pf_lua_pushrender(lua_State *L, const pf_table *t, const pf_render_opts *o) {
+  rbuf *b = (rbuf *)lua_newuserdatauv(L, sizeof(rbuf), 0);
+  memset(b, 0, sizeof *b);
+  if (luaL_newmetatable(L, "pktframe.renderbuf")) {   /* lowercase: not a type of the API */
+    lua_pushcfunction(L, rbuf_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  int rc = pf_table_render(t, o, rbuf_write, b);
+  if (rc != PF_TABLE_OK) {
+    if (b->interrupted) {
+      pf_lua_interrupted = 0;
+      luaL_error(L, "interrupted");
+    }
+    luaL_error(L, "not enough memory");
+  }
+  lua_pushlstring(L, b->p ? b->p : "", b->len);
+  lua_remove(L, -2);
+}
+
 static int lgroups_gc(lua_State *L) {
   LGroups *lg = (LGroups *)lua_touserdata(L, 1);
   size_t ng = lg->g.ngroups ? lg->g.ngroups : 1;

@@ -117,6 +117,9 @@ const char *pf_lua_pushnocolumn(lua_State *L, const pf_table *t, const char *nam
    "bad argument #arg to 'fn' (max_rows: non-negative integer expected, got x)"
    and "pf.options.display.max_rows: ...". */
 void pf_lua_renderopts(lua_State *L, int arg, pf_render_opts *o);
+/* Pushes the aligned text of t laid out by o (pf_table_render); raises "interrupted" or
+   "not enough memory". [-0, +1, e] */
+void pf_lua_pushrender(lua_State *L, const pf_table *t, const pf_render_opts *o);
 
 /* Groups owned by a new userdata pushed on the stack, freed by the collector
    (with the bucket arrays of a resample, when set). [-0, +1, m] */

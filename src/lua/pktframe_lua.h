@@ -55,12 +55,6 @@ void pf_lua_frame_register(lua_State *L);
    that table, for default_fields). */
 void pf_lua_query_register(lua_State *L);
 
-/* ---- table_lua.c: display ---- */
-
-/* Pushes the aligned text of t laid out by o (pf_table_render); raises "interrupted" or
-   "not enough memory". [-0, +1, e] */
-void pf_lua_pushrender(lua_State *L, const pf_table *t, const pf_render_opts *o);
-
 /* ---- column_lua.c ---- */
 
 /* Pushes a pktframe.Column viewing column col of the table at index tbl,

@@ -81,23 +81,11 @@ static int tbl_len(lua_State *L) {
   return 1;
 }
 
-void pf_lua_pushrender(lua_State *L, const pf_table *t, const pf_render_opts *o) {
-  LBuf *b = newbuf(L);
-  int rc = pf_table_render(t, o, buf_write, b);
-  if (rc != PF_TABLE_OK) write_failed(L, b->interrupted);
-  lua_pushlstring(L, b->p, b->len);
-  lua_remove(L, -2);
-}
-
 /* Pushes the aligned text of t with the display options (pf_lua_renderopts) of the table at arg. */
 static void push_render(lua_State *L, const pf_table *t, int arg) {
   pf_render_opts o;
   pf_lua_renderopts(L, arg, &o);
-  LBuf *b = newbuf(L);
-  int rc = pf_table_render(t, &o, buf_write, b);
-  if (rc != PF_TABLE_OK) write_failed(L, b->interrupted);
-  lua_pushlstring(L, b->p, b->len);
-  lua_remove(L, -2);
+  pf_lua_pushrender(L, t, &o);
 }
 
 static int tbl_tostring(lua_State *L) {
