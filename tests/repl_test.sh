@@ -122,6 +122,7 @@ else
   piped "a mistyped column suggests the closest" 1 "no column named 'ip.scr'; did you mean 'ip.src'? Columns: frame.number," \
     'cap:col("ip.scr")' "$HTTP"
   piped "cap:paths() keeps the capture's path" 0 "$HTTP" 'cap:paths()[1]' "$HTTP"
+  piped "arg holds the captures in the REPL" 0 "$DHCP 2" 'print(arg[2] .. " " .. #arg)' "$HTTP" "$DHCP"
   piped "cap:reread adds a field" 0 "rows x 15 columns]" 'cap = cap:reread{fields = {"tcp.analysis.zero_window"}}
 cap:filter("tcp.analysis.zero_window")' "$HTTP"
   piped 'help "plot" finds pktframe.plot by its short name' 0 'pktframe.plot: local plot = require "pktframe.plot"' 'help "plot"'

@@ -608,6 +608,15 @@ static int setup(lua_State *L) {
   lua_setglobal(L, "help");
   lua_getfield(L, repl, "fields");
   lua_setglobal(L, "fields");
+  /* arg as in scripts: arg[0] the program, arg[1..] the captures (cap:paths() after the read) */
+  lua_createtable(L, o->ncaptures, 1);
+  lua_pushliteral(L, "pktframe");
+  lua_rawseti(L, -2, 0);
+  for (int i = 0; i < o->ncaptures; i++) {
+    lua_pushstring(L, o->captures[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setglobal(L, "arg");
   if (o->ncaptures == 0) return 0;
   lua_getfield(L, repl, "load");
   lua_createtable(L, o->ncaptures, 0);
