@@ -126,8 +126,12 @@ else
   piped "cap:reread adds a field" 0 "rows x 15 columns]" 'cap = cap:reread{fields = {"tcp.analysis.zero_window"}}
 cap:filter("tcp.analysis.zero_window")' "$HTTP"
   piped 'help "plot" finds pktframe.plot by its short name' 0 'pktframe.plot: local plot = require "pktframe.plot"' 'help "plot"'
-  piped "completion offers cap's columns first" 0 "frame.number frame.time_epoch frame.len" \
-    'table.concat(require("pktframe.repl").complete([[cap:col("]], ""), " ")' "$HTTP"
+  piped "completion offers cap's columns" 0 "[frame.number frame.time_epoch frame.len eth.src" \
+    '"[" .. table.concat(require("pktframe.repl").complete([[cap:col("]], ""), " ")' "$HTTP"
+  piped "completion offers only the columns that match" 0 "[ip.src ip.dst ip.proto]" \
+    '"[" .. table.concat(require("pktframe.repl").complete([[cap:col("ip.]], "ip."), " ") .. "]"' "$HTTP"
+  piped "completion offers the fields when no column matches" 0 "tcp.analysis.zero_window" \
+    'table.concat(require("pktframe.repl").complete([[cap:col("tcp.analysis.z]], "tcp.analysis.z"), " ")' "$HTTP"
   piped "completion offers derived columns" 0 "bytes2" 't2 = cap:with("bytes2", cap:col("frame.len"))
 table.concat(require("pktframe.repl").complete([[t2:groupby("by]], "by"), " ")' "$HTTP"
   # a capture set over two days: the banner gives the end's date too
@@ -219,6 +223,9 @@ else
   check "the completed line runs" a "tcp.stream"
   typ a 'cap:co'; key a Tab; sleep 0.3; key a Tab
   check "Tab Tab lists the methods of a pktframe.Table" a "cap:columns("
+  key a C-u; typ a 'cap:col("udp.'; key a Tab; sleep 0.3; key a Tab
+  if waitfor a "udp.dstport" && ! screen a | grep -qF "udp.length"; then ok "Tab Tab in cap:col(\" lists cap's columns"
+  else no "Tab Tab in cap:col(\" lists cap's columns" "$(screen a | tail -n 8)"; fi
   key a C-u; typ a 'pf.rea'; key a Tab   # 'pf.re' is ambiguous since pf.resolve
   check "Tab completes a module field" a "pf> pf.read"
   key a C-u; typ a "pf.read(\"$CAP/dhcp-d"; key a Tab

@@ -157,17 +157,15 @@ function M.complete(line, word, env)
     local cands = {}
     if content:match("^[%w_.]*$") then
       cands = fields_starting(content)
-      -- cap:col("<Tab>, cap["<Tab>, t:groupby("...: the receiver's own columns first
+      -- cap:col("<Tab>, cap["<Tab>, t:groupby("...: the receiver's own columns, when some
+      -- match (derived ones included); the field names only when none does
       local cols = receiver_columns(line:sub(1, start - 2), env)
       if cols then
-        local mine, seen = {}, {}
+        local mine = {}
         for _, c in ipairs(cols) do
-          if c:sub(1, #content) == content then mine[#mine + 1] = c; seen[c] = true end
+          if c:sub(1, #content) == content then mine[#mine + 1] = c end
         end
-        for _, c in ipairs(cands) do
-          if not seen[c] then mine[#mine + 1] = c end
-        end
-        cands = mine
+        if #mine > 0 then cands = mine end
       end
       if line:sub(1, start - 2):match("help%s*%(?%s*$") then
         for _, t in ipairs(help.topics()) do
