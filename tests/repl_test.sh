@@ -238,6 +238,10 @@ else
   check "an error is shown" a "stdin:1: oops"
   typ a '6 * 7'; key a Enter
   check "the next line after an error runs" a "42"
+  typ a 'cap:head(2)'; key a Enter
+  check "a table fills the terminal's 160 columns" a "eth.src            eth.dst            ...  tcp.dstport"
+  if screen a | awk 'length > 160 { bad = 1 } END { exit !bad }'; then no "no line is wider than the terminal" "$(screen a | tail -n 6)"
+  else ok "no line is wider than the terminal"; fi
   big=$tmp/big.pcap
   [ -f "$big" ] || cp "$HTTP" "$big"
   typ a "t0 = os.time(); while os.time() - t0 < 20 do t = pf.read(\"$big\") end"; key a Enter
