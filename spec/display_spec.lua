@@ -205,7 +205,10 @@ describe("t:paths() and t:reread{}", function()
     local s2 <close> = assert(s:reread{ fields = "udp.length" })
     assert.are.equal(#pf.default_fields + 1, #s2:columns())
     assert.has_error(function() t:head(1):reread{} end,
-      "bad argument #1 to 'reread' (a table pf.read made from files expected; this one was derived)")
+      "calling 'reread' on bad self (a table pf.read made from files expected; this one was derived)")
+    assert.has_error(function() t:reread(3) end, "bad argument #1 to 'reread' (table expected, got number)")
+    assert.has_error(function() t:reread{ fields = { "ip.scr" } } end,
+      "bad argument #2 to 'read' (unknown field 'ip.scr'; did you mean 'ip.src'?)")
     os.remove(p1)
     os.remove(p2)
   end)

@@ -78,9 +78,9 @@ end
 -- overridden by opts; opts.fields are added to the fields t was read with (its columns).
 function methods.reread(t, opts)
   local o = origin[t]
-  if not o then error("bad argument #1 to 'reread' (a table pf.read made from files expected; this one was derived)", 2) end
+  if not o then error("calling 'reread' on bad self (a table pf.read made from files expected; this one was derived)", 2) end
   if opts ~= nil and type(opts) ~= "table" then
-    error("bad argument #2 to 'reread' (table expected, got " .. type(opts) .. ")", 2)
+    error("bad argument #1 to 'reread' (table expected, got " .. type(opts) .. ")", 2)
   end
   local ro = copy(o.opts)
   local fields = copy(o.opts.fields or M.default_fields)
@@ -98,7 +98,10 @@ function methods.reread(t, opts)
   end
   ro.fields = fields
   local paths = copy(o.paths)
-  return M.read(#paths == 1 and paths[1] or paths, ro)
+  -- pf.read's errors (an unknown field) at the line that called reread
+  local ok, r, err = pcall(M.read, #paths == 1 and paths[1] or paths, ro)
+  if not ok then error(r, 2) end
+  return r, err
 end
 
 return M
