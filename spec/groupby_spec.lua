@@ -159,7 +159,7 @@ describe("pktframe.GroupBy:agg", function()
     local t <close> = hosts()
     local g = t:groupby("host")
     local cases = {
-      { function() t:groupby("hots") end, "bad argument #1 to 'groupby' (no column named 'hots')" },
+      { function() t:groupby("hots") end, "bad argument #1 to 'groupby' (no column named 'hots'; did you mean 'host'? Columns: host, port, bytes, rtt)" },
       { function() t:groupby({}) end, "bad argument #1 to 'groupby' (no key columns given)" },
       { function() t:groupby({ "host", "host" }) end, "bad argument #1 to 'groupby' (key 'host' given twice)" },
       { function() t:groupby("host", { sorted = true }) end, "bad argument #2 to 'groupby' (unknown option 'sorted')" },
@@ -235,7 +235,7 @@ describe("pktframe.GroupBy:each, apply, diff, shift", function()
     local t <close> = hosts()
     local g = t:groupby("host")
     assert.has_error(function() g:each(5) end, "bad argument #1 to 'each' (function expected, got number)")
-    assert.has_error(function() g:diff("nope") end, "bad argument #1 to 'diff' (no column named 'nope')")
+    assert.has_error(function() g:diff("nope") end, "bad argument #1 to 'diff' (no column named 'nope'; columns: host, port, bytes, rtt)")
     assert.has_error(function() g:diff("host") end, "bad argument #1 to 'diff' (cannot diff string column 'host')")
     assert.has_error(function() g:apply(function() return 5 end) end,
       "apply: group 1: a pktframe.Table, a table of values or nil expected, got number")

@@ -186,11 +186,11 @@ describe("pktframe.Table:select, rename, head, tail, slice", function()
   it("names the bad argument", function()
     local t <close> = hosts()
     local cases = {
-      { function() t:select("nope") end, "bad argument #1 to 'select' (no column named 'nope')" },
+      { function() t:select("nope") end, "bad argument #1 to 'select' (no column named 'nope'; columns: host, port, bytes, rtt)" },
       { function() t:select("host", "host") end, "bad argument #2 to 'select' (column 'host' selected twice)" },
       { function() t:select() end, "bad argument #1 to 'select' (string expected, got no value)" },
       { function() t:select({ 1 }) end, "bad argument #1 to 'select' (names[1]: string expected, got number)" },
-      { function() t:rename{ nope = "x" } end, "bad argument #1 to 'rename' (no column named 'nope')" },
+      { function() t:rename{ nope = "x" } end, "bad argument #1 to 'rename' (no column named 'nope'; columns: host, port, bytes, rtt)" },
       { function() t:rename{ host = "port" } end, "bad argument #1 to 'rename' (two columns would be named 'port')" },
       { function() t:rename("host") end, "bad argument #1 to 'rename' (table expected, got string)" },
       { function() t:tail(-1) end, "bad argument #1 to 'tail' (non-negative count expected, got -1)" },
@@ -341,7 +341,7 @@ describe("pktframe.Table:sort", function()
   it("names the bad argument", function()
     local t <close> = hosts()
     local cases = {
-      { function() t:sort("nope") end, "bad argument #1 to 'sort' (no column named 'nope')" },
+      { function() t:sort("nope") end, "bad argument #1 to 'sort' (no column named 'nope'; columns: host, port, bytes, rtt)" },
       { function() t:sort({}) end, "bad argument #1 to 'sort' (no columns given)" },
       { function() t:sort(1) end, "bad argument #1 to 'sort' (string or table expected, got number)" },
       { function() t:sort("host", { desc = "yes" }) end,
@@ -380,7 +380,7 @@ describe("pktframe.Table:unique and value_counts", function()
 
   it("names the bad argument", function()
     local t <close> = hosts()
-    assert.has_error(function() t:unique("nope") end, "bad argument #1 to 'unique' (no column named 'nope')")
+    assert.has_error(function() t:unique("nope") end, "bad argument #1 to 'unique' (no column named 'nope'; columns: host, port, bytes, rtt)")
     assert.has_error(function() t:value_counts("host", { normalise = true }) end,
       "bad argument #2 to 'value_counts' (unknown option 'normalise')")
     assert.has_error(function() t:value_counts("host", { normalize = 1 }) end,
@@ -439,7 +439,7 @@ describe("pktframe.Table:diff, shift and cumsum", function()
     local t <close> = hosts()
     assert.has_error(function() t:diff("host") end, "bad argument #1 to 'diff' (cannot diff string column 'host')")
     assert.has_error(function() t:cumsum("host") end, "bad argument #1 to 'cumsum' (cannot sum string column 'host')")
-    assert.has_error(function() t:shift("nope") end, "bad argument #1 to 'shift' (no column named 'nope')")
+    assert.has_error(function() t:shift("nope") end, "bad argument #1 to 'shift' (no column named 'nope'; columns: host, port, bytes, rtt)")
   end)
 end)
 
@@ -671,7 +671,7 @@ describe("pktframe.Table:join", function()
     local p <close> = packets()
     local cases = {
       { function() t:join(n, "port") end, "bad argument #2 to 'join' (no column named 'port' in the other table)" },
-      { function() t:join(n, "nope") end, "bad argument #2 to 'join' (no column named 'nope')" },
+      { function() t:join(n, "nope") end, "bad argument #2 to 'join' (no column named 'nope'; columns: host, port, bytes, rtt)" },
       { function() t:join(5, "host") end, "bad argument #1 to 'join' (pktframe.Table expected, got number)" },
       { function() t:join(n, "host", { how = "outer" }) end,
         "bad argument #3 to 'join' (how: 'inner' or 'left' expected, got 'outer')" },

@@ -58,6 +58,9 @@ expect "run --threads N runs the script" 0 "x,y,2,args.lua" "$PF" run --threads 
 expect "a bad --threads value is a usage error" 2 "bad --threads value '0' (1 to 64)" "$PF" fields x.pcap -e ip.src --threads 0
 expect "run --threads without a number is a usage error" 2 "option --threads needs an argument" "$PF" run --threads
 expect "-e has the global pf" 0 "0.1.0" "$PF" -e 'print(pf.version)'
+printf 'print(pf.version, pf == require "pktframe")\n' >"$tmp/pfglobal.lua"
+expect "run scripts have the global pf too" 0 "0.1.0	true" "$PF" run "$tmp/pfglobal.lua"
+expect "scripts see pf.options.display" 0 "50" "$PF" -e 'print(pf.options.display.max_colwidth)'
 expect "a missing script is an error naming it" 1 "cannot open $tmp/nope.lua" "$PF" run "$tmp/nope.lua"
 # shipped examples by name; pktframe's own options after the script get a hint
 expect "run NAME finds a shipped example" 0 "usage: pktframe run" "$PF" run streams --help

@@ -11,6 +11,7 @@ HTTP=$CAP/http-browsing-2013.pcap
 DHCP=$CAP/dhcp-dora.pcap
 pass=0
 fail=0
+unset COLUMNS   # tables printed to a pipe are as wide as COLUMNS says: the tests set it where they need it
 tmp=$(mktemp -d)
 SOCK="pktframe-repl-test-$$"
 cleanup() {
@@ -99,6 +100,48 @@ else
   piped "an unknown --fields name is a usage error" 2 "unknown field 'ip.scr'; did you mean 'ip.src'?" "" --fields ip.scr "$DHCP"
   piped "a bad -Y filter is a usage error" 2 "bad filter 'ip.src =='" "" -Y "ip.src ==" "$DHCP"
   piped "a bad -f filter is a usage error" 2 "bad capture filter" "" -f "udp port" "$DHCP"
+  # issue 15, the first hour: seeing the data and getting more of it
+  piped "a Column prints as a Series" 0 "Name: ip.src, Length: 4631, dtype: ipv4" 'cap:col("ip.src")' "$HTTP"
+  piped "cap[name] is the column" 0 "Name: ip.src, Length: 4631, dtype: ipv4" 'cap["ip.src"]' "$HTTP"
+  piped "a Column has value_counts" 0 "1  212.199.202.9   2347" 'cap:col("ip.src"):value_counts():head(1)' "$HTTP"
+  piped "times print as UTC dates" 0 "1                1  2013-05-02 20:20:33.491822" "cap" "$HTTP"
+  piped "a time value keeps its microseconds" 0 "1367526036.616543" 'cap:col("frame.time_epoch")[5]' "$HTTP"
+  piped "a float prints with every digit it needs" 0 "1770126425.73256" "1770126425.732560"
+  piped "describe keeps the precision of times" 0 "min = 1367526033.491822" 'cap:col("frame.time_epoch"):describe()' "$HTTP"
+  printf 'cap\n' | COLUMNS=300 HOME="$tmp/home" "$PF" -q "$HTTP" >"$tmp/out" 2>&1
+  if head -n 1 "$tmp/out" | grep -q 'frame.time_epoch  frame.len  eth.src            eth.dst            ip.src .* tcp.len$' &&
+     ! head -n 1 "$tmp/out" | grep -qF '  ...  '; then
+    ok "COLUMNS widens a table printed to a pipe"
+  else
+    no "COLUMNS widens a table printed to a pipe" "$(head -n 2 "$tmp/out")"
+  fi
+  piped "t:print{all = true} prints every row" 0 "4631          4631  2013-05-02 20:20:49.137582" "cap:print{all = true}" "$HTTP"
+  piped "a filter on a field cap lacks says how to read it" 1 \
+    'hint: cap was read without "tcp.analysis.zero_window": cap = cap:reread{fields = {"tcp.analysis.zero_window"}}' \
+    'cap:filter("tcp.analysis.zero_window")' "$HTTP"
+  piped "a mistyped column suggests the closest" 1 "no column named 'ip.scr'; did you mean 'ip.src'? Columns: frame.number," \
+    'cap:col("ip.scr")' "$HTTP"
+  piped "cap:paths() keeps the capture's path" 0 "$HTTP" 'cap:paths()[1]' "$HTTP"
+  piped "arg holds the captures in the REPL" 0 "$DHCP 2" 'print(arg[2] .. " " .. #arg)' "$HTTP" "$DHCP"
+  piped "cap:reread adds a field" 0 "rows x 15 columns]" 'cap = cap:reread{fields = {"tcp.analysis.zero_window"}}
+cap:filter("tcp.analysis.zero_window")' "$HTTP"
+  piped 'help "plot" finds pktframe.plot by its short name' 0 'pktframe.plot: local plot = require "pktframe.plot"' 'help "plot"'
+  piped "completion offers cap's columns" 0 "[frame.number frame.time_epoch frame.len eth.src" \
+    '"[" .. table.concat(require("pktframe.repl").complete([[cap:col("]], ""), " ")' "$HTTP"
+  piped "completion offers only the columns that match" 0 "[ip.src ip.dst ip.proto]" \
+    '"[" .. table.concat(require("pktframe.repl").complete([[cap:col("ip.]], "ip."), " ") .. "]"' "$HTTP"
+  piped "completion offers the fields when no column matches" 0 "tcp.analysis.zero_window" \
+    'table.concat(require("pktframe.repl").complete([[cap:col("tcp.analysis.z]], "tcp.analysis.z"), " ")' "$HTTP"
+  piped "completion offers derived columns" 0 "bytes2" 't2 = cap:with("bytes2", cap:col("frame.len"))
+table.concat(require("pktframe.repl").complete([[t2:groupby("by]], "by"), " ")' "$HTTP"
+  # a capture set over two days: the banner gives the end's date too
+  "$PF" -e 'local synth = require "pktframe.synth"
+    local w <close> = assert(synth.writer(arg[1]))
+    local f = synth.eth{src = "02:00:00:00:00:01", dst = "02:00:00:00:00:02", payload = synth.ipv4{src = "10.0.0.1",
+      dst = "10.0.0.2", payload = synth.udp{sport = 1, dport = 2}}}
+    assert(w:packet({1331909229, 0}, f)); assert(w:packet({1331992026, 0}, f))' "$tmp/days.pcap"
+  piped "the banner gives the end date when the captures span days" 0 \
+    "2012-03-16 14:47:09.000000 to 2012-03-17 13:47:06.000000 UTC" "#cap" "$tmp/days.pcap"
 
   # SIGINT stops a long read; the REPL goes on with the next line
   big=$tmp/big.pcap
@@ -180,6 +223,9 @@ else
   check "the completed line runs" a "tcp.stream"
   typ a 'cap:co'; key a Tab; sleep 0.3; key a Tab
   check "Tab Tab lists the methods of a pktframe.Table" a "cap:columns("
+  key a C-u; typ a 'cap:col("udp.'; key a Tab; sleep 0.3; key a Tab
+  if waitfor a "udp.dstport" && ! screen a | grep -qF "udp.length"; then ok "Tab Tab in cap:col(\" lists cap's columns"
+  else no "Tab Tab in cap:col(\" lists cap's columns" "$(screen a | tail -n 8)"; fi
   key a C-u; typ a 'pf.rea'; key a Tab   # 'pf.re' is ambiguous since pf.resolve
   check "Tab completes a module field" a "pf> pf.read"
   key a C-u; typ a "pf.read(\"$CAP/dhcp-d"; key a Tab
@@ -192,6 +238,10 @@ else
   check "an error is shown" a "stdin:1: oops"
   typ a '6 * 7'; key a Enter
   check "the next line after an error runs" a "42"
+  typ a 'cap:head(2)'; key a Enter
+  check "a table fills the terminal's 160 columns" a "eth.src            eth.dst            ...  tcp.dstport"
+  if screen a | awk 'length > 160 { bad = 1 } END { exit !bad }'; then no "no line is wider than the terminal" "$(screen a | tail -n 6)"
+  else ok "no line is wider than the terminal"; fi
   big=$tmp/big.pcap
   [ -f "$big" ] || cp "$HTTP" "$big"
   typ a "t0 = os.time(); while os.time() - t0 < 20 do t = pf.read(\"$big\") end"; key a Enter
@@ -224,6 +274,24 @@ else
   check "a recalled multi-line chunk runs whole" b "line2"
   key b C-d
   check "Ctrl-D leaves the second session" b "EXIT=0"
+fi
+
+# Ctrl-C during the first read stops it and keeps the session (docs/repl.md): an endless capture
+# (a FIFO fed a capture's packets over and over), so that the read cannot end before the Ctrl-C
+if waitfor a "EXIT=0" 1 && mkfifo "$tmp/endless.pcap" 2>/dev/null; then
+  { cat "$HTTP"; while :; do tail -c +25 "$HTTP" || exit; done; } >"$tmp/endless.pcap" 2>/dev/null &
+  feeder=$!
+  start c "$tmp/endless.pcap"
+  sleep 1
+  key c C-c
+  check "Ctrl-C during the first read stops it" c "interrupted: the read of $tmp/endless.pcap stopped; cap is not set"
+  check "the session goes on after Ctrl-C in the first read" c "pf>"
+  typ c 'print("alive" .. tostring(cap == nil) .. pf.version)'; key c Enter
+  check "pf and the REPL work after the interrupted read" c "alivetrue0.1.0"
+  key c C-d
+  check "Ctrl-D leaves after the interrupted read" c "EXIT=0"
+  kill "$feeder" 2>/dev/null
+  wait "$feeder" 2>/dev/null
 fi
 
 echo "repl: $pass passed, $fail failed"

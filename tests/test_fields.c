@@ -60,6 +60,14 @@ static void defining_and_redefining(void) {
   int k = pf_field_suggest("my.op", sug, 3);
   for (int i = 0; i < k; i++) CHECK(strcmp(sug[i], "my.op") != 0);
   CHECK(pf_field_undefine(b) == -1 && pf_field_undefine(PF_F_IP_SRC) == -1 && pf_field_undefine(PF_MAXFIELDS) == -1);
+  /* the same choice among a table's column names ("no column named 'ip.scr'; did you mean 'ip.src'?") */
+  const char *cols[] = { "frame.number", "ip.src", "ip.dst", "bytes", "tcp.srcport", "tcp.dstport" };
+  CHECK(pf_name_suggest("ip.scr", cols, 6, sug, 3) == 1 && strcmp(sug[0], "ip.src") == 0);
+  CHECK(pf_name_suggest("byte", cols, 6, sug, 3) == 1 && strcmp(sug[0], "bytes") == 0);
+  CHECK(pf_name_suggest("tcp.port", cols, 6, sug, 3) == 2 && strcmp(sug[0], "tcp.srcport") == 0 &&
+        strcmp(sug[1], "tcp.dstport") == 0);
+  CHECK(pf_name_suggest("zzzzzzzz", cols, 6, sug, 3) == 0);
+  CHECK(pf_name_suggest("x", cols, 0, sug, 3) == 0);
 }
 
 /* The hook of decoding: puts the frame number + 1000 into the user field, and

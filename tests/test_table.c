@@ -330,14 +330,14 @@ static void test_render(void) {
                                "[2 rows x 3 columns]") == 0);
   if (s && strncmp(s, "   frame", 8)) fprintf(stderr, "%s\n", s);
   /* narrow: the middle column gives way; long cells are cut */
-  pf_render_opts narrow = { 34, 60, 10, 12 };
+  pf_render_opts narrow = { 34, 60, 10, 12, 0, 0, 0 };
   s = render_of(t, &narrow);
   CHECK(s != NULL && strcmp(s, "   frame.number  ...  tcp.dstport\n"
                                "1             1  ...           80\n"
                                "2             2  ...          nil\n"
                                "\n"
                                "[2 rows x 3 columns]") == 0);
-  pf_render_opts cut = { 200, 60, 10, 12 };
+  pf_render_opts cut = { 200, 60, 10, 12, 0, 0, 0 };
   s = render_of(t, &cut);
   CHECK(s != NULL && strstr(s, "192.168.1...") != NULL);
   pf_table_free(t);

@@ -23,8 +23,7 @@ M.default_fields = {
 }
 core.default_fields = M.default_fields
 
--- Re-exported as they are, so that argument errors name 'read' and 'fields'.
-M.read = core.read
+-- Re-exported as they are, so that argument errors name 'fields'.
 M.fields = core.fields
 M.compile_filter = core.compile_filter
 M.concat = core.concat
@@ -43,6 +42,66 @@ end
 -- Every other function of the C core is public under its own name (pf.hex, pf.scan, ...).
 for k, v in pairs(core) do
   if M[k] == nil and type(v) == "function" then M[k] = v end
+end
+
+-- ---- display options: what tostring(t), t:print and t:to_string show (read by the C core) ----
+-- pandas' display.* options: 0 or false is no limit; width nil is the terminal's width.
+M.options = {
+  display = { width = nil, max_rows = 60, min_rows = 10, max_cols = 0, max_colwidth = 50, dates = true },
+}
+
+-- ---- the Table's methods that live in Lua: paths and reread ----
+local Table = debug.getregistry()["pktframe.Table"]
+local methods = Table.__index
+-- t["ip.src"] gives the column (methods first): the C __index, installed now that every binding
+-- file has added its methods to the method table.
+if type(Table.__pf_index) == "function" then Table.__index = Table.__pf_index end
+
+-- What pf.read was given, by the table it made (weak keys: the record goes with the table):
+-- pf.read is the core's read wrapped in C (table_lua.c), which records {paths =, opts =} there.
+local origin = debug.getregistry()["pktframe.origins"]
+M.read = Table.__pf_wrap_read(core.read)
+
+local function copy(t)
+  local out = {}
+  for k, v in pairs(t) do out[k] = v end
+  return out
+end
+
+-- t:paths() -> {paths} | nil: the files pf.read read t from, in order (nil for a derived table).
+function methods.paths(t)
+  local o = origin[t]
+  return o and copy(o.paths) or nil
+end
+
+-- t:reread([opts]) -> Table | nil, message: pf.read of t's files again, with t's read options
+-- overridden by opts; opts.fields are added to the fields t was read with (its columns).
+function methods.reread(t, opts)
+  local o = origin[t]
+  if not o then error("calling 'reread' on bad self (a table pf.read made from files expected; this one was derived)", 2) end
+  if opts ~= nil and type(opts) ~= "table" then
+    error("bad argument #1 to 'reread' (table expected, got " .. type(opts) .. ")", 2)
+  end
+  local ro = copy(o.opts)
+  local fields = copy(o.opts.fields or M.default_fields)
+  local have = {}
+  for _, f in ipairs(fields) do have[f] = true end
+  for k, v in pairs(opts or {}) do
+    if k == "fields" then
+      if type(v) == "string" then v = { v } end
+      for _, f in ipairs(v) do
+        if not have[f] then fields[#fields + 1] = f; have[f] = true end
+      end
+    else
+      ro[k] = v
+    end
+  end
+  ro.fields = fields
+  local paths = copy(o.paths)
+  -- pf.read's errors (an unknown field) at the line that called reread
+  local ok, r, err = pcall(M.read, #paths == 1 and paths[1] or paths, ro)
+  if not ok then error(r, 2) end
+  return r, err
 end
 
 return M

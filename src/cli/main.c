@@ -90,7 +90,7 @@ static const char usage_run[] =
   "       pktframe -e CODE [ARGS...]\n"
   "\n"
   "Runs a Lua 5.4 script, or a chunk given on the command line, with\n"
-  "require \"pktframe\" available (and the global pf for -e). arg is set as lua sets\n"
+  "require \"pktframe\" available and the global pf (the module). arg is set as lua sets\n"
   "it: arg[0] the script, arg[1...] and ... its arguments. An error prints\n"
   "script.lua:LINE: message and a traceback of the script's own frames, exit status 1.\n"
   "pf.read draws a progress bar on stderr when it is a terminal; -q turns it off.\n"
@@ -565,7 +565,7 @@ static int is_interrupted(lua_State *L) {
   return n >= 11 && strcmp(msg + n - 11, "interrupted") == 0;
 }
 
-/* The global pf for one-liners, run protected. */
+/* The global pf for scripts, one-liners and the REPL alike, run protected. */
 static int require_pf(lua_State *L) {
   lua_getglobal(L, "require");
   lua_pushliteral(L, "pktframe");
@@ -590,11 +590,10 @@ static int cmd_lua(int argc, char **argv, int is_code, int quiet, int threads) {
   }
   lua_setglobal(L, "arg");
   int status = LUA_OK;
-  if (is_code) {
-    lua_pushcfunction(L, require_pf);
-    status = pf_repl_docall(L, 0, 0, 1);
-  }
   if (!is_code) add_script_dir(L, argv[0]);
+  /* the global pf in scripts too, as in -e and the REPL */
+  lua_pushcfunction(L, require_pf);
+  status = pf_repl_docall(L, 0, 0, 1);
   if (status == LUA_OK)
     status = is_code ? luaL_loadbuffer(L, argv[0], strlen(argv[0]), "=(command line)") : luaL_loadfile(L, argv[0]);
   if (status == LUA_OK && !lua_checkstack(L, argc + 3)) {   /* Lua guarantees only LUA_MINSTACK (20) slots */

@@ -608,6 +608,15 @@ static int setup(lua_State *L) {
   lua_setglobal(L, "help");
   lua_getfield(L, repl, "fields");
   lua_setglobal(L, "fields");
+  /* arg as in scripts: arg[0] the program, arg[1..] the captures (cap:paths() after the read) */
+  lua_createtable(L, o->ncaptures, 1);
+  lua_pushliteral(L, "pktframe");
+  lua_rawseti(L, -2, 0);
+  for (int i = 0; i < o->ncaptures; i++) {
+    lua_pushstring(L, o->captures[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setglobal(L, "arg");
   if (o->ncaptures == 0) return 0;
   lua_getfield(L, repl, "load");
   lua_createtable(L, o->ncaptures, 0);
@@ -638,6 +647,33 @@ static int setup(lua_State *L) {
   return 0;
 }
 
+/* Appends pktframe.repl's hint(msg, cap) to the error message on top, when it has one
+   ("hint: cap was read without ...: cap = cap:reread{...}"). Never raises. */
+static int hint_call(lua_State *L) {   /* [msg] -> [msg or msg .. "\n" .. hint] */
+  lua_getfield(L, LUA_REGISTRYINDEX, "pktframe.repl");
+  lua_getfield(L, -1, "hint");
+  lua_pushvalue(L, 1);
+  lua_getglobal(L, "cap");
+  lua_call(L, 2, 1);
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    lua_pushvalue(L, 1);
+    lua_pushliteral(L, "\n");
+    lua_pushvalue(L, -3);
+    lua_concat(L, 3);
+  } else {
+    lua_pushvalue(L, 1);
+  }
+  return 1;
+}
+
+static void add_hint(lua_State *L) {
+  if (lua_type(L, -1) != LUA_TSTRING) return;
+  lua_pushcfunction(L, hint_call);
+  lua_pushvalue(L, -2);
+  if (lua_pcall(L, 1, 1, 0) == LUA_OK) lua_replace(L, -2);
+  else lua_pop(L, 1);
+}
+
 int pf_repl_run(lua_State *L, const pf_repl_opts *o) {
   int tty = isatty(0);
   globalL = L;
@@ -646,8 +682,17 @@ int pf_repl_run(lua_State *L, const pf_repl_opts *o) {
   if (pf_repl_docall(L, 1, 0, 1) != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
     int rc = msg && is_interrupt(msg) ? 130 : 1;
-    pf_repl_report(L, "pktframe");
-    return rc;
+    if (rc != 130 || !tty) {
+      pf_repl_report(L, "pktframe");
+      return rc;
+    }
+    /* Ctrl-C stopped the first read: the session goes on without cap (docs/repl.md) */
+    lua_pop(L, 1);
+    fflush(stdout);
+    fprintf(stderr, "pktframe: interrupted: the read of %s stopped; cap is not set (cap = pf.read(%s%s%s) reads %s again)\n",
+            o->ncaptures == 1 ? o->captures[0] : "the captures", o->ncaptures == 1 ? "\"" : "{...}",
+            o->ncaptures == 1 ? o->captures[0] : "", o->ncaptures == 1 ? "\"" : "", o->ncaptures == 1 ? "it" : "them");
+    fflush(stderr);
   }
   use_prompts = tty;
 #ifdef PF_USE_READLINE
@@ -663,6 +708,7 @@ int pf_repl_run(lua_State *L, const pf_repl_opts *o) {
     if (status == LUA_OK) status = pf_repl_docall(L, 0, LUA_MULTRET, 2);
     if (status == LUA_OK) status = print_results(L);
     if (status != LUA_OK) {
+      add_hint(L);
       pf_repl_report(L, NULL);
       failed = 1;
     }

@@ -148,23 +148,44 @@ static int edit_distance(const char *a, const char *b) {
   return d[la][lb];
 }
 
+/* How near name is to cand: its edit distance, a prefix or substring match counting as two typos. */
+static int nearness(const char *name, const char *cand) {
+  int d = edit_distance(name, cand);
+  if (d > 1 && *name && strstr(cand, name)) d = 2;
+  return d;
+}
+
+/* The most edits a suggestion for name may need: one good guess beats a list of poor ones. */
+static int suggest_limit(const char *name) {
+  int limit = (int)strlen(name) / 3 + 1;
+  return limit > 4 ? 4 : limit;
+}
+
 int pf_field_suggest(const char *name, const char **out, int max) {
   int best[PF_MAXFIELDS];
   int n = 0;
   for (int i = 0; i < nfields; i++) {
     best[i] = 99;
     if (retired[i]) continue;   /* never suggest a name look-up would refuse */
-    int d = edit_distance(name, pf_fields[i].name);
-    /* a prefix or substring match is as good as one typo */
-    if (d > 1 && *name && strstr(pf_fields[i].name, name)) d = 2;
-    best[i] = d;
+    best[i] = nearness(name, pf_fields[i].name);
   }
-  int limit = (int)strlen(name) / 3 + 1;
-  if (limit > 4) limit = 4;
-  /* only the closest names: one good guess beats a list of poor ones */
+  int limit = suggest_limit(name);
+  /* only the closest names */
   for (int d = 0; d <= limit && n == 0; d++)
     for (int i = 0; i < nfields && n < max; i++)
       if (best[i] == d) out[n++] = pf_fields[i].name;
+  return n;
+}
+
+int pf_name_suggest(const char *name, const char *const *names, int count, const char **out, int max) {
+  int n = 0, bestd = 99;
+  for (int i = 0; i < count; i++) {
+    int d = nearness(name, names[i]);
+    if (d < bestd) bestd = d;
+  }
+  if (bestd > suggest_limit(name)) return 0;
+  for (int i = 0; i < count && n < max; i++)
+    if (nearness(name, names[i]) == bestd) out[n++] = names[i];
   return n;
 }
 

@@ -30,6 +30,11 @@ int pf_field_retired(int fid);
    one wording of pf.read, pf.scan, display filters, define_field and the command. */
 size_t pf_field_unknown(const char *name, char *buf, size_t n);
 
+/* Up to max of the count names closest to name (a typo or two, or containing
+   it), in their order, into out, as pf_field_suggest chooses among the fields;
+   returns how many. For "no column named 'x'; did you mean ...?". */
+int pf_name_suggest(const char *name, const char *const *names, int count, const char **out, int max);
+
 /* The type named name ("uint", "string", ... as pf_ftype_name), or -1. */
 int pf_ftype_lookup(const char *name);
 

@@ -262,18 +262,24 @@ typedef struct pf_render_opts {
   size_t width;         /* widest line before middle columns give way to "..." */
   size_t max_rows;      /* more rows than this and only min_rows show ... */
   size_t min_rows;      /* ... half from the top and half from the bottom */
-  size_t max_colwidth;  /* longer cells end in "..." */
+  size_t max_colwidth;  /* longer cells end in "..."; 0: never cut */
+  size_t max_cols;      /* more columns than this and the middle ones give way; 0: as many as fit width */
+  int dates;            /* abstime cells as UTC dates ("2013-05-02 20:20:33.491822"), else epoch seconds */
+  int series;           /* one column shown as a Series: no header, footer "Name: n, Length: N, dtype: t" */
 } pf_render_opts;
 
 #define PF_RENDER_WIDTH 120
 #define PF_RENDER_MAX_ROWS 60
 #define PF_RENDER_MIN_ROWS 10
 #define PF_RENDER_MAX_COLWIDTH 30
+/* width, max_rows and max_colwidth 0 mean no limit. */
 
 /* Writes t as aligned text: a header of field names, one line per row
    prefixed by the 1-based row number, numbers right-aligned, other values
    left-aligned, nulls as "nil", multiple occurrences joined by ','; then a
    blank line and "[N rows x M columns]". opts NULL means the PF_RENDER_ defaults.
+   With opts->dates an abstime column shows UTC dates with microseconds when
+   every value of the column is a whole microsecond, else nanoseconds.
    Returns as pf_table_csv. */
 int pf_table_render(const pf_table *t, const pf_render_opts *opts, pf_write_fn w, void *ud);
 

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "budget.h"
 #include "fields.h"
@@ -210,10 +212,168 @@ pf_table *pf_lua_checktable(lua_State *L, int arg) {
   return lt->t;
 }
 
+const char *pf_lua_pushnocolumn(lua_State *L, const pf_table *t, const char *name) {
+  int nc = pf_table_ncols(t);
+  const char *names[64], *sug[3];
+  int nn = nc < 64 ? nc : 64;   /* suggestions among the first 64 columns: tables are narrow */
+  for (int i = 0; i < nn; i++) names[i] = pf_table_colname(t, i);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  lua_pushfstring(L, "no column named '%s'", name);
+  luaL_addvalue(&b);
+  int ns = pf_name_suggest(name, names, nn, sug, 3);
+  for (int i = 0; i < ns; i++) {
+    luaL_addstring(&b, i == 0 ? "; did you mean '" : i == ns - 1 ? " or '" : ", '");
+    luaL_addstring(&b, sug[i]);
+    luaL_addstring(&b, i == ns - 1 ? "'?" : "'");
+  }
+  if (ns == 0 && pf_field_lookup(name) >= 0) {
+    lua_pushfstring(L, "; '%s' is a field the table was not read with: add it to pf.read's fields, "
+                       "or t:reread{fields = {\"%s\"}}", name, name);
+    luaL_addvalue(&b);
+  }
+  if (nc) luaL_addstring(&b, ns ? " Columns: " : "; columns: ");
+  else luaL_addstring(&b, "; the table has no columns");
+  for (int i = 0; i < nc && i < 40; i++) {
+    if (i) luaL_addstring(&b, ", ");
+    luaL_addstring(&b, pf_table_colname(t, i));
+  }
+  if (nc > 40) {
+    lua_pushfstring(L, ", ... %d more", nc - 40);
+    luaL_addvalue(&b);
+  }
+  luaL_pushresult(&b);
+  return lua_tostring(L, -1);
+}
+
 int pf_lua_findcol(lua_State *L, pf_table *t, int arg, const char *name) {
   int i = pf_table_find(t, name);
-  if (i < 0) luaL_argerror(L, arg, lua_pushfstring(L, "no column named '%s'", name));
+  if (i < 0) luaL_argerror(L, arg, pf_lua_pushnocolumn(L, t, name));
   return i;
+}
+
+/* ---- display options ---- */
+
+static size_t terminal_width(void) {
+  struct winsize ws;
+  if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  const char *cols = getenv("COLUMNS");
+  if (cols && *cols) {
+    char *end;
+    long n = strtol(cols, &end, 10);
+    if (*end == 0 && n > 0 && n < 100000) return (size_t)n;
+  }
+  return PF_RENDER_WIDTH;
+}
+
+static const char *const render_keys[] = { "all", "width", "max_rows", "min_rows", "max_cols", "max_colwidth", "dates", NULL };
+
+/* Reads the display keys of the table at idx into o; where names the table in errors
+   (NULL: argument arg of the running function). */
+static void render_from(lua_State *L, int idx, int arg, const char *where, pf_render_opts *o) {
+  idx = lua_absindex(L, idx);
+  size_t *dest[] = { &o->width, &o->max_rows, &o->min_rows, &o->max_cols, &o->max_colwidth };
+  for (int k = 0; render_keys[k]; k++) {
+    int t = lua_getfield(L, idx, render_keys[k]);
+    if (t != LUA_TNIL) {
+      const char *bad = NULL;
+      if (k == 0 || k == 6) {   /* all (first, so that the other keys override it), dates: booleans */
+        if (t != LUA_TBOOLEAN) bad = "boolean";
+        else if (k == 6) o->dates = lua_toboolean(L, -1);
+        else if (lua_toboolean(L, -1)) o->width = o->max_rows = o->max_cols = o->max_colwidth = 0;
+      } else if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+        *dest[k - 1] = 0;
+      } else {
+        int isint;
+        lua_Integer v = lua_tointegerx(L, -1, &isint);
+        if (t != LUA_TNUMBER || !isint || v < 0) bad = "non-negative integer or false";
+        else *dest[k - 1] = (size_t)v;
+      }
+      if (bad) {
+        const char *msg = lua_pushfstring(L, "%s: %s expected, got %s", render_keys[k], bad,
+                                          t == LUA_TNUMBER ? lua_tostring(L, -1) : luaL_typename(L, -1));
+        if (where) luaL_error(L, "%s.%s", where, msg);
+        else luaL_argerror(L, arg, msg);
+      }
+    }
+    lua_pop(L, 1);
+  }
+}
+
+void pf_lua_renderopts(lua_State *L, int arg, pf_render_opts *o) {
+  o->width = terminal_width();
+  o->max_rows = PF_RENDER_MAX_ROWS;
+  o->min_rows = PF_RENDER_MIN_ROWS;
+  o->max_colwidth = 50;
+  o->max_cols = 0;
+  o->dates = 1;
+  o->series = 0;
+  int top = lua_gettop(L);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE) == LUA_TTABLE &&
+      lua_getfield(L, -1, "pktframe") == LUA_TTABLE && lua_getfield(L, -1, "options") == LUA_TTABLE &&
+      lua_getfield(L, -1, "display") == LUA_TTABLE)
+    render_from(L, -1, 0, "pf.options.display", o);
+  lua_settop(L, top);
+  if (arg > 0 && !lua_isnoneornil(L, arg)) {
+    luaL_checktype(L, arg, LUA_TTABLE);
+    pf_lua_checkopts(L, arg, render_keys);
+    render_from(L, arg, arg, NULL, o);
+  }
+  if (o->min_rows > o->max_rows && o->max_rows) o->min_rows = o->max_rows;
+}
+
+/* The text of a render, in C memory a userdata owns (so that an error leaks nothing). */
+typedef struct rbuf {
+  char *p;
+  size_t len, cap;
+  int oom, interrupted;
+} rbuf;
+
+static int rbuf_gc(lua_State *L) {
+  rbuf *b = (rbuf *)lua_touserdata(L, 1);
+  free(b->p);
+  b->p = NULL;
+  b->len = b->cap = 0;
+  return 0;
+}
+
+static int rbuf_write(void *ud, const char *s, size_t n) {   /* calls no Lua: never raises */
+  rbuf *b = (rbuf *)ud;
+  if (pf_lua_interrupted) { b->interrupted = 1; return 1; }
+  if (n > b->cap - b->len) {
+    size_t ncap = b->cap ? b->cap : 4096;
+    while (ncap - b->len < n) {
+      if (ncap > (size_t)-1 / 2) { b->oom = 1; return 1; }
+      ncap *= 2;
+    }
+    char *np = (char *)realloc(b->p, ncap);
+    if (np == NULL) { b->oom = 1; return 1; }
+    b->p = np;
+    b->cap = ncap;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  return 0;
+}
+
+void pf_lua_pushrender(lua_State *L, const pf_table *t, const pf_render_opts *o) {
+  rbuf *b = (rbuf *)lua_newuserdatauv(L, sizeof(rbuf), 0);
+  memset(b, 0, sizeof *b);
+  if (luaL_newmetatable(L, "pktframe.renderbuf")) {   /* lowercase: not a type of the API */
+    lua_pushcfunction(L, rbuf_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  int rc = pf_table_render(t, o, rbuf_write, b);
+  if (rc != PF_TABLE_OK) {
+    if (b->interrupted) {
+      pf_lua_interrupted = 0;
+      luaL_error(L, "interrupted");
+    }
+    luaL_error(L, "not enough memory");
+  }
+  lua_pushlstring(L, b->p ? b->p : "", b->len);
+  lua_remove(L, -2);
 }
 
 static int lgroups_gc(lua_State *L) {

@@ -102,8 +102,24 @@ LTable *pf_lua_newtable(lua_State *L);
 /* Checks that arg is an open pktframe.Table and returns its pf_table. */
 pf_table *pf_lua_checktable(lua_State *L, int arg);
 /* The index of the column named name in t, or an argument error on arg:
-   "no column named 'x'". */
+   "no column named 'ip.scr'; did you mean 'ip.src'? (columns: frame.number, ip.src, ...)",
+   with how to read a field the table lacks. */
 int pf_lua_findcol(lua_State *L, pf_table *t, int arg, const char *name);
+/* Pushes and returns that message (without the "bad argument" part). [-0, +1, m] */
+const char *pf_lua_pushnocolumn(lua_State *L, const pf_table *t, const char *name);
+
+/* How tostring(t), t:print and a Column's text lay a table out: the defaults
+   (width: the terminal's, from TIOCGWINSZ on stdout when it is one, else
+   $COLUMNS, else PF_RENDER_WIDTH; max_rows 60, min_rows 10, max_colwidth 50,
+   max_cols 0; dates on), then pf.options.display (package.loaded.pktframe),
+   then the options table at arg (0 or nil: none), whose keys are those and
+   all = true (no limit at all). A limit of 0 or false is none. Raises
+   "bad argument #arg to 'fn' (max_rows: non-negative integer expected, got x)"
+   and "pf.options.display.max_rows: ...". */
+void pf_lua_renderopts(lua_State *L, int arg, pf_render_opts *o);
+/* Pushes the aligned text of t laid out by o (pf_table_render); raises "interrupted" or
+   "not enough memory". [-0, +1, e] */
+void pf_lua_pushrender(lua_State *L, const pf_table *t, const pf_render_opts *o);
 
 /* Groups owned by a new userdata pushed on the stack, freed by the collector
    (with the bucket arrays of a resample, when set). [-0, +1, m] */

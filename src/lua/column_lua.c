@@ -187,6 +187,18 @@ static int col_index(lua_State *L) {
   return 1;
 }
 
+/* Pushes a new Table of the view's rows as one column named as in its table (shares the data). */
+static void push_astable(lua_State *L, int arg, const LColumn *lc) {
+  const char *name = colname(L, arg, lc);
+  LTable *out = pf_lua_newtable(L);
+  pf_column *c = (pf_column *)lc->c;   /* retained by the new table, not changed */
+  size_t off = lc->off;
+  out->t = pf_table_build(&pf_lua_ctx, 1, &c, &off, &name, lc->n);
+  if (out->t == NULL) luaL_error(L, "not enough memory");
+}
+
+/* tostring(c): as a pandas Series: row numbers and values (the first and last when long), then
+   "Name: ip.src, Length: 4631, dtype: ipv4"; display options as tostring(t). */
 static int col_tostring(lua_State *L) {
   LColumn *lc = (LColumn *)luaL_checkudata(L, 1, PF_COLUMN_MT);
   lua_getiuservalue(L, 1, 1);
@@ -195,8 +207,13 @@ static int col_tostring(lua_State *L) {
     lua_pushliteral(L, "pktframe.Column (closed)");
     return 1;
   }
-  lua_pushfstring(L, "pktframe.Column '%s' (%s, %I rows)", pf_table_colname(lt->t, lc->col),
-                  pf_ftype_name(lc->c->type), (lua_Integer)lc->n);
+  lua_pop(L, 1);
+  push_astable(L, 1, lc);
+  LTable *one = (LTable *)lua_touserdata(L, -1);
+  pf_render_opts o;
+  pf_lua_renderopts(L, 0, &o);
+  o.series = 1;
+  pf_lua_pushrender(L, one->t, &o);
   return 1;
 }
 
@@ -604,6 +621,181 @@ unsupported:
                                             art(lc->c->type), pf_ftype_name(lc->c->type)));
 }
 
+/* ---- Series verbs: views, distinct values, counts, membership ---- */
+
+/* Pushes a view of rows from .. from + n - 1 of the view at arg (same table, nothing copied). */
+static void push_subview(lua_State *L, int arg, const LColumn *lc, size_t from, size_t n) {
+  LColumn *v = (LColumn *)lua_newuserdatauv(L, sizeof(LColumn), 1);
+  *v = *lc;
+  v->off = lc->off + from;
+  v->n = n;
+  luaL_setmetatable(L, PF_COLUMN_MT);
+  lua_getiuservalue(L, arg, 1);
+  lua_setiuservalue(L, -2, 1);
+}
+
+/* c:head([n]), c:tail([n]): the first (last) n values (default 5; a negative n: all but the
+   last (first) -n, as pandas), a Column sharing the data. */
+static int col_headtail(lua_State *L, int tail) {
+  LColumn *lc = checkcolumn(L, 1);
+  lua_Integer k = luaL_optinteger(L, 2, 5);
+  size_t n = lc->n, m;
+  if (k >= 0) m = (lua_Unsigned)k < n ? (size_t)k : n;
+  else m = (lua_Unsigned)(-(k + 1)) + 1 < n ? n - (size_t)(-(k + 1)) - 1 : 0;
+  push_subview(L, 1, lc, tail ? n - m : 0, m);
+  return 1;
+}
+static int col_head(lua_State *L) { return col_headtail(L, 0); }
+static int col_tail(lua_State *L) { return col_headtail(L, 1); }
+
+/* c:to_table(): a one-column Table of c, named as c (shares the data). */
+static int col_to_table(lua_State *L) {
+  LColumn *lc = checkcolumn(L, 1);
+  push_astable(L, 1, lc);
+  return 1;
+}
+
+/* c:print([opts]): tostring(c) with display options, to standard output. */
+static int col_print(lua_State *L) {
+  LColumn *lc = checkcolumn(L, 1);
+  lua_settop(L, 2);
+  push_astable(L, 1, lc);
+  LTable *one = (LTable *)lua_touserdata(L, -1);
+  pf_render_opts o;
+  pf_lua_renderopts(L, 2, &o);
+  o.series = 1;
+  pf_lua_pushrender(L, one->t, &o);
+  size_t n;
+  const char *text = lua_tolstring(L, -1, &n);
+  fwrite(text, 1, n, stdout);
+  fputc('\n', stdout);
+  fflush(stdout);
+  return 0;
+}
+
+/* c:unique(): the distinct values (a null included, once) in order of first appearance, a Column. */
+static int col_unique(lua_State *L) {
+  LColumn *lc = checkcolumn(L, 1);
+  const char *name = colname(L, 1, lc);
+  pf_colref key = pf_lua_colref(lc);
+  pf_groups *g = &pf_lua_newgroups(L)->g;
+  pf_lua_checkrc(L, pf_groups_make(&pf_lua_ctx, &key, 1, 0, 0, g));
+  pf_lua_newtable(L);
+  int rc;
+  pf_column *c = pf_column_take_first(&pf_lua_ctx, key, g->first, g->ngroups, name, &rc);
+  pf_lua_checkrc(L, rc);
+  pf_lua_pushresult(L, -1, c, g->ngroups);
+  return 1;
+}
+
+/* c:value_counts([{normalize = bool}]): Table of the distinct non-null values and their counts
+   (or proportions), most frequent first, ties in order of first appearance: t:value_counts. */
+static int col_value_counts(lua_State *L) {
+  static const char *const known[] = { "normalize", NULL };
+  LColumn *lc = checkcolumn(L, 1);
+  pf_lua_checkopts(L, 2, known);
+  int normalize = pf_lua_optbool(L, 2, "normalize", 0);
+  const char *name = colname(L, 1, lc);
+  pf_colref key = pf_lua_colref(lc);
+  pf_groups *g = &pf_lua_newgroups(L)->g;
+  pf_lua_checkrc(L, pf_groups_make(&pf_lua_ctx, &key, 1, 1, 0, g));
+  size_t ng = g->ngroups;
+  int rc;
+  pf_lua_newtable(L);   /* holds the counts */
+  pf_column *cnt = pf_agg(&pf_lua_ctx, g, key, PF_AGG_SIZE, "count", &rc);
+  pf_lua_checkrc(L, rc);
+  pf_lua_pushresult(L, -1, cnt, ng);
+  LColumn *cc = (LColumn *)lua_touserdata(L, -1);
+  LTable *out = pf_lua_newtable(L);
+  pf_column *cols[2];
+  pf_lua_checkrc(L, pf_value_counts_finish(&pf_lua_ctx, key, g->first, pf_lua_colref(cc), normalize, name, cols));
+  out->t = pf_table_build(&pf_lua_ctx, 2, cols, NULL, NULL, ng);
+  pf_column_release(cols[0]);
+  pf_column_release(cols[1]);
+  if (out->t == NULL) return luaL_error(L, "not enough memory");
+  return 1;
+}
+
+/* c:describe(): {count, mean, std, min, ["25%"], ["50%"], ["75%"], max} as t:describe(col). */
+static int col_describe(lua_State *L) {
+  static const char *const keys[] = { "count", "mean", "std", "min", "25%", "50%", "75%", "max" };
+  LColumn *lc = checkcolumn(L, 1);
+  double out[8];
+  int rc = pf_describe(&pf_lua_ctx, pf_lua_colref(lc), out);
+  if (rc == PF_TABLE_ETYPE)
+    return luaL_argerror(L, 1, lua_pushfstring(L, "cannot describe %s column '%s'", pf_ftype_name(lc->c->type),
+                                              colname(L, 1, lc)));
+  pf_lua_checkrc(L, rc);
+  lua_createtable(L, 0, 8);
+  lua_pushinteger(L, (lua_Integer)out[0]);
+  lua_setfield(L, -2, "count");
+  for (int i = 1; i < 8; i++) {
+    if (isnan(out[i])) continue;
+    lua_pushnumber(L, out[i]);
+    lua_setfield(L, -2, keys[i]);
+  }
+  return 1;
+}
+
+/* c:isin(values): a bool Column, true where the value equals one of the list's values (numbers,
+   or strings read as the column's type, as c:eq); a null is never in it. One vectorized
+   comparison per listed value. */
+static int col_isin(lua_State *L) {
+  LColumn *lc = checkcolumn(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  lua_pushvalue(L, 2);   /* 3: the list; 2 then holds each value, so that errors name argument #2 */
+  const char *name = colname(L, 1, lc);
+  lua_Integer k = luaL_len(L, 3);
+  pf_operand a, b;
+  memset(&a, 0, sizeof a);
+  a.kind = PF_OPD_COL;
+  a.col = pf_lua_colref(lc);
+  int rc;
+  /* start from all false: isnull & notnull */
+  pf_lua_newtable(L);
+  pf_column *c = pf_unary(&pf_lua_ctx, PF_UN_ISNULL, a.col, name, &rc);
+  pf_lua_checkrc(L, rc);
+  pf_lua_pushresult(L, -1, c, lc->n);
+  pf_lua_newtable(L);
+  c = pf_unary(&pf_lua_ctx, PF_UN_NOTNULL, a.col, name, &rc);
+  pf_lua_checkrc(L, rc);
+  pf_lua_pushresult(L, -1, c, lc->n);
+  pf_lua_newtable(L);
+  c = pf_logic(&pf_lua_ctx, '&', pf_lua_colref((LColumn *)lua_touserdata(L, 4)),
+               pf_lua_colref((LColumn *)lua_touserdata(L, 5)), name, &rc);
+  pf_lua_checkrc(L, rc);
+  pf_lua_pushresult(L, -1, c, lc->n);
+  lua_replace(L, 4);
+  lua_settop(L, 4);   /* 4: the result so far */
+  for (lua_Integer i = 1; i <= k; i++) {
+    int t = lua_geti(L, 3, i);   /* 5 */
+    if (t == LUA_TNIL) {
+      lua_settop(L, 4);
+      continue;
+    }
+    if (t != LUA_TNUMBER && t != LUA_TSTRING && t != LUA_TBOOLEAN)
+      return luaL_argerror(L, 2, lua_pushfstring(L, "values[%I]: number or string expected, got %s", i, luaL_typename(L, 5)));
+    lua_copy(L, 5, 2);
+    checkoperand(L, 2, lc->c->type, &b, lc->n);
+    pf_lua_newtable(L);   /* 6 */
+    c = pf_compare(&pf_lua_ctx, PF_CMP_EQ, &a, &b, lc->n, name, &rc);
+    if (rc == PF_TABLE_ETYPE)
+      return luaL_argerror(L, 2, lua_pushfstring(L, "values[%I]: cannot compare %s %s column with %s", i, art(lc->c->type),
+                                                pf_ftype_name(lc->c->type), luaL_typename(L, 5)));
+    pf_lua_checkrc(L, rc);
+    pf_lua_pushresult(L, -1, c, lc->n);
+    pf_lua_newtable(L);   /* 7 */
+    c = pf_logic(&pf_lua_ctx, '|', pf_lua_colref((LColumn *)lua_touserdata(L, 4)),
+                 pf_lua_colref((LColumn *)lua_touserdata(L, 6)), name, &rc);
+    pf_lua_checkrc(L, rc);
+    pf_lua_pushresult(L, -1, c, lc->n);
+    lua_replace(L, 4);
+    lua_settop(L, 4);
+  }
+  return 1;
+}
+
 static int col_sum(lua_State *L) { return col_reduce(L, PF_AGG_SUM); }
 static int col_mean(lua_State *L) { return col_reduce(L, PF_AGG_MEAN); }
 static int col_min(lua_State *L) { return col_reduce(L, PF_AGG_MIN); }
@@ -642,6 +834,14 @@ static const luaL_Reg col_methods[] = {
   {"var", col_var},
   {"median", col_median},
   {"nunique", col_nunique},
+  {"head", col_head},
+  {"tail", col_tail},
+  {"to_table", col_to_table},
+  {"print", col_print},
+  {"unique", col_unique},
+  {"value_counts", col_value_counts},
+  {"describe", col_describe},
+  {"isin", col_isin},
   {NULL, NULL}
 };
 

@@ -81,17 +81,64 @@ static int tbl_len(lua_State *L) {
   return 1;
 }
 
+/* Pushes the aligned text of t with the display options (pf_lua_renderopts) of the table at arg. */
+static void push_render(lua_State *L, const pf_table *t, int arg) {
+  pf_render_opts o;
+  pf_lua_renderopts(L, arg, &o);
+  pf_lua_pushrender(L, t, &o);
+}
+
 static int tbl_tostring(lua_State *L) {
   LTable *lt = (LTable *)luaL_checkudata(L, 1, PF_TABLE_MT);
   if (lt->t == NULL) {
     lua_pushliteral(L, "pktframe.Table (closed)");
     return 1;
   }
-  LBuf *b = newbuf(L);
-  int rc = pf_table_render(lt->t, NULL, buf_write, b);
-  if (rc != PF_TABLE_OK) return write_failed(L, b->interrupted);
-  lua_pushlstring(L, b->p, b->len);
+  push_render(L, lt->t, 0);
   return 1;
+}
+
+/* t:to_string([opts]): the text tostring gives, with display options
+   ({all = true}, {max_rows = 0, max_colwidth = 80}, ...) over pf.options.display. */
+static int tbl_to_string(lua_State *L) {
+  pf_table *t = checktable(L, 1);
+  push_render(L, t, 2);
+  return 1;
+}
+
+/* t:print([opts]): writes t:to_string(opts) and a newline to standard output. */
+static int tbl_print(lua_State *L) {
+  pf_table *t = checktable(L, 1);
+  push_render(L, t, 2);
+  size_t n;
+  const char *s = lua_tolstring(L, -1, &n);
+  fwrite(s, 1, n, stdout);
+  fputc('\n', stdout);
+  fflush(stdout);
+  return 0;
+}
+
+/* The __index of pktframe.Table (installed by pktframe's init.lua once every binding file has
+   added its methods; upvalue 1 the method table): methods, then a column by name (t["ip.src"],
+   as a pandas DataFrame), else an error that names the closest columns for a string that is no
+   identifier; nil for other keys. */
+static int tbl_index(lua_State *L) {
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL || lua_type(L, 2) != LUA_TSTRING) return 1;
+  lua_pop(L, 1);
+  LTable *lt = (LTable *)luaL_checkudata(L, 1, PF_TABLE_MT);
+  if (lt->t == NULL) return 0;
+  const char *k = lua_tostring(L, 2);
+  int col = pf_table_find(lt->t, k);
+  if (col >= 0) {
+    pf_lua_pushcolumn(L, 1, col);
+    return 1;
+  }
+  int ident = (*k == '_' || (*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z'));
+  for (const char *p = k; *p && ident; p++)
+    ident = *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
+  if (ident) return 0;
+  return luaL_error(L, "%s", pf_lua_pushnocolumn(L, lt->t, k));
 }
 
 static int tbl_columns(lua_State *L) {
@@ -326,6 +373,82 @@ static int tbl_to_csv(lua_State *L) { return write_out(L, pf_table_csv); }
 static int tbl_to_tsv(lua_State *L) { return write_out(L, pf_table_tsv); }
 static int tbl_to_json(lua_State *L) { return write_out(L, pf_table_json); }
 
+/* ---- pf.read that remembers what it read: t:paths(), t:reread{} (init.lua) ---- */
+
+#define PF_ORIGINS_KEY "pktframe.origins"   /* registry: weak-keyed {[Table] = {paths =, opts =}} */
+
+/* Pushes a shallow copy of the table at idx (nil: an empty table); a string s as {s}. */
+static void push_copy(lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
+  lua_newtable(L);
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    lua_pushvalue(L, idx);
+    lua_rawseti(L, -2, 1);
+  } else if (lua_type(L, idx) == LUA_TTABLE) {
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_rawset(L, -4);
+    }
+  }
+}
+
+/* pf.read as the module gives it: the core's read (upvalue 1), called with the same arguments,
+   and the table it makes remembers its paths and options in PF_ORIGINS_KEY. A C function, so
+   that errors read as the core's own: at the caller's position (a tail call included), named
+   'read'. */
+static int read_recording(lua_State *L) {
+  int nargs = lua_gettop(L);
+  luaL_checkstack(L, nargs + 8, "too many arguments");
+  lua_pushvalue(L, lua_upvalueindex(1));
+  for (int i = 1; i <= nargs; i++) lua_pushvalue(L, i);
+  int st = lua_pcall(L, nargs, LUA_MULTRET, 0);
+  if (st != LUA_OK) {
+    if (st == LUA_ERRRUN && lua_type(L, -1) == LUA_TSTRING) {
+      /* raised by luaL_error in the core's read, which blamed its caller (this function): blame ours */
+      const char *m = lua_tostring(L, -1);
+      static const char *const names[] = { " to 'pktframe.core.read' (", " to '?' (" };
+      luaL_where(L, 1);
+      for (int k = 0; k < 2; k++) {
+        const char *at = strstr(m, names[k]);
+        if (strncmp(m, "bad argument #", 14) == 0 && at) {
+          lua_pushlstring(L, m, (size_t)(at - m));
+          lua_pushliteral(L, " to 'read' (");
+          lua_pushstring(L, at + strlen(names[k]));
+          lua_concat(L, 3);
+          lua_replace(L, -3);
+          break;
+        }
+      }
+      lua_insert(L, -2);
+      lua_concat(L, 2);
+    }
+    return lua_error(L);
+  }
+  int nres = lua_gettop(L) - nargs;
+  if (nres >= 1 && luaL_testudata(L, nargs + 1, PF_TABLE_MT)) {
+    lua_getfield(L, LUA_REGISTRYINDEX, PF_ORIGINS_KEY);
+    lua_pushvalue(L, nargs + 1);
+    lua_createtable(L, 0, 2);
+    push_copy(L, 1);
+    lua_setfield(L, -2, "paths");
+    push_copy(L, 2);
+    lua_setfield(L, -2, "opts");
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+  }
+  return nres;
+}
+
+/* wrap(read): read_recording over read. */
+static int pf_lua_wrap_read(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_settop(L, 1);
+  lua_pushcclosure(L, read_recording, 1);
+  return 1;
+}
+
 static const luaL_Reg tbl_methods[] = {
   {"close", tbl_release},
   {"columns", tbl_columns},
@@ -342,6 +465,8 @@ static const luaL_Reg tbl_methods[] = {
   {"to_csv", tbl_to_csv},
   {"to_tsv", tbl_to_tsv},
   {"to_json", tbl_to_json},
+  {"to_string", tbl_to_string},
+  {"print", tbl_print},
   {NULL, NULL}
 };
 
@@ -359,8 +484,19 @@ void pf_lua_open_table(lua_State *L) {
   luaL_setfuncs(L, tbl_meta, 0);
   luaL_newlibtable(L, tbl_methods);
   luaL_setfuncs(L, tbl_methods, 0);
-  lua_setfield(L, -2, "__index");
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, "__index");
+  lua_pushcclosure(L, tbl_index, 1);
+  lua_setfield(L, -2, "__pf_index");   /* made __index by init.lua, after the other files' methods */
+  lua_pushcfunction(L, pf_lua_wrap_read);
+  lua_setfield(L, -2, "__pf_wrap_read");   /* init.lua: pf.read = wrap(core.read) */
   lua_pop(L, 1);
+  lua_newtable(L);   /* the origins of tables pf.read made, weak keys */
+  lua_createtable(L, 0, 1);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, PF_ORIGINS_KEY);
   luaL_newmetatable(L, PF_BUFFER_MT);
   lua_pushcfunction(L, buf_gc);
   lua_setfield(L, -2, "__gc");

@@ -60,6 +60,8 @@ local function fields_starting(prefix)
   return out
 end
 
+local receiver_columns   -- defined below, used by complete
+
 local function safe_index(obj, k)
   local tv = type(obj)
   if tv ~= "table" and tv ~= "userdata" and tv ~= "string" then return nil end
@@ -118,6 +120,30 @@ local function sorted_keys(set, prefix)
   return out
 end
 
+-- The column names of the table a string argument is about, when the text before the string's
+-- quote calls a column-taking method on a plain name or path (cap:col(, t:groupby({, cap[),
+-- looked up without running code; nil otherwise.
+local column_methods = {
+  col = true, groupby = true, select = true, sort = true, unique = true, value_counts = true,
+  describe = true, diff = true, shift = true, cumsum = true, rename = true, resample = true,
+}
+receiver_columns = function(before, env)
+  local path, method = before:match("([%a_][%w_.]*)%s*:%s*([%a_][%w_]*)%s*%(%s*{?[^()]*$")
+  if not (path and column_methods[method]) then
+    path = before:match("([%a_][%w_.]*)%s*%[%s*$")
+  end
+  if not path then return nil end
+  local obj = env
+  for seg in path:gmatch("[^.]+") do
+    obj = safe_index(obj, seg)
+    if obj == nil then return nil end
+  end
+  local mt = debug.getmetatable(obj)
+  if type(mt) ~= "table" or rawget(mt, "__name") ~= "pktframe.Table" then return nil end
+  local ok, cols = pcall(function() return obj:columns() end)
+  return ok and cols or nil
+end
+
 -- complete(line, word [, env]): line is the text before the cursor, word the
 -- part of it readline replaces. Returns the replacements for word, or "files"
 -- to have readline complete a file name (a string that is not a field name).
@@ -131,6 +157,16 @@ function M.complete(line, word, env)
     local cands = {}
     if content:match("^[%w_.]*$") then
       cands = fields_starting(content)
+      -- cap:col("<Tab>, cap["<Tab>, t:groupby("...: the receiver's own columns, when some
+      -- match (derived ones included); the field names only when none does
+      local cols = receiver_columns(line:sub(1, start - 2), env)
+      if cols then
+        local mine = {}
+        for _, c in ipairs(cols) do
+          if c:sub(1, #content) == content then mine[#mine + 1] = c end
+        end
+        if #mine > 0 then cands = mine end
+      end
       if line:sub(1, start - 2):match("help%s*%(?%s*$") then
         for _, t in ipairs(help.topics()) do
           if t:sub(1, #content) == content then cands[#cands + 1] = t end

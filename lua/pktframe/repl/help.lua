@@ -236,6 +236,27 @@ local function class_text(class, mt)
   return table.concat(out, "\n")
 end
 
+-- A module's entries, found by its short name ("plot" for pktframe.plot): those of the manual's
+-- section about it ("## pktframe.plot: ...", "## Analyses 8-14: `pktframe.rtt`, ...") and the
+-- rows that name it ("pktframe.capinfo", "rtt.analyse(...)"). nil when there are none.
+local function module_text(short)
+  local d = load()
+  local pat = short:gsub("%p", "%%%0")
+  local out, section = {}, nil
+  for _, e in ipairs(d.entries) do
+    local sec = e.section or ""
+    local sig = e.sig or ""
+    if sec:match("^pktframe%." .. pat .. "%f[^%w_]") or sig:match("^" .. pat .. "[.:]")
+        or sig:match("^pktframe%." .. pat .. "$") then
+      section = section or sec
+      out[#out + 1] = "  " .. sig .. (e.doc ~= "" and ("  " .. e.doc) or "")
+    end
+  end
+  if #out == 0 then return nil end
+  return string.format("pktframe.%s: local %s = require \"pktframe.%s\"  (docs/api.md: %s)\n%s", short,
+                       short:match("[%w_]+$"), short, section, table.concat(out, "\n"))
+end
+
 local function field_text(f)
   return string.format("%s (%s): %s", f.name, f.type, f.doc)
 end
@@ -248,6 +269,8 @@ local function overview()
     "                 help(pf.read)  help \"col\"  help(cap)  help \"tcp.stream\"",
     "  fields(\"rtt\")  the fields whose name or description matches a Lua pattern",
     "  _              the last value printed",
+    "  cap:print{all = true}              every row and column; pf.options.display sets the limits",
+    "  cap = cap:reread{fields = {...}}   cap's files again, with more fields",
     "Tab completes names, methods (cap:<Tab>) and field names in strings (\"tcp.st<Tab>\").",
     "A chunk continues on the next line while it is incomplete. Ctrl-C stops what runs; Ctrl-D leaves.",
   }
@@ -286,6 +309,12 @@ function M.text(x, ...)
     if #out == 0 then return (class == "pf" and "pf." or class .. ":") .. name .. ": not in docs/api.md" end
     return table.concat(out, "\n")
   end
+  if tx == "table" then   -- a module: help(require "pktframe.plot")
+    for k, v in pairs(package.loaded) do
+      local short = type(k) == "string" and v == x and k:match("^pktframe%.(.+)$")
+      if short and module_text(short) then return module_text(short) end
+    end
+  end
   local mt = (tx == "userdata" or tx == "table") and debug.getmetatable(x)
   local mtname = mt and rawget(mt, "__name")
   if type(mtname) == "string" and mtname:match("^pktframe%.") then
@@ -310,6 +339,8 @@ function M.text(x, ...)
     for _, e in ipairs(list) do out[#out + 1] = entry_text(e) end
     return table.concat(out, "\n")
   end
+  local mod = module_text((x:gsub("^pktframe%.", "")))
+  if mod then return mod end
   -- near misses: fields by prefix, topics by substring
   local near = {}
   for _, g in ipairs(pf.fields()) do

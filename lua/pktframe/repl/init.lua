@@ -39,7 +39,10 @@ function M.summary(t, paths)
     local c = t:col("frame.time_epoch")
     local a, b = c:ns(1), c:ns(#t)
     if a and b then
-      line = line .. string.format(", %s to %s UTC (%.3f s)", utc(a), utc(b):sub(12), (b - a) / 1e9)
+      -- the end's date too when the captures span days
+      local ua, ub = utc(a), utc(b)
+      if ub:sub(1, 10) == ua:sub(1, 10) then ub = ub:sub(12) end
+      line = line .. string.format(", %s to %s UTC (%.3f s)", ua, ub, (b - a) / 1e9)
     end
   end
   line = line .. string.format("\n     %d columns: %s", #cols, table.concat(cols, " "))
@@ -57,15 +60,61 @@ function M.load(paths, opts)
   return t, M.summary(t, paths)
 end
 
+-- ---- hints after errors ----
+
+-- More to say after an error message, or nil: a field a table was not read with (a column or a
+-- display filter naming it) says how to read it; cap is the REPL's table, when there is one.
+function M.hint(msg, cap)
+  if type(msg) ~= "string" or msg:find("reread", 1, true) then return nil end
+  local names = {}
+  local name = msg:match("no column named '([^']+)'")
+  if name then names[#names + 1] = name end
+  local a, b = msg:match("nor both '([^']+)' and '([^']+)'")
+  if a then names = { a, b } end
+  local fields = {}
+  for _, n in ipairs(names) do
+    for _, f in ipairs(pf.fields()) do
+      if f.name == n then fields[#fields + 1] = string.format("%q", n) break end
+    end
+  end
+  if #fields == 0 then return nil end
+  local list = table.concat(fields, ", ")
+  local ok, paths = pcall(function() return cap:paths() end)
+  paths = ok and paths
+  if paths then
+    return string.format("hint: cap was read without %s: cap = cap:reread{fields = {%s}} reads %s again with %s",
+                         list, list, #paths == 1 and paths[1] or (#paths .. " files"), #fields == 1 and "it" or "them")
+  end
+  return string.format("hint: the table was read without %s: give it in pf.read's fields = {...}, " ..
+                       "or t:reread{fields = {%s}} on a table pf.read made", list, list)
+end
+
 -- ---- showing values ----
 
 local function quote(s)
   return (string.format("%q", s):gsub("\\\n", "\\n"))
 end
 
+-- A number as the REPL prints it: integers as Lua does, floats with every digit they need to
+-- read back the same (the shortest of %.14g .. %.17g), not Lua's 14 (1770126425.73256, not
+-- 1770126425.7326); integral floats keep Lua's ".0".
+local function number_text(v)
+  if math.type(v) ~= "float" or v ~= v or v == math.huge or v == -math.huge then return tostring(v) end
+  for p = 14, 17 do
+    local s = string.format("%." .. p .. "g", v)
+    if tonumber(s) == v then
+      if not s:find("[.eEn]") then s = s .. ".0" end
+      return s
+    end
+  end
+  return string.format("%.17g", v)
+end
+M.number_text = number_text
+
 local function repr(v, depth, seen)
   local tv = type(v)
   if tv == "string" then return quote(v) end
+  if tv == "number" then return number_text(v) end
   if tv ~= "table" then return tostring(v) end
   local mt = debug.getmetatable(v)
   if mt and (rawget(mt, "__tostring") or rawget(mt, "__name")) then return tostring(v) end
