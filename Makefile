@@ -104,6 +104,7 @@ test: deps all $(UNIT_BIN)
 	  $(UNIT_SUITES) \
 	  "specs $(SAN_ENV) PKTFRAME_SHARED=$(SHARED) busted -o plainTerminal --cpath='$(BUILD)/lib/?.so'" \
 	  "cli sh tests/cli_test.sh $(BUILD)/pktframe $(SHARED)" \
+	  "stats sh tests/stats_test.sh $(BUILD)/pktframe $(SHARED)" \
 	  "injection sh tests/injection_test.sh $(BUILD)/pktframe" \
 	  "repl sh tests/repl_test.sh $(BUILD)/pktframe $(SHARED)" \
 	  "difftest lua5.4 tests/difftest.lua $(BUILD)/pktframe $(SHARED)/captures $(SHARED)/fields-core.txt" \

@@ -77,6 +77,10 @@ end
 
 local function kind_fields(k)
   local f = { "frame.number", "frame.len", "frame.time_relative" }
+  if k.ports then f[#f + 1] = "icmp.type"; f[#f + 1] = "icmpv6.type" end
+  if k.title == "IPv6" then
+    for _, x in ipairs{ "ipv6.nxt", "udp.srcport", "tcp.srcport", "icmpv6.type" } do f[#f + 1] = x end
+  end
   for _, fam in ipairs(k.fams) do f[#f + 1] = fam[1]; f[#f + 1] = fam[2] end
   if k.ports then f[#f + 1] = k.ports[1]; f[#f + 1] = k.ports[2]; f[#f + 1] = k.stream end
   return f
@@ -90,6 +94,14 @@ local function family_rows(t, k, fi)
   if k.ports then
     m = m & t:col(k.stream):notnull()
     if fi == 1 and k.fams[2] then m = m & t:col(k.fams[2][1]):isnull() end
+    -- the TCP or UDP header an ICMP error quotes reaches no conversation tap
+    m = m & t:col("icmp.type"):isnull() & t:col("icmpv6.type"):isnull()
+  end
+  if k.title == "IPv6" then
+    -- an IPv6 fragment reaches the tap only when it completes its datagram, which pktframe
+    -- then decodes: a fragment header (next header 44) with no transport layer decoded is left out
+    m = m & ~(t:col("ipv6.nxt"):eq(44) & t:col("udp.srcport"):isnull() & t:col("tcp.srcport"):isnull()
+      & t:col("icmpv6.type"):isnull())
   end
   return t:filter(m)
 end
@@ -111,7 +123,8 @@ local function conv_family(r, k, fam, out)
     aggs[#aggs + 1] = { "_pb", k.ports[2], "first" }
   end
   for _, a in ipairs{ { "_first", "frame.number", "min" }, { "_start", "frame.time_relative", "min" },
-    { "_stop", "frame.time_relative", "max" }, { "_frames", "frame.len", "size" }, { "_bytes", "frame.len", "sum" } } do
+    { "_stop", "frame.time_relative", "max" }, { "_timed", "frame.time_relative", "count" },
+    { "_frames", "frame.len", "size" }, { "_bytes", "frame.len", "sum" } } do
     aggs[#aggs + 1] = a
   end
   local g = r:groupby(key):agg(aggs)
@@ -129,8 +142,12 @@ local function conv_family(r, k, fam, out)
   local A, B, PA, PB = g:col("_a"), g:col("_b"), k.ports and g:col("_pa"), k.ports and g:col("_pb")
   local first, start, stop = g:col("_first"), g:col("_start"), g:col("_stop")
   local frames, bytes, abf, abb = g:col("_frames"), g:col("_bytes"), d:col("_abf"), d:col("_abb")
+  local timed = g:col("_timed")
   for i = 1, #g do
-    local s0, s1 = nsec_to_sec(start:ns(i)), nsec_to_sec(stop:ns(i))
+    -- a record without a time (pcapng simple packet block) is at relative time 0 for tshark
+    local n0, n1 = start:ns(i) or 0, stop:ns(i) or 0
+    if timed[i] < frames[i] then n0, n1 = math.min(n0, 0), math.max(n1, 0) end
+    local s0, s1 = nsec_to_sec(n0), nsec_to_sec(n1)
     out[#out + 1] = { a = A[i], b = B[i], pa = PA and PA[i], pb = PB and PB[i], first = first[i],
       frames = frames[i], bytes = bytes[i], abf = abf[i], abb = abb[i],
       start = s0, duration = s1 - s0 }
