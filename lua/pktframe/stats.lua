@@ -281,6 +281,381 @@ local function endpoints_text(t, kind, filter)
   return table.concat(o, "\n") .. "\n"
 end
 
+-- ---------------------------------------------------------------- io,stat
+
+local CALCS = { "FRAMES", "BYTES", "COUNT", "SUM", "MIN", "MAX", "AVG", "LOAD" }
+
+-- One io,stat column from its text: {text =, calc =, field =, filter =}
+local function parse_iocol(text)
+  if text == nil or text == "" then return { calc = "FB" } end
+  for _, fn in ipairs(CALCS) do
+    if text:sub(1, #fn) == fn then
+      local rest = text:sub(#fn + 1)
+      if rest:sub(1, 1) == "(" then
+        local close = rest:find(")", 1, true)
+        if not close then return nil, "closing parenthesis missing in '" .. text .. "'" end
+        local field = rest:sub(2, close - 1)
+        local flt = rest:sub(close + 1)
+        if fn == "FRAMES" or fn == "BYTES" or fn == "LOAD" then
+          return nil, fn .. "() is not supported by pktframe stats"
+        end
+        if field == "" then return nil, "no field named in " .. fn .. "()" end
+        return { text = text, calc = fn, field = field, filter = flt ~= "" and flt or nil }
+      end
+    end
+  end
+  return { text = text, calc = "FB", filter = text }
+end
+M.parse_iocol = parse_iocol
+
+local INT_TYPES = { uint = true, int = true, framenum = true, bool = true }
+
+-- interval text -> microseconds (nil: the whole capture), decimal places given
+local function parse_interval(iv)
+  local n = tonumber(iv)
+  if not n or n < 0 then return nil, nil, "bad interval '" .. tostring(iv) .. "'" end
+  local frac = tostring(iv):match("%.(%d*)$") or ""
+  local us = math.floor(n * 1000000 + 0.5)
+  if us == 0 then return nil, #frac end
+  return us, math.min(#frac, 6)
+end
+
+-- pf.iostat(paths | Table, interval, [{columns...}]) -> Table: tshark's -z io,stat,INTERVAL,COLUMNS:
+-- one row per interval from the first packet (interval seconds, 0 for the whole capture); per
+-- column: frames and bytes of the packets its filter accepts, or COUNT/SUM/MIN/MAX/AVG(field)filter.
+-- Column names: c1_frames, c1_bytes (or c1_count, c1_sum ...), in order. Also returns the layout
+-- facts the text needs (duration_us, interval_us, precision).
+function M.iostat(src, interval, columns)
+  columns = columns or {}
+  if type(columns) == "string" then columns = { columns } end
+  if #columns == 0 then columns = { "" } end
+  local ivtext = tostring(interval)
+  local ius, prec, perr = parse_interval(ivtext)
+  if perr then error("bad argument #2 to 'iostat' (" .. perr .. ")", 2) end
+  local cols = {}
+  local fields = { "frame.time_relative", "frame.len" }
+  local seenf = { ["frame.time_relative"] = true, ["frame.len"] = true }
+  for k, c in ipairs(columns) do
+    local pc, err = parse_iocol(c)
+    if not pc then error("bad argument #3 to 'iostat' (column " .. k .. ": " .. err .. ")", 2) end
+    if pc.field then
+      if not pf.fields("^" .. pc.field:gsub("%p", "%%%0") .. "$")[1] then
+        error("bad argument #3 to 'iostat' (column " .. k .. ": pktframe does not decode field '" .. pc.field .. "')", 2)
+      end
+      if not seenf[pc.field] then seenf[pc.field] = true; fields[#fields + 1] = pc.field end
+    end
+    if pc.filter then
+      local f = pf.compile_filter(pc.filter)
+      for _, name in ipairs(f:fields()) do
+        if not seenf[name] then seenf[name] = true; fields[#fields + 1] = name end
+      end
+    end
+    cols[k] = pc
+  end
+  -- tshark fills a field's values only when a filter names it (the tree is not built otherwise)
+  local alltext = {}
+  for _, pc in ipairs(cols) do alltext[#alltext + 1] = pc.filter or "" end
+  alltext = table.concat(alltext, " ")
+  local all = load(src, fields, nil, "iostat")
+  -- the capture's duration (tshark's elapsed time): the largest relative time, in us as tshark rounds
+  local rel = all:col("frame.time_relative")
+  local maxns = 0
+  if #all > 0 then
+    local m = all:select("frame.time_relative"):sort("frame.time_relative", { desc = true })
+    maxns = m:col("frame.time_relative"):ns(1) or 0
+  end
+  local dur = maxns // 1000 + ((maxns % 1000) + 500) // 1000
+  local spec = {}
+  local per = {}
+  for k, pc in ipairs(cols) do
+    local t = all
+    if pc.filter then t = t:filter(pc.filter) end
+    local r = t:col("frame.time_relative")
+    -- (rel_ts.nsecs + 500) / 1000 added to secs * 1e6: round half up to microseconds
+    local nsc = (r * 1000000000 + 0.5) // 1
+    local bin = ius and ((nsc // 1000000000) * 1000000 + (nsc % 1000000000 + 500) // 1000) // ius or nsc * 0
+    t = t:with("_bin", bin)
+    local aggs = { { "frames", "frame.len", "size" }, { "bytes", "frame.len", "sum" } }
+    local primed = pc.field and alltext:find(pc.field, 1, true)
+    if pc.field then
+      local fc = t:col(pc.field)
+      if not INT_TYPES[fc:type()] and pc.calc ~= "COUNT" then
+        error("bad argument #3 to 'iostat' (column " .. k .. ": " .. pc.calc .. "(" .. pc.field ..
+          ") of a " .. fc:type() .. " field is not supported by pktframe stats)", 2)
+      end
+      local v = primed and fc or nil
+      if pc.calc == "COUNT" then
+        t = t:with("_v", primed and fc:notnull():where(1, 0) or t:col("frame.len") * 0)
+        aggs[#aggs + 1] = { "v", "_v", "sum" }
+      else
+        t = t:with("_v", primed and fc:notnull():where(fc, nil) or fc:isnull():where(t:col("frame.len") * 0, nil))
+        t = t:with("_has", primed and fc:notnull():where(1, 0) or t:col("frame.len") * 0)
+        local fn = ({ SUM = "sum", MIN = "min", MAX = "max", AVG = "sum" })[pc.calc]
+        aggs[#aggs + 1] = { "v", "_v", fn }
+        aggs[#aggs + 1] = { "n", "_v", "count" }
+        aggs[#aggs + 1] = { "firsthas", "_has", "first" }
+      end
+    end
+    if pc.calc == "MIN" or pc.calc == "AVG" then aggs[#aggs + 1] = { "firstv", "_v", "first" } end
+    local g = t:groupby("_bin"):agg(aggs)
+    -- tshark sizes MIN and AVG columns by the largest value the cell held while it filled:
+    -- MIN's first value, AVG's running means
+    local widest = {}
+    if pc.calc == "AVG" and primed and #t > 0 then
+      local v0 = t:col("_has"):eq(1):where(t:col("_v"), 0)
+      local w2 = t:with("_cs", v0:cumsum()):with("_cn", t:col("_has"):cumsum())
+      w2 = w2:with("_b0", w2:col("_cs") - v0):with("_n0", w2:col("_cn") - w2:col("_has"))
+      local base = w2:groupby("_bin"):agg{ { "_bs", "_b0", "min" }, { "_bn", "_n0", "min" } }
+      local j = w2:join(base, "_bin")
+      local n = j:col("_cn") - j:col("_bn")
+      j = j:with("_run", n:gt(0):where((j:col("_cs") - j:col("_bs")) // n, 0))
+      local wm = j:groupby("_bin"):agg{ { "_w", "_run", "max" } }
+      local WB, WW = wm:col("_bin"), wm:col("_w")
+      for i = 1, #wm do widest[WB[i]] = WW[i] end
+    end
+    local m = {}
+    local B, F, Y = g:col("_bin"), g:col("frames"), g:col("bytes")
+    local V, N, FH = pc.field and g:col("v"), pc.field and pc.calc ~= "COUNT" and g:col("n"), pc.field and pc.calc ~= "COUNT" and g:col("firsthas")
+    for i = 1, #g do
+      local val
+      if pc.calc == "FB" then
+        val = Y[i]
+      elseif pc.calc == "COUNT" then
+        val = V[i]
+      elseif pc.calc == "SUM" then
+        val = V[i] or 0
+      elseif pc.calc == "MAX" then
+        val = math.max(V[i] or 0, 0)
+      elseif pc.calc == "MIN" then
+        val = (FH[i] == 1) and V[i] or 0
+      elseif pc.calc == "AVG" then
+        val = N[i] > 0 and (V[i] // N[i]) or 0
+      end
+      local wv = val
+      if pc.calc == "MIN" then wv = (FH[i] == 1) and g:col("firstv")[i] or 0 end
+      if pc.calc == "AVG" then wv = math.max(val, widest[B[i]] or 0) end
+      m[B[i]] = { frames = F[i], val = val, wv = wv }
+    end
+    per[k] = m
+  end
+  -- the rows tshark prints: from 0 while below the (rounded) duration
+  local invl_prec = prec or 0
+  local interval_us = ius
+  local whole = (ius == nil) or ius > dur
+  local dur_mag = 0
+  do local d = dur // 1000000; repeat dur_mag = dur_mag + 1; d = d // 10 until d == 0 or dur_mag >= 5 end
+  if whole then
+    if dur_mag >= 2 then invl_prec = 1 elseif dur_mag == 1 then invl_prec = 3 else invl_prec = 6 end
+  end
+  local dv = 1000000 // (10 ^ invl_prec)
+  dv = math.tointeger(dv) or dv
+  local rdur = dur
+  if rdur % dv > 5 * (dv // 10) then rdur = ((rdur + 5 * (dv // 10)) // dv) * dv end
+  if whole then interval_us = rdur end
+  local out = { start_us = {}, end_us = {} }
+  for k in ipairs(cols) do out[k] = { frames = {}, val = {} } end
+  local t0, row = 0, 0
+  if interval_us and interval_us > 0 then
+    while t0 < rdur do
+      row = row + 1
+      local e = t0 + interval_us
+      if e >= rdur then e = rdur end
+      out.start_us[row], out.end_us[row] = t0, e
+      for k in ipairs(cols) do
+        local b = per[k][whole and 0 or row - 1]
+        out[k].frames[row], out[k].val[row] = b and b.frames or 0, b and b.val or 0
+      end
+      t0 = t0 + interval_us
+    end
+  end
+  local tspec = { { "interval_start", {} }, { "interval_end", {} } }
+  for i = 1, row do tspec[1][2][i] = out.start_us[i] / 1e6; tspec[2][2][i] = out.end_us[i] / 1e6 end
+  for k, pc in ipairs(cols) do
+    local fr, vals = {}, {}
+    for i = 1, row do fr[i], vals[i] = out[k].frames[i], out[k].val[i] end
+    if pc.calc == "FB" then
+      tspec[#tspec + 1] = { "c" .. k .. "_frames", fr }
+      tspec[#tspec + 1] = { "c" .. k .. "_bytes", vals }
+    else
+      tspec[#tspec + 1] = { "c" .. k .. "_" .. pc.calc:lower(), vals }
+    end
+  end
+  local result = pf.table(tspec)
+  -- the widths tshark sizes its columns with: the largest value of any interval (shown or not)
+  local maxes = {}
+  for k in ipairs(cols) do
+    local mf, mv = 0, 0
+    for _, b in pairs(per[k]) do mf = math.max(mf, b.frames); mv = math.max(mv, b.wv) end
+    maxes[k] = { frames = mf, val = mv }
+  end
+  return result, { cols = cols, duration_us = dur, rduration_us = rdur, interval_us = interval_us,
+    prec = invl_prec, dur_mag = dur_mag, maxes = maxes, rows = row, elapsed_ns = maxns, is_whole = whole,
+    starts = out.start_us, ends = out.end_us }
+end
+
+local function magnitude(v, maxw)
+  local m = 0
+  for _ = 1, maxw do
+    m = m + 1
+    v = v // 10
+    if v == 0 then break end
+  end
+  return m
+end
+
+local function printcenter(label, lenval, numpad)
+  local lenlab = #label
+  local len = 6 - ((lenval - lenlab) // 2 + numpad)
+  if len > 0 and len < 6 then
+    local sp = (" "):rep(6 - len)
+    if (lenval - lenlab) % 2 == 0 then return sp .. label .. sp .. "|" end
+    return sp .. " " .. label .. sp .. "|"
+  elseif len > 0 and len <= 15 then
+    return label .. "|"
+  end
+  return ""
+end
+
+local function rjust(s, w) return string.rep(" ", w - #s) .. s end
+
+local function iostat_text(t, L)
+  local o = {}
+  local cols, prec, dur_mag = L.cols, L.prec, L.dur_mag
+  local rdur, interval = L.rduration_us, L.interval_us
+  local borderlen
+  local invl_mag = magnitude((interval or 0) // 1000000, 5)
+  -- tshark decides on the unrounded duration whether the interval covers it
+  if L.is_whole then
+    borderlen = 30 + dur_mag + (prec == 0 and 0 or prec + 1)
+  else
+    borderlen = 25 + math.max(invl_mag, dur_mag) + (prec == 0 and 0 or prec + 1)
+  end
+  local dm = magnitude(rdur // 1000000, 5)
+  local invl_col_w = prec == 0 and (2 * dm + 8) or (2 * dm + 2 * prec + 10)
+  invl_col_w = math.max(invl_col_w, 12)
+  local tabrow_w = invl_col_w
+  local w = {}
+  for k, pc in ipairs(cols) do
+    local mx = L.maxes[k]
+    if pc.calc == "FB" then
+      local fr = math.max(6, magnitude(mx.frames, 15))
+      local val = math.max(5, magnitude(mx.val, 15))
+      w[k] = { fr = fr, val = val }
+      tabrow_w = tabrow_w + fr + 3 + val + 3
+    else
+      local val
+      if pc.calc == "COUNT" then val = math.max(5, magnitude(mx.val, 15))
+      else val = math.max(#pc.calc, magnitude(mx.val, 15)) end
+      w[k] = { val = val }
+      tabrow_w = tabrow_w + val + 3
+    end
+  end
+  borderlen = math.max(borderlen, tabrow_w)
+  local maxfltr_w = 0
+  for _, pc in ipairs(cols) do
+    maxfltr_w = math.max(maxfltr_w, pc.text and (#pc.text + 11) or 26)
+  end
+  if maxfltr_w > borderlen and borderlen < 102 then borderlen = math.min(maxfltr_w, 102) end
+  if borderlen - tabrow_w == 1 then borderlen = borderlen + 1 end
+  local function line(s) o[#o + 1] = s end
+  local function padbar(s) return s .. rjust("|", borderlen - #s) end
+  line("")
+  line(("="):rep(borderlen))
+  line("|" .. string.format("%-" .. (borderlen - 2) .. "s", " IO Statistics") .. "|")
+  line("|" .. (" "):rep(borderlen - 2) .. "|")
+  -- Duration: the elapsed time rounded to the interval's precision (microseconds for whole seconds)
+  local dur_prec = prec == 0 and 6 or prec
+  local ens = L.elapsed_ns
+  local unit = 10 ^ (9 - dur_prec)
+  unit = math.tointeger(unit)
+  local rounded = ((ens + unit // 2) // unit)
+  local emag = magnitude(ens // 1000000000, 5)
+  local dur_w = emag + (prec == 0 and 0 or prec + 1)
+  local function fixed(units, p, padc)
+    local d = math.tointeger(10 ^ p)
+    if p == 0 then return tostring(units) end
+    return string.format("%d.%" .. padc .. p .. "d", units // d, units % d)
+  end
+  -- tshark 4.0 pads the microseconds of a whole-second interval's duration with spaces ("51. 17912")
+  line(padbar("| Duration: " .. rjust(fixed(rounded, dur_prec, prec == 0 and "" or "0"), dur_w) .. " secs"))
+  local iv = interval or 0
+  local ivunit = math.tointeger(10 ^ (6 - prec))
+  line(padbar("| Interval: " .. rjust(fixed(iv // ivunit, prec, "0"), dur_w) .. " secs"))
+  line("|" .. (" "):rep(borderlen - 2) .. "|")
+  for k, pc in ipairs(cols) do
+    local s = (k == 1 and "| Col " or "|     ") .. string.format("%d: ", k)
+    if not pc.text then
+      s = s .. "Frames and bytes"
+    else
+      local f = pc.text
+      local max_w = borderlen - 11
+      while #f > max_w do
+        local cut = f:sub(1, max_w)
+        local sp = cut:match(".*() ")
+        local len, nxt
+        if sp then len, nxt = sp - 1, sp + 1 else len, nxt = max_w, max_w + 1 end
+        s = s .. f:sub(1, len)
+        line(padbar(s))
+        s = "|         "
+        f = f:sub(nxt)
+      end
+      s = s .. f
+    end
+    line(padbar(s))
+  end
+  line("|-" .. ("-"):rep(borderlen - 3) .. "|")
+  local filler = tabrow_w < borderlen and rjust("|", borderlen - tabrow_w) or ""
+  local h = "|" .. rjust("|", invl_col_w - 1)
+  for k, pc in ipairs(cols) do
+    local padding = pc.calc == "FB" and (w[k].fr + w[k].val + 3) or w[k].val
+    h = h .. string.format("%-2d", k) .. (" "):rep(padding) .. "|"
+  end
+  line(h .. filler)
+  h = "| Interval" .. rjust("|", invl_col_w - 10)
+  for k, pc in ipairs(cols) do
+    if pc.calc == "FB" then
+      h = h .. printcenter("Frames", w[k].fr, 1) .. printcenter("Bytes", w[k].val, 1)
+    else
+      h = h .. printcenter(pc.calc, w[k].val, 1)
+    end
+  end
+  line(h .. filler)
+  line("|-" .. ("-"):rep(tabrow_w - 3) .. "|" .. filler)
+  local dvv = math.tointeger(1000000 // math.tointeger(10 ^ prec))
+  for i = 1, #t do
+    local ts, te = L.starts[i], L.ends[i]
+    local last = te >= rdur
+    local s
+    if prec == 0 then
+      if last then
+        local maxw = dm >= 3 and dm + 1 or 3
+        s = "| " .. (dm == 1 and " " or "") .. string.format("%" .. dm .. "d", ts // 1000000) .. " <> " ..
+          string.format("%-" .. maxw .. "s", "Dur") .. "|"
+      else
+        local f = "%" .. dm .. "d"
+        local pre, post = "| ", " |"
+        if dm == 1 then pre, post = "|  ", "  |" end
+        s = pre .. string.format(f, ts // 1000000) .. " <> " .. string.format(f, te // 1000000) .. post
+      end
+    else
+      local f = "%" .. dm .. "d.%0" .. prec .. "d"
+      s = "| " .. string.format(f, ts // 1000000, (ts % 1000000) // dvv) .. " <> " ..
+        string.format(f, te // 1000000, (te % 1000000) // dvv) .. " |"
+    end
+    for k, pc in ipairs(cols) do
+      if pc.calc == "FB" then
+        s = s .. string.format(" %" .. w[k].fr .. "d | %" .. w[k].val .. "d |", t:col("c" .. k .. "_frames")[i],
+          t:col("c" .. k .. "_bytes")[i])
+      else
+        s = s .. string.format(" %" .. w[k].val .. "d |", t:col("c" .. k .. "_" .. pc.calc:lower())[i])
+      end
+    end
+    line(s .. filler)
+  end
+  line(("="):rep(borderlen))
+  return table.concat(o, "\n") .. "\n"
+end
+
 -- ---------------------------------------------------------------- the -z names
 
 -- One -z argument: {name =, kind =, args = {...}, text = function(paths, yfilter) -> text, Table}
@@ -307,6 +682,21 @@ local function parse_z(z)
     if filter == "" then filter = nil end
     return { name = name, kind = kind, filter = filter, id = name .. "_" .. kind }
   end
+  if name == "io" and parts[2] == "stat" then
+    if not parts[3] or parts[3] == "" then return nil, "-z " .. z .. ": io,stat needs an interval (io,stat,INTERVAL[,FILTER...])" end
+    local us, _, err = parse_interval(parts[3])
+    if err then return nil, "-z " .. z .. ": " .. err end
+    local cols = {}
+    for k = 4, #parts do cols[#cols + 1] = parts[k] end
+    for _, c in ipairs(cols) do
+      local pc, perr = parse_iocol(c)
+      if not pc then return nil, "-z " .. z .. ": " .. perr end
+      if pc.field and not pf.fields("^" .. pc.field:gsub("%p", "%%%0") .. "$")[1] then
+        return nil, "-z " .. z .. ": pktframe does not decode field '" .. pc.field .. "'"
+      end
+    end
+    return { name = "iostat", interval = parts[3], cols = cols }
+  end
   local known = { "afp,srt", "ancp,tree", "ansi_a,", "bacapp_", "bootp,stat", "camel,", "collectd,tree", "dcerpc,srt",
     "diameter,", "dests,tree", "dhcp,stat", "dns,tree", "expert", "f1ap,tree", "fc,srt", "flow,", "gsm_a", "gtp,srt",
     "h225,", "hart_ip,tree", "hosts", "hpfeeds,tree", "http,", "http2,tree", "http_", "icmp,srt", "icmpv6,srt",
@@ -331,7 +721,11 @@ local function both(a, b)
 end
 
 function M.compute(spec, src, yf)
-  if spec.name == "conv" then
+  if spec.name == "iostat" then
+    local src2 = src
+    if yf then src2 = load(src, nil, yf, "iostat") end
+    return M.iostat(src2, spec.interval, spec.cols)
+  elseif spec.name == "conv" then
     return M.conv(src, spec.kind, both(yf, spec.filter))
   elseif spec.name == "endpoints" then
     return M.endpoints(src, spec.kind, both(yf, spec.filter))
@@ -339,7 +733,8 @@ function M.compute(spec, src, yf)
   error("unknown statistic " .. tostring(spec.name))
 end
 
-function M.text(spec, t)
+function M.text(spec, t, layout)
+  if spec.name == "iostat" then return iostat_text(t, layout) end
   if spec.name == "conv" then return conv_text(t, spec.kind, spec.filter) end
   if spec.name == "endpoints" then return endpoints_text(t, spec.kind, spec.filter) end
 end
@@ -356,6 +751,9 @@ Several -z are printed as tshark prints them: the last one given first.
 statistics (-z):
   conv,TYPE[,FILTER]         conversations; TYPE eth, ip, ipv6, tcp or udp
   endpoints,TYPE[,FILTER]    endpoints; TYPE as for conv
+  io,stat,INTERVAL[,COL...]  packets per interval (seconds; 0: the whole capture) from the first
+                             packet; a COL is a display filter (frames and bytes it accepts) or
+                             COUNT|SUM|MIN|MAX|AVG(FIELD)[FILTER] of an integer field
 
 options:
   -Y FILTER     count only the packets a display filter accepts (as tshark -2 -R FILTER;
@@ -434,7 +832,7 @@ function M.main(argv)
   -- tshark draws the taps in the reverse of the order they were given
   for k = #specs, 1, -1 do
     local s = specs[k]
-    local ok, t = pcall(M.compute, s, caps, yf)
+    local ok, t, layout = pcall(M.compute, s, caps, yf)
     if not ok then fail(tostring(t), 1) end
     if csv then
       io.write("# ", s.z, "\n", t:to_csv())
@@ -443,7 +841,7 @@ function M.main(argv)
       local wok, werr = t:to_csv(name)
       if not wok then fail(werr, 1) end
     else
-      io.write(M.text(s, t))
+      io.write(M.text(s, t, layout))
     end
   end
   io.stdout:flush()
