@@ -35,7 +35,6 @@ KNOWN = {
     ("vlan-tcp-ajp.pcap", z): "Cisco FabricPath frames (eth:cfp:eth) are not decoded by pktframe"
     for z in ("conv,eth", "conv,tcp", "endpoints,eth", "endpoints,tcp")
 }
-KNOWN[("pcapng-multi-iface.pcapng", ZS[-1])] = "SUM(frame.len) differs in one interval: not yet explained"
 KNOWN[("vlan-tcp-ajp.pcap", "io,stat,0.1,tcp,udp,ip.len > 1000")] = KNOWN[("vlan-tcp-ajp.pcap", "conv,tcp")]
 KNOWN.update({
     ("ipv6-ext-headers.pcapng", z): "tshark takes the UDP destination from the IPv6 routing header"

@@ -374,6 +374,9 @@ function M.iostat(src, interval, columns)
     -- (rel_ts.nsecs + 500) / 1000 added to secs * 1e6: round half up to microseconds
     local nsc = (r * 1000000000 + 0.5) // 1
     local bin = ius and ((nsc // 1000000000) * 1000000 + (nsc % 1000000000 + 500) // 1000) // ius or nsc * 0
+    -- a packet before the first (negative relative time) goes where the previous packet went in
+    -- tshark; pktframe puts it in the first interval, which is where such packets sit in practice
+    if ius then bin = bin:lt(0):where(0, bin) end
     t = t:with("_bin", bin)
     local aggs = { { "frames", "frame.len", "size" }, { "bytes", "frame.len", "sum" } }
     local primed = pc.field and alltext:find(pc.field, 1, true)
