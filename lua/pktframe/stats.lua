@@ -659,6 +659,40 @@ local function iostat_text(t, L)
   return table.concat(o, "\n") .. "\n"
 end
 
+-- ---------------------------------------------------------------- io,phs
+
+-- pf.phs(paths | Table) -> Table {protocol, layer, depth, frames, bytes}: tshark's -z io,phs as far
+-- as pktframe decodes layers (pktframe.capinfo's hierarchy, children in order of first
+-- appearance, the "frame" root left out, TLS handshakes named tls). tshark lists more layers
+-- (data, tls records, protocols pktframe does not decode): there the two differ.
+function M.phs(src, filter)
+  local capinfo = require "pktframe.capinfo"
+  if filter then src = load(src, nil, filter, "phs") end
+  local h, err = capinfo.hierarchy(src, { order = "appearance" })
+  if not h then error(err, 0) end
+  local keep = h:col("depth"):gt(0)
+  h = h:filter(keep)
+  local layer = h:col("layer")
+  local names, depth = {}, {}
+  local D = h:col("depth")
+  for i = 1, #h do
+    names[i] = layer[i] == "tls.handshake" and "tls" or layer[i]
+    depth[i] = D[i] - 1
+  end
+  return pf.table{ { "protocol", h:col("protocol"):totable() }, { "layer", names }, { "depth", depth },
+    { "frames", h:col("frames"):totable() }, { "bytes", h:col("bytes"):totable() } }
+end
+
+local function phs_text(t, filter)
+  local o = { "", ("="):rep(67), "Protocol Hierarchy Statistics", "Filter: " .. (filter or ""), "" }
+  local L, D, F, B = t:col("layer"), t:col("depth"), t:col("frames"), t:col("bytes")
+  for i = 1, #t do
+    o[#o + 1] = string.format("%-40s frames:%d bytes:%d", ("  "):rep(D[i]) .. L[i], F[i], B[i])
+  end
+  o[#o + 1] = ("="):rep(67)
+  return table.concat(o, "\n") .. "\n"
+end
+
 -- ---------------------------------------------------------------- the -z names
 
 -- One -z argument: {name =, kind =, args = {...}, text = function(paths, yfilter) -> text, Table}
@@ -684,6 +718,11 @@ local function parse_z(z)
     local filter = rest_after(2)
     if filter == "" then filter = nil end
     return { name = name, kind = kind, filter = filter, id = name .. "_" .. kind }
+  end
+  if name == "io" and parts[2] == "phs" then
+    local filter = rest_after(2)
+    if filter == "" then filter = nil end
+    return { name = "phs", filter = filter }
   end
   if name == "io" and parts[2] == "stat" then
     if not parts[3] or parts[3] == "" then return nil, "-z " .. z .. ": io,stat needs an interval (io,stat,INTERVAL[,FILTER...])" end
@@ -724,6 +763,7 @@ local function both(a, b)
 end
 
 function M.compute(spec, src, yf)
+  if spec.name == "phs" then return M.phs(src, both(yf, spec.filter)) end
   if spec.name == "iostat" then
     local src2 = src
     if yf then src2 = load(src, nil, yf, "iostat") end
@@ -738,6 +778,7 @@ end
 
 function M.text(spec, t, layout)
   if spec.name == "iostat" then return iostat_text(t, layout) end
+  if spec.name == "phs" then return phs_text(t, spec.filter) end
   if spec.name == "conv" then return conv_text(t, spec.kind, spec.filter) end
   if spec.name == "endpoints" then return endpoints_text(t, spec.kind, spec.filter) end
 end
@@ -757,6 +798,9 @@ statistics (-z):
   io,stat,INTERVAL[,COL...]  packets per interval (seconds; 0: the whole capture) from the first
                              packet; a COL is a display filter (frames and bytes it accepts) or
                              COUNT|SUM|MIN|MAX|AVG(FIELD)[FILTER] of an integer field
+  io,phs[,FILTER]            protocol hierarchy, as far as pktframe decodes layers (eth, sll,
+                             vlan, ip, ipv6, arp, icmp, icmpv6, tcp, udp, dns, mdns, dhcp, http,
+                             ssdp, tls handshakes): tshark lists more where there are more
 
 options:
   -Y FILTER     count only the packets a display filter accepts (as tshark -2 -R FILTER;
