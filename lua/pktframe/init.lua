@@ -42,7 +42,7 @@ function M.ipfields(ip6)
 end
 -- tshark's -z statistics as Tables (pktframe.stats): loaded at the first call, since that module
 -- requires "pktframe" itself.
-for _, name in ipairs{ "conv", "endpoints", "iostat", "phs" } do
+for _, name in ipairs{ "conv", "endpoints", "iostat", "phs", "follow" } do
   M[name] = function(...) return require("pktframe.stats")[name](...) end
 end
 -- Every other function of the C core is public under its own name (pf.hex, pf.scan, ...).

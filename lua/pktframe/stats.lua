@@ -693,6 +693,81 @@ local function phs_text(t, filter)
   return table.concat(o, "\n") .. "\n"
 end
 
+-- ---------------------------------------------------------------- follow,udp
+
+-- pf.follow(src, "udp", N) -> Table {frame, node, payload}: the datagrams of udp.stream N in file
+-- order, node 0 for the side that sent the first one, 1 for the other (tshark's -z follow,udp).
+-- The second result: {a =, pa =, b =, pb =} the two nodes. TCP is not done yet.
+function M.follow(src, proto, stream)
+  if proto ~= "udp" then
+    error("bad argument #2 to 'follow' (only udp is supported by pktframe stats, got " .. tostring(proto) .. ")", 2)
+  end
+  stream = math.tointeger(tonumber(stream))
+  if not stream or stream < 0 then error("bad argument #3 to 'follow' (a stream number expected)", 2) end
+  local fields = { "frame.number", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "udp.srcport", "udp.dstport",
+    "udp.stream", "udp.payload" }
+  local t = load(src, fields, "udp.stream == " .. stream, "follow")
+  local nodes = {}
+  local out
+  if #t == 0 then
+    out = pf.table{ { "frame", {} }, { "node", {} }, { "payload", {} } }
+    return out, nodes
+  end
+  local v6 = t:col("ipv6.src")[1] ~= nil
+  local src_f, dst_f = v6 and "ipv6.src" or "ip.src", v6 and "ipv6.dst" or "ip.dst"
+  nodes.a, nodes.b = t:col(src_f)[1], t:col(dst_f)[1]
+  nodes.pa, nodes.pb = t:col("udp.srcport")[1], t:col("udp.dstport")[1]
+  local from_a = t:col(src_f):eq(nodes.a) & t:col("udp.srcport"):eq(nodes.pa)
+  local r = t:with("node", from_a:where(0, 1)):select("frame.number", "node", "udp.payload")
+    :rename{ ["frame.number"] = "frame", ["udp.payload"] = "payload" }
+  return r, nodes
+end
+
+local function printable(b)
+  return (b >= 0x20 and b < 0x7f) and string.char(b) or "."
+end
+
+local function follow_text(t, nodes, spec)
+  local o = { "", ("="):rep(67), "Follow: udp," .. spec.mode, "Filter: udp.stream eq " .. spec.stream }
+  if nodes.a then
+    local function ep(a, p) return (tostring(a):find(":", 1, true) and "[" .. a .. "]" or tostring(a)) .. ":" .. p end
+    o[#o + 1] = "Node 0: " .. ep(nodes.a, nodes.pa)
+    o[#o + 1] = "Node 1: " .. ep(nodes.b, nodes.pb)
+  else   -- no such stream: tshark prints empty nodes
+    o[#o + 1] = "Node 0: :0"
+    o[#o + 1] = "Node 1: :0"
+  end
+  local N, P = t:col("node"), t:col("payload")
+  local offset = { [0] = 0, [1] = 0 }
+  for i = 1, #t do
+    local node, data = N[i], P[i] or ""
+    local ind = node == 1 and "\t" or ""
+    if spec.mode == "raw" then
+      o[#o + 1] = ind .. pf.hex(data)
+    elseif spec.mode == "ascii" then
+      o[#o + 1] = ind .. #data
+      o[#o + 1] = (data:gsub("[^\r\n]", function(c) return printable(c:byte()) end))
+    else
+      for k = 1, #data, 16 do
+        local chunk = data:sub(k, k + 15)
+        local hx, asc = {}, {}
+        for j = 1, #chunk do
+          local b = chunk:byte(j)
+          hx[#hx + 1] = string.format("%02x ", b) .. (j == 8 and " " or "")
+          asc[#asc + 1] = printable(b) .. (j == 8 and #chunk > 8 and " " or "")
+        end
+        local h = table.concat(hx)
+        -- tshark leaves out trailing blanks (a last byte 0x20 too)
+        o[#o + 1] = (string.format("%s%08X  %s%s %s", ind, offset[node] + k - 1, h, (" "):rep(49 - #h),
+          table.concat(asc)):gsub(" +$", ""))
+      end
+      offset[node] = offset[node] + #data
+    end
+  end
+  o[#o + 1] = ("="):rep(67)
+  return table.concat(o, "\n") .. "\n"
+end
+
 -- ---------------------------------------------------------------- the -z names
 
 -- One -z argument: {name =, kind =, args = {...}, text = function(paths, yfilter) -> text, Table}
@@ -718,6 +793,17 @@ local function parse_z(z)
     local filter = rest_after(2)
     if filter == "" then filter = nil end
     return { name = name, kind = kind, filter = filter, id = name .. "_" .. kind }
+  end
+  if name == "follow" then
+    if parts[2] ~= "udp" then
+      return nil, "-z " .. z .. ": pktframe stats follows udp streams only (follow,udp,ascii|hex|raw,N)"
+    end
+    if not ({ ascii = true, hex = true, raw = true })[parts[3] or ""] then
+      return nil, "-z " .. z .. ": unknown mode '" .. tostring(parts[3]) .. "' (ascii, hex or raw)"
+    end
+    local n = math.tointeger(tonumber(parts[4] or ""))
+    if not n or n < 0 or parts[5] then return nil, "-z " .. z .. ": a stream number expected (follow,udp,MODE,N)" end
+    return { name = "follow", mode = parts[3], stream = n }
   end
   if name == "io" and parts[2] == "phs" then
     local filter = rest_after(2)
@@ -764,6 +850,11 @@ end
 
 function M.compute(spec, src, yf)
   if spec.name == "phs" then return M.phs(src, both(yf, spec.filter)) end
+  if spec.name == "follow" then
+    local src2 = src
+    if yf then src2 = load(src, nil, yf, "follow") end
+    return M.follow(src2, "udp", spec.stream)
+  end
   if spec.name == "iostat" then
     local src2 = src
     if yf then src2 = load(src, nil, yf, "iostat") end
@@ -779,6 +870,7 @@ end
 function M.text(spec, t, layout)
   if spec.name == "iostat" then return iostat_text(t, layout) end
   if spec.name == "phs" then return phs_text(t, spec.filter) end
+  if spec.name == "follow" then return follow_text(t, layout, spec) end
   if spec.name == "conv" then return conv_text(t, spec.kind, spec.filter) end
   if spec.name == "endpoints" then return endpoints_text(t, spec.kind, spec.filter) end
 end
@@ -801,6 +893,7 @@ statistics (-z):
   io,phs[,FILTER]            protocol hierarchy, as far as pktframe decodes layers (eth, sll,
                              vlan, ip, ipv6, arp, icmp, icmpv6, tcp, udp, dns, mdns, dhcp, http,
                              ssdp, tls handshakes): tshark lists more where there are more
+  follow,udp,ascii|hex|raw,N the datagrams of udp.stream N (TCP is not done yet)
 
 options:
   -Y FILTER     count only the packets a display filter accepts (as tshark -2 -R FILTER;
