@@ -105,6 +105,7 @@ test: deps all $(UNIT_BIN)
 	  "layers sh tests/layers_test.sh $(BUILD)" \
 	  "specs $(SAN_ENV) PKTFRAME_SHARED=$(SHARED) busted -o plainTerminal --cpath='$(BUILD)/lib/?.so'" \
 	  "cli sh tests/cli_test.sh $(BUILD)/pktframe $(SHARED)" \
+	  "stats sh tests/stats_test.sh $(BUILD)/pktframe $(SHARED)" \
 	  "injection sh tests/injection_test.sh $(BUILD)/pktframe" \
 	  "repl sh tests/repl_test.sh $(BUILD)/pktframe $(SHARED)" \
 	  "difftest lua5.4 tests/difftest.lua $(BUILD)/pktframe $(SHARED)/captures $(SHARED)/fields-core.txt" \

@@ -87,10 +87,12 @@ end
 
 local function key(f) return "has:" .. f end
 
--- hierarchy(paths | Table) -> Table {protocol, layer, depth, frames, bytes}: one row per node of
--- the tree in depth-first order (children by frames, most first), "frame" at the root. A Table
+-- hierarchy(paths | Table, [{order = "frames"}]) -> Table {protocol, layer, depth, frames, bytes}: one
+-- row per node of the tree in depth-first order (children by frames, most first; with order =
+-- "appearance" in order of first appearance, as tshark -z io,phs lists them), "frame" at the root. A Table
 -- must hold frame.len and the fields in M.hierarchy_fields (pf.read(p, {fields = ...})).
-function M.hierarchy(src)
+function M.hierarchy(src, opts)
+  local by_appearance = opts and opts.order == "appearance"
   local t = src
   if type(src) == "string" or (type(src) == "table" and getmetatable(src) == nil) then
     local err
@@ -154,10 +156,10 @@ function M.hierarchy(src)
     rows.frames[k], rows.bytes[k] = n.frames, n.bytes
     local kids = {}
     for _, c in ipairs(n.children) do kids[#kids + 1] = c end
-    table.sort(kids, function(a, b)
+    if not by_appearance then table.sort(kids, function(a, b)
       if a.frames ~= b.frames then return a.frames > b.frames end
       return a.path < b.path
-    end)
+    end) end
     for _, c in ipairs(kids) do walk(c) end
   end
   if root.frames > 0 then walk(root) end

@@ -39,6 +39,11 @@ function M.ipfields(ip6)
   if ip6 then return { src = "ipv6.src", dst = "ipv6.dst", len = "ipv6.plen", proto = "ipv6.nxt" } end
   return { src = "ip.src", dst = "ip.dst", len = "ip.len", proto = "ip.proto" }
 end
+-- tshark's -z statistics as Tables (pktframe.stats): loaded at the first call, since that module
+-- requires "pktframe" itself.
+for _, name in ipairs{ "conv", "endpoints", "iostat", "phs", "follow" } do
+  M[name] = function(...) return require("pktframe.stats")[name](...) end
+end
 -- Every other function of the C core is public under its own name (pf.hex, pf.scan, ...).
 for k, v in pairs(core) do
   if M[k] == nil and type(v) == "function" then M[k] = v end

@@ -54,10 +54,11 @@ static const char usage_main[] =
   "  fields FILE... -e FIELD...   print fields as tshark -T fields does\n"
   "  fields --list [REGEX]        list the fields pktframe decodes\n"
   "  info FILE...                 file format, link types, packets, times, rates, protocols\n"
+  "  stats -z NAME[,ARGS] CAPTURE...  tshark's -z statistics (conv, endpoints, io,stat, ...)\n"
   "  run SCRIPT [ARGS...]         run a Lua script (arg is set as lua does); SCRIPT may name a\n"
   "                               shipped example: run streams CAPTURE\n"
   "  -e CODE [ARGS...]            run a Lua chunk\n"
-  "  help [COMMAND]               this text, or a command's (fields, info, run, repl)\n"
+  "  help [COMMAND]               this text, or a command's (fields, info, stats, run, repl)\n"
   "  --version                    print the version\n"
   "\n"
   "--max-memory SIZE before the command (512M, 1.5G, 4G) caps what each pf.read or\n"
@@ -698,13 +699,27 @@ out:
   return rc;
 }
 
+/* ---- stats: tshark's -z statistics, in Lua (lua/pktframe/stats.lua) ---- */
+
+static int cmd_stats(int argc, char **argv) {
+  static const char code[] = "os.exit(require('pktframe.stats').main({...}))";
+  char **av = calloc((size_t)argc + 2, sizeof *av);
+  if (av == NULL) { fprintf(stderr, "%s: out of memory\n", progname); return 1; }
+  av[0] = (char *)code;
+  for (int i = 0; i < argc; i++) av[i + 1] = argv[i];
+  int rc = cmd_lua(argc + 1, av, 1, 1, 0);
+  free(av);
+  return rc;
+}
+
 static int help(const char *topic) {
   if (topic == NULL) fputs(usage_main, stdout);
   else if (strcmp(topic, "fields") == 0) fputs(usage_fields, stdout);
   else if (strcmp(topic, "info") == 0) fputs(usage_info, stdout);
   else if (strcmp(topic, "run") == 0 || strcmp(topic, "-e") == 0) fputs(usage_run, stdout);
   else if (strcmp(topic, "repl") == 0) fputs(usage_repl, stdout);
-  else return usage_error("no help for '%s' (commands: fields, info, run, repl)", topic);
+  else if (strcmp(topic, "stats") == 0) { static char h[] = "--help"; char *a[] = { h }; return cmd_stats(1, a); }
+  else return usage_error("no help for '%s' (commands: fields, info, stats, run, repl)", topic);
   return 0;
 }
 
@@ -727,6 +742,7 @@ int main(int argc, char **argv) {
   const char *cmd = argv[1];
   if (strcmp(cmd, "fields") == 0) return cmd_fields(argc - 2, argv + 2);
   if (strcmp(cmd, "info") == 0) return cmd_info(argc - 2, argv + 2);
+  if (strcmp(cmd, "stats") == 0) return cmd_stats(argc - 2, argv + 2);
   if (strcmp(cmd, "run") == 0) {
     int i = 2, quiet = 0, threads = 0;
     if (i < argc && (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)) return help("run");
