@@ -75,6 +75,7 @@ pf_val *pf_pkt_add(pf_pkt *p, int fid) {
 
 void pf_pkt_init(pf_pkt *p) {
   p->nvals = 0;
+  p->protos = 0, p->nlayers = 0;
   p->scratch_used = 0;
   p->malformed[0] = 0;
   for (int i = 0; i < PF_MAXFIELDS; i++) p->first[i] = -1;
@@ -83,6 +84,7 @@ void pf_pkt_init(pf_pkt *p) {
 static void reset_vals(pf_pkt *p) {
   for (int i = 0; i < p->nvals; i++) p->first[p->vals[i].fid] = -1;
   p->nvals = 0;
+  p->protos = 0, p->nlayers = 0;
   p->scratch_used = 0;
   p->malformed[0] = 0;
 }

@@ -79,6 +79,18 @@ static inline void pf_emit_s(pf_dctx *c, int fid, const uint8_t *s, uint32_t n) 
   pf_val *v = pf_emit(c, fid);
   if (v) { v->v.s.p = s; v->v.s.len = n; }
 }
+/* Notes that protocol proto (PF_P_x) is present, its layer at d (len bytes). */
+static inline void pf_proto(pf_dctx *c, int proto, const uint8_t *d, uint32_t len) {
+  pf_pkt *p = c->p;
+  p->protos |= (uint64_t)1 << proto;
+  if (p->nlayers < PF_MAX_LAYERS && p->data != NULL && d >= p->data && d <= p->data + p->caplen &&
+      len <= p->caplen - (uint32_t)(d - p->data)) {
+    pf_layerspan *l = &p->layers[p->nlayers++];
+    l->proto = (uint8_t)proto;
+    l->off = (uint32_t)(d - p->data);
+    l->end = l->off + len;
+  }
+}
 static inline int pf_wants(const pf_dctx *c, int fid) { return c->want[fid]; }
 
 /* Protocol entry points: data/len is what was captured from this layer on;

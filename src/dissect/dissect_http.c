@@ -815,6 +815,7 @@ void pf_http_dissect(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, int can_des
     if (n == -2) { req->exception = 1; return; }
     if (n < 0) break;
     if (n == 0) break;
+    pf_proto(c, PF_P_HTTP, pf_vbuf_span(b, off, (uint32_t)n), (uint32_t)n);
     off += (uint32_t)n;
   }
 }

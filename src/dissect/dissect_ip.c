@@ -36,6 +36,7 @@ static void ip_payload(pf_dctx *c, int af, const uint8_t *src, const uint8_t *ds
 }
 
 void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed) {
+  pf_proto(c, PF_P_IP, d, len);
   if (len < 1) return;
   int version = d[0] >> 4;
   uint32_t hlen = (uint32_t)(d[0] & 15) * 4;
@@ -102,6 +103,7 @@ void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, 
 }
 
 void pf_dissect_ipv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed) {
+  pf_proto(c, PF_P_IPV6, d, len);
   if (len < 40 || (d[0] >> 4) != 6) {
     if (len < 40 && rlen <= len && !c->in_error)
       pf_malformed(c, d, "IPv6: %u bytes, too short for the 40-byte header", len);
@@ -170,6 +172,7 @@ void pf_dissect_ipv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, 
 }
 
 void pf_dissect_arp(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed) {
+  pf_proto(c, PF_P_ARP, d, len);
   if (len < 8) return;
   uint16_t pro = pf_get16(d + 2);
   uint32_t hln = d[4], pln = d[5];

@@ -65,6 +65,7 @@ static int tcp_options(pf_dctx *c, const uint8_t *d, uint32_t cap, uint32_t hlen
 
 static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
                         const uint8_t *d, uint32_t len, uint32_t rlen) {
+  pf_proto(c, PF_P_TCP, d, len);
   if (len < 4) return;
   uint16_t sport = pf_get16(d), dport = pf_get16(d + 2);
   pf_emit_u(c, PF_F_TCP_SRCPORT, sport);
@@ -176,6 +177,7 @@ static void dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *d
 
 static void dissect_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
                         const uint8_t *d, uint32_t len, uint32_t rlen) {
+  pf_proto(c, PF_P_UDP, d, len);
   if (len < 8) {
     if (len >= 4) {
       pf_emit_u(c, PF_F_UDP_SRCPORT, pf_get16(d));
@@ -241,6 +243,7 @@ static void icmp_echo_data(pf_dctx *c, const uint8_t *d, uint32_t len) {
 }
 
 static void dissect_icmp(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
+  pf_proto(c, PF_P_ICMP, d, len);
   if (len < 4) return;
   uint8_t type = d[0];
   pf_emit_u(c, PF_F_ICMP_TYPE, type);
@@ -256,6 +259,7 @@ static void dissect_icmp(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rl
 }
 
 static void dissect_icmpv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
+  pf_proto(c, PF_P_ICMPV6, d, len);
   if (len < 4) return;
   uint8_t type = d[0];
   pf_emit_u(c, PF_F_ICMPV6_TYPE, type);

@@ -492,11 +492,12 @@ int pf_tls_dissect(pf_dctx *c, pf_tls_conv *t, int side, int same_addr, int asso
         }
         if (looks_like_sslv2(&x, off)) r = ssl2_record(&x, off, can_desegment, req);
         else if (looks_like_sslv3(&x, off)) r = ssl3_record(&x, off, can_desegment, req);
-        else return 1;   /* "Continuation Data" */
+        else { pf_proto(c, PF_P_TLS, NULL, 0); return 1; }   /* "Continuation Data" */
         break;
     }
     if (r == -1) return 1;
     if (r == -2) { req->offset = req->len = req->keep = 0; req->exception = 1; return 1; }
+    pf_proto(c, PF_P_TLS, NULL, 0);
     off = (uint32_t)r;
     x.from_server = t->srv_known ? side == t->srv_side : assoc_from_server;
   }
