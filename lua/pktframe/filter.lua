@@ -137,7 +137,7 @@ local grammar = P {
       return { kind = "func", name = name, arg = arg, pos = pos }
     end
     + Cp() * field_name / function(pos, name) return { kind = "field", field = name, pos = pos } end
-    + Cp() * P("{") / function(pos) return { kind = "arith", pos = pos } end,
+    + Cp() * P("{") * (1 - S("{}")) ^ 0 * P("}") / function(pos) return { kind = "arith", pos = pos } end,
   operand = Cp() * tok(V("base"), "a field name") * (slice + Ct(Cp() * tok(P("&") * -P("&"), "'&'")
       * tok(value, "a value")) / function(t) return { pos = t[1], bitand = t[2] } end) ^ 0 / operand_node,
   rhs = V("funcop") + tok(value, "a value"),

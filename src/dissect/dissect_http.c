@@ -613,7 +613,10 @@ static int64_t http_message(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, uint
   if (first < 0) return -2;
   if (!(first >= 0x20 && first < 0x7f)) {   /* binary: not worth reading as text */
     /* in a conversation that has had HTTP, a continuation shown as data */
-    if (have_seen_http) pf_app_data(c, b, orig, b->len - orig);
+    if (have_seen_http) {
+      pf_proto(c, PF_P_HTTP, NULL, 0);
+      pf_app_data(c, b, orig, b->len - orig);
+    }
     return -1;
   }
 

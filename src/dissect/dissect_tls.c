@@ -465,6 +465,7 @@ int pf_tls_dissect(pf_dctx *c, pf_tls_conv *t, int side, int same_addr, int asso
     }
     if (p) return 0;   /* plain text: not TLS */
   }
+  pf_proto(c, PF_P_TLS, NULL, 0);   /* tshark shows TLS on a segment it keeps for reassembly too */
   /* record headers are read from b; a handshake record's data is flat (a PDU
      keeps all of a handshake record, at most 18 KiB, and only the header of
      other records) */
@@ -492,12 +493,11 @@ int pf_tls_dissect(pf_dctx *c, pf_tls_conv *t, int side, int same_addr, int asso
         }
         if (looks_like_sslv2(&x, off)) r = ssl2_record(&x, off, can_desegment, req);
         else if (looks_like_sslv3(&x, off)) r = ssl3_record(&x, off, can_desegment, req);
-        else { pf_proto(c, PF_P_TLS, NULL, 0); return 1; }   /* "Continuation Data" */
+        else return 1;   /* "Continuation Data" */
         break;
     }
     if (r == -1) return 1;
     if (r == -2) { req->offset = req->len = req->keep = 0; req->exception = 1; return 1; }
-    pf_proto(c, PF_P_TLS, NULL, 0);
     off = (uint32_t)r;
     x.from_server = t->srv_known ? side == t->srv_side : assoc_from_server;
   }

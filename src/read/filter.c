@@ -246,7 +246,9 @@ static int parse_value(pf_ftype t, const char *name, const char *lit, size_t len
         if (len >= sizeof buf) goto bad;
         memcpy(buf, lit, len);
         buf[len] = 0;
-        long n = parse_hexbytes(buf, fv->bytes, len);
+        const char *h = buf;
+        if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X') && h[2]) h += 2;   /* & 0x22 on bytes */
+        long n = parse_hexbytes(h, fv->bytes, len);
         if (n < 0) goto bad;
         fv->v.v.s.len = (uint32_t)n;
       } else {
