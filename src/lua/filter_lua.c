@@ -150,7 +150,21 @@ static int build_exists(pf_filter *f, const char *name, lua_Integer pos, char *e
   if (pr != -1) return pf_filter_proto_exists(f, pr);
   /* http.request and http.response mark every request and response, whose
      first line always gives a method or a status code */
-  if (strcmp(name, "http.request") == 0) return pf_filter_exists(f, PF_F_HTTP_REQUEST_METHOD);
+  if (strcmp(name, "http.request") == 0) {
+    /* tshark's is_request_or_reply types NOTIFY, SUBSCRIBE and UNSUBSCRIBE as
+       notifications, which carry a method but no http.request */
+    static const char *const notif[] = { "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE" };
+    int r = pf_filter_exists(f, PF_F_HTTP_REQUEST_METHOD);
+    for (int i = 0; i < 3 && r >= 0; i++) {
+      char why[128];
+      int m = pf_filter_cmp(f, PF_F_HTTP_REQUEST_METHOD, PF_CMP_ALL_EQ, notif[i], strlen(notif[i]), 1, why, sizeof why);
+      if (m < 0) return -1;
+      int n = pf_filter_logic(f, '!', m, -1);
+      if (n < 0) return -1;
+      r = pf_filter_logic(f, '&', r, n);
+    }
+    return r;
+  }
   if (strcmp(name, "http.response") == 0) return pf_filter_exists(f, PF_F_HTTP_RESPONSE_CODE);
   if (strcmp(name, "tcp.analysis.flags") == 0) {   /* any analysis flag pktframe decodes */
     static const int flags[] = { PF_F_TCP_ANALYSIS_RETRANSMISSION, PF_F_TCP_ANALYSIS_OUT_OF_ORDER,
