@@ -118,12 +118,13 @@ enum {
   PF_P_TCP, PF_P_UDP, PF_P_ICMP, PF_P_ICMPV6, PF_P_DNS, PF_P_MDNS, PF_P_LLMNR, PF_P_HTTP, PF_P_SSDP,
   PF_P_TLS, PF_P_DHCP, PF_P_DATA, PF_P_COUNT_
 };
-/* The first layers of a packet that lie in its captured bytes: where each
-   starts and ends in data ("tcp contains ..." reads them). */
+/* The bytes of the first layers of a packet, in its captured bytes or in an
+   IP datagram reassembled on it ("tcp contains ..." reads them). */
 #define PF_MAX_LAYERS 16
 typedef struct pf_layerspan {
+  const uint8_t *p;
+  uint32_t len;
   uint8_t proto;
-  uint32_t off, end;
 } pf_layerspan;
 #define PF_SCRATCH 8192
 

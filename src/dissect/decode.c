@@ -116,7 +116,7 @@ void pf_malformed(pf_dctx *c, const uint8_t *at, const char *fmt, ...) {
 
 int pf_decode(pf_decoder *d, pf_pkt *p) {
   reset_vals(p);
-  pf_dctx c = { p, d->want, d->depth, d->conv, d->reasm, 0, 0, 0, 0, d->app, &d->nmalformed };
+  pf_dctx c = { p, d->want, d->depth, d->conv, d->reasm, 0, 0, 0, 0, d->app, &d->nmalformed, NULL, 0 };
   /* tshark's first-frame reference and previous-frame time come from every
      record, even one without a time stamp of its own (it then carries 0 or
      the previous record's time: see capture.c) */

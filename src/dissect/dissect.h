@@ -19,6 +19,8 @@ typedef struct pf_dctx {
   int oom;
   struct pf_app *app;     /* application-layer state (dissect_app.c); NULL below PF_LY_STATE */
   int *nmalformed;        /* the decoder's count of malformed packets reported */
+  const uint8_t *whole;   /* an IP datagram reassembled on this packet (lives until the next) */
+  uint32_t wholelen;
 } pf_dctx;
 
 /* Notes what is malformed in this packet (the first thing only), at byte `at`
@@ -83,12 +85,14 @@ static inline void pf_emit_s(pf_dctx *c, int fid, const uint8_t *s, uint32_t n) 
 static inline void pf_proto(pf_dctx *c, int proto, const uint8_t *d, uint32_t len) {
   pf_pkt *p = c->p;
   p->protos |= (uint64_t)1 << proto;
-  if (p->nlayers < PF_MAX_LAYERS && p->data != NULL && d >= p->data && d <= p->data + p->caplen &&
-      len <= p->caplen - (uint32_t)(d - p->data)) {
+  if (p->nlayers < PF_MAX_LAYERS && d != NULL &&
+      ((p->data != NULL && d >= p->data && d <= p->data + p->caplen && len <= p->caplen - (uint32_t)(d - p->data)) ||
+       (c->whole != NULL && d >= c->whole && d <= c->whole + c->wholelen &&
+        len <= c->wholelen - (uint32_t)(d - c->whole)))) {
     pf_layerspan *l = &p->layers[p->nlayers++];
+    l->p = d;
+    l->len = len;
     l->proto = (uint8_t)proto;
-    l->off = (uint32_t)(d - p->data);
-    l->end = l->off + len;
   }
 }
 static inline int pf_wants(const pf_dctx *c, int fid) { return c->want[fid]; }

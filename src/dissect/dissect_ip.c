@@ -20,6 +20,7 @@ static void ip_payload(pf_dctx *c, int af, const uint8_t *src, const uint8_t *ds
         pf_dissect_data(c, d, len);
         return;
       }
+      c->whole = whole, c->wholelen = wlen;
       pf_dissect_ipproto(c, proto, af, src, dst, whole, wlen, wlen);
       return;
     }
@@ -36,7 +37,8 @@ static void ip_payload(pf_dctx *c, int af, const uint8_t *src, const uint8_t *ds
 }
 
 void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed) {
-  pf_proto(c, PF_P_IP, d, len);
+  /* the bytes Wireshark's ip covers end at ip.len (its tvb is cut there) */
+  pf_proto(c, PF_P_IP, d, len >= 4 && pf_get16(d + 2) >= 20 && pf_get16(d + 2) < len ? pf_get16(d + 2) : len);
   if (len < 1) return;
   int version = d[0] >> 4;
   uint32_t hlen = (uint32_t)(d[0] & 15) * 4;
@@ -103,7 +105,7 @@ void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, 
 }
 
 void pf_dissect_ipv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed) {
-  pf_proto(c, PF_P_IPV6, d, len);
+  pf_proto(c, PF_P_IPV6, d, len >= 40 && 40u + pf_get16(d + 4) < len ? 40u + pf_get16(d + 4) : len);
   if (len < 40 || (d[0] >> 4) != 6) {
     if (len < 40 && rlen <= len && !c->in_error)
       pf_malformed(c, d, "IPv6: %u bytes, too short for the 40-byte header", len);

@@ -418,7 +418,8 @@ static int set_matches(pf_filter *f, int i, const char *regex, size_t len, char 
   int code;
   PCRE2_SIZE off;
   fnode *x = &f->n[i];
-  x->re_ = pcre2_compile((PCRE2_SPTR)regex, len, 0, &code, &off, NULL);
+  /* 4.0's "matches" ignores case unless the pattern says (?-i) */
+  x->re_ = pcre2_compile((PCRE2_SPTR)regex, len, PCRE2_CASELESS, &code, &off, NULL);
   if (x->re_ == NULL) {
     char msg[128];
     pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof msg);
@@ -678,8 +679,8 @@ static int gen(const pf_filter *f, int i, const pf_pkt *p, pf_val *out, int max,
       int n = 0;
       for (int k = 0; k < p->nlayers && n < max; k++) {
         if (p->layers[k].proto != x->proto) continue;
-        out[n].v.s.p = p->data + p->layers[k].off;
-        out[n].v.s.len = p->layers[k].end - p->layers[k].off;
+        out[n].v.s.p = p->layers[k].p;
+        out[n].v.s.len = p->layers[k].len;
         n++;
       }
       return n;
