@@ -51,7 +51,7 @@ static const char *const undecoded[] = {
   "http2", "http3", "ajp13", "cfp", "mndp", "db-lsp-disc", "syslog", "tftp", "netbios", "dcerpc", "epm", "ntlmssp",
   "gssapi", "spnego", "dtls", "stun", "mqtt", "coap", "modbus", "s7comm", "dnp3", "ieee802154", "bluetooth",
   "usb", "icmpv6.opt", "ipv6.fraghdr", "ipv6.hopopts", "ipv6.routing", "ipv6.dstopts", "wol", "pkcs-1", "ns_cert_exts",
-  "ssl", "tcp.analysis", "ipx", "vrrp", "hsrp", "lacp", "slow", "pim", "mdns_response", "cups", "elasticsearch",
+  "ipx", "vrrp", "hsrp", "lacp", "slow", "pim", "mdns_response", "cups", "elasticsearch",
   NULL
 };
 

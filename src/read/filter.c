@@ -1,7 +1,11 @@
-/* filter.c: display-filter tests on field occurrences with Wireshark's semantics:
-   a test on an absent field is false; == and the ordering tests hold when any
-   occurrence matches; != holds when none does (4.0's "all not equal"); ===
-   when all do; ~= when any does not. Nothing is allocated while evaluating. */
+/* filter.c: Wireshark 4.0 display filters, compiled to a tree of tests over
+   operands. An operand produces values: a field's occurrences, a protocol's
+   bytes (the layers the dissectors noted in pf_pkt), a slice of either, a
+   bitwise and, or len/count/upper/lower/string of one. Semantics are 4.0's: a
+   test on an absent value is false; == and the ordering tests hold when any
+   value matches; != holds when none does (4.0's "all not equal"); === and
+   "all" when all do; ~= when any does not. A protocol name tests pf_pkt.protos.
+   Nothing is allocated while evaluating (derived values use a stack scratch). */
 #define _GNU_SOURCE 1   /* memmem */
 #include "filter.h"
 
