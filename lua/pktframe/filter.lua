@@ -42,16 +42,20 @@ local function tok(p, label) return want(p, label) * space end
 local field_name = C(R("az", "AZ", "__") * wordchar ^ 0 * (P(".") * wordchar ^ 1) ^ 0)
 
 local escape = P("\\") * C(1) / function(ch)
-  local map = { n = "\n", t = "\t", r = "\r", ["\\"] = "\\", ['"'] = '"' }
+  local map = { n = "\n", t = "\t", r = "\r", a = "\a", b = "\b", f = "\f", v = "\v", ["\\"] = "\\", ['"'] = '"' }
   return map[ch] or ch
 end
-local hexescape = P("\\x") * C(R("09", "af", "AF") * R("09", "af", "AF")) / function(h)
+local hexescape = P("\\x") * C(R("09", "af", "AF") * R("09", "af", "AF") ^ -1) / function(h)
   return string.char(tonumber(h, 16))
 end
-local string_lit = P('"') * lpeg.Cs(((hexescape + escape) + (1 - S('"\\'))) ^ 0) * P('"')
+local octescape = P("\\") * C(R("07") * R("07") ^ -2) / function(o)
+  return string.char(tonumber(o, 8) % 256)
+end
+local string_lit = P('"') * lpeg.Cs(((hexescape + octescape + escape) + (1 - S('"\\'))) ^ 0) * P('"')
+  + P('r"') * C((1 - P('"')) ^ 0) * P('"')   -- a raw string (4.0): no escapes
 
 -- An unquoted value: an address, CIDR, MAC, number or word. ".." ends it (ranges in sets).
-local literal_char = 1 - S(" \t\r\n(){}\",!=<>&|")
+local literal_char = 1 - S(" \t\r\n(){}\",!=<>&|[]")
 local literal = C((literal_char - P("..")) ^ 1)
 
 local function node(op) return function(pos, ...) return { op = op, pos = pos, ... } end end
@@ -73,13 +77,40 @@ end + tok(value, "a value")
 
 local set = tok(P("{"), "'{'") * Ct((set_item * tok(P(","), "','") ^ -1) ^ 0) * tok(P("}"), "'}'")
 
-local function test_node(pos, field, kind, a)
-  if kind == nil then return { op = "exists", field = field, pos = pos } end
-  if kind == "in" then return { op = "in", field = field, set = a, pos = pos } end
-  if kind == "contains" or kind == "matches" then
-    return { op = kind, field = field, value = a, pos = pos }
+-- Slices: [i:j] j bytes from i, [i-j] i to j inclusive, [i] one byte, [i:] to the end, [:j] the first j;
+-- several ranges are joined: [0:2,4].
+local int = C(P("-") ^ -1 * R("09") ^ 1) / tonumber
+local range = Ct(Cp() * (
+    int * P(":") * int / function(i, j) return i, "len", j end
+    + int * P(":") / function(i) return i, "end", 0 end
+    + P(":") * int / function(j) return 0, "len", j end
+    + int * P("-") * int / function(i, j) return i, "to", j end
+    + int / function(i) return i, "len", 1 end)) / function(t)
+  return { pos = t[1], start = t[2], kind = t[3], val = t[4] }
+end
+local slice = tok(P("["), "'['") * Ct(tok(range, "a range") * (tok(P(","), "','") * tok(range, "a range")) ^ 0)
+  * tok(P("]"), "']'")
+
+local function test_node(pos, quant, lhs, kind, a)
+  quant = quant and quant:match("%a+")
+  if lhs.kind == "field" and quant == nil then
+    if kind == nil then return { op = "exists", field = lhs.field, lhs = lhs, pos = pos } end
   end
-  return { op = "cmp", cmp = kind, field = field, value = a, pos = pos }
+  if kind == nil then return { op = "truth", lhs = lhs, field = lhs.field, pos = pos, quant = quant } end
+  if kind == "in" then return { op = "in", field = lhs.field, lhs = lhs, set = a, pos = pos, quant = quant } end
+  if kind == "contains" or kind == "matches" then
+    return { op = kind, field = lhs.field, lhs = lhs, value = a, pos = pos, quant = quant }
+  end
+  return { op = "cmp", cmp = kind, field = lhs.field, lhs = lhs, value = a, pos = pos, quant = quant }
+end
+
+local function operand_node(pos, base, ...)
+  local r = base
+  for _, x in ipairs({ ... }) do
+    if x.bitand then r = { kind = "bitand", of = r, value = x.bitand, pos = x.pos }
+    else r = { kind = "slice", of = r, ranges = x, pos = pos } end
+  end
+  return r
 end
 
 local grammar = P {
@@ -102,10 +133,21 @@ local grammar = P {
   end,
   notexpr = Cp() * tok(word("not") + P("!") * -P("="), "'not'") * V("notexpr") / node("not") + V("primary"),
   primary = tok(P("("), "'('") * V("expr") * tok(P(")"), "')'") + V("test"),
-  test = Cp() * tok(field_name, "a field name") * (
-      tok(relop, "a comparison") * tok(value, "a value")
+  base = Cp() * C(R("az") ^ 1) * space * tok(P("("), "'('") * V("operand") * tok(P(")"), "')'") / function(pos, name, arg)
+      return { kind = "func", name = name, arg = arg, pos = pos }
+    end
+    + Cp() * field_name / function(pos, name) return { kind = "field", field = name, pos = pos } end
+    + Cp() * P("{") * (1 - S("{}")) ^ 0 * P("}") / function(pos) return { kind = "arith", pos = pos } end,
+  operand = Cp() * tok(V("base"), "a field name") * (slice + Ct(Cp() * tok(P("&") * -P("&"), "'&'")
+      * tok(value, "a value")) / function(t) return { pos = t[1], bitand = t[2] } end) ^ 0 / operand_node,
+  rhs = V("funcop") + tok(value, "a value"),
+  funcop = Cp() * C(R("az") ^ 1) * space * tok(P("("), "'('") * V("operand") * tok(P(")"), "')'") / function(pos, name, arg)
+    return { kind = "func", name = name, arg = arg, pos = pos }
+  end,
+  test = Cp() * (tok(word("all") + word("any"), "'all'") ^ -1 / function(...) return (...) end) * V("operand") * (
+      tok(relop, "a comparison") * V("rhs")
       + tok(word("in"), "'in'") * lpeg.Cc("in") * set
-      + tok(word("contains"), "'contains'") * lpeg.Cc("contains") * tok(value, "a value")
+      + tok(word("contains"), "'contains'") * lpeg.Cc("contains") * V("rhs")
       + tok(word("matches") + P("~") * -P("="), "'matches'") * lpeg.Cc("matches") * tok(value, "a string")
     ) ^ -1 / test_node,
 }
@@ -128,8 +170,11 @@ end
 function M.fields(ast)
   local out, seen = {}, {}
   local function walk(n)
+    if type(n) ~= "table" then return end
     if n.field and not seen[n.field] then seen[n.field] = true; out[#out + 1] = n.field end
     for _, child in ipairs(n) do walk(child) end
+    walk(n.lhs); walk(n.of); walk(n.arg)
+    if n.value and n.value.kind ~= "string" and n.value.kind ~= "literal" then walk(n.value) end
   end
   walk(ast)
   return out

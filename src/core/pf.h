@@ -108,6 +108,24 @@ typedef struct pf_val {
 } pf_val;
 
 #define PF_MAX_VALS 1024
+
+/* Protocols a packet holds, as tshark's frame.protocols names them: bit
+   1 << PF_P_x of pf_pkt.protos, set by each dissector where it recognises its
+   layer (also when the layer is then found truncated or malformed). Display
+   filters test a protocol name with it ("tcp", "dns"). */
+enum {
+  PF_P_ETH, PF_P_VLAN, PF_P_IEEE8021AD, PF_P_SLL, PF_P_NULL, PF_P_RAW, PF_P_IP, PF_P_IPV6, PF_P_ARP,
+  PF_P_TCP, PF_P_UDP, PF_P_ICMP, PF_P_ICMPV6, PF_P_DNS, PF_P_MDNS, PF_P_LLMNR, PF_P_HTTP, PF_P_SSDP,
+  PF_P_TLS, PF_P_DHCP, PF_P_DATA, PF_P_COUNT_
+};
+/* The bytes of the first layers of a packet, in its captured bytes or in an
+   IP datagram reassembled on it ("tcp contains ..." reads them). */
+#define PF_MAX_LAYERS 16
+typedef struct pf_layerspan {
+  const uint8_t *p;
+  uint32_t len;
+  uint8_t proto;
+} pf_layerspan;
 #define PF_SCRATCH 8192
 
 /* One packet as read and decoded. The decoder fills vals[]; occurrences of a
@@ -127,6 +145,9 @@ typedef struct pf_pkt {
   uint64_t offset;       /* byte offset of the record in its file */
   /* from the decoder */
   int nvals;
+  uint64_t protos;       /* 1 << PF_P_x for each protocol present */
+  int nlayers;
+  pf_layerspan layers[PF_MAX_LAYERS];
   int16_t first[PF_MAXFIELDS];
   int16_t last[PF_MAXFIELDS];
   pf_val vals[PF_MAX_VALS];

@@ -15,6 +15,7 @@ pf_val *pf_pkt_add(pf_pkt *p, int fid) {
 
 void pf_pkt_init(pf_pkt *p) {
   p->nvals = 0;
+  p->protos = 0, p->nlayers = 0;
   p->scratch_used = 0;
   p->malformed[0] = 0;
   for (int i = 0; i < PF_MAXFIELDS; i++) p->first[i] = -1;

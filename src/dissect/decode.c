@@ -65,13 +65,14 @@ void pf_decoder_set_user(pf_decoder *d, const pf_user_hook *h) { d->user = h; }
 static void reset_vals(pf_pkt *p) {
   for (int i = 0; i < p->nvals; i++) p->first[p->vals[i].fid] = -1;
   p->nvals = 0;
+  p->protos = 0, p->nlayers = 0;
   p->scratch_used = 0;
   p->malformed[0] = 0;
 }
 
 int pf_decode(pf_decoder *d, pf_pkt *p) {
   reset_vals(p);
-  pf_dctx c = { p, d->want, d->depth, d->conv, d->reasm, 0, 0, 0, 0, d->app, &d->nmalformed, d->text };
+  pf_dctx c = { p, d->want, d->depth, d->conv, d->reasm, 0, 0, 0, 0, d->app, &d->nmalformed, d->text, NULL, 0 };
   /* tshark's first-frame reference and previous-frame time come from every
      record, even one without a time stamp of its own (it then carries 0 or
      the previous record's time: see capture.c) */

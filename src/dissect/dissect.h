@@ -20,6 +20,8 @@ typedef struct pf_dctx {
   struct pf_app *app;     /* application-layer state (dissect_app.c); NULL below PF_LY_STATE */
   int *nmalformed;        /* the decoder's count of malformed packets reported */
   struct pf_textarena *text; /* text values past the packet's scratch area; NULL below PF_LY_STATE */
+  const uint8_t *whole;   /* an IP datagram reassembled on this packet (lives until the next) */
+  uint32_t wholelen;
 } pf_dctx;
 
 /* ---- shared by every dissector and the dispatchers (dissect_common.c) ----
@@ -93,6 +95,20 @@ static inline void pf_emit_a(pf_dctx *c, int fid, const uint8_t *a, size_t n) {
 static inline void pf_emit_s(pf_dctx *c, int fid, const uint8_t *s, uint32_t n) {
   pf_val *v = pf_emit(c, fid);
   if (v) { v->v.s.p = s; v->v.s.len = n; }
+}
+/* Notes that protocol proto (PF_P_x) is present, its layer at d (len bytes). */
+static inline void pf_proto(pf_dctx *c, int proto, const uint8_t *d, uint32_t len) {
+  pf_pkt *p = c->p;
+  p->protos |= (uint64_t)1 << proto;
+  if (p->nlayers < PF_MAX_LAYERS && d != NULL &&
+      ((p->data != NULL && d >= p->data && d <= p->data + p->caplen && len <= p->caplen - (uint32_t)(d - p->data)) ||
+       (c->whole != NULL && d >= c->whole && d <= c->whole + c->wholelen &&
+        len <= c->wholelen - (uint32_t)(d - c->whole)))) {
+    pf_layerspan *l = &p->layers[p->nlayers++];
+    l->p = d;
+    l->len = len;
+    l->proto = (uint8_t)proto;
+  }
 }
 static inline int pf_wants(const pf_dctx *c, int fid) { return c->want[fid]; }
 

@@ -155,14 +155,25 @@ static int udp_try(pf_dctx *c, const port_entry *e, const uint8_t *d, uint32_t l
      DNS heuristic) */
   if ((e->rejects & R_DNS) && dns_heuristic(d, len, rlen)) return 0;
   switch (e->proto) {
-    case P_DNS: pf_dns_dissect(c, d, len, rlen); return 1;
+    case P_DNS:
+      pf_dns_dissect(c, d, len, rlen);
+      if (e->port == 5353 || e->port == 5355) {   /* tshark's mdns and llmnr: DNS fields, another protocol */
+        c->p->protos &= ~((uint64_t)1 << PF_P_DNS);
+        c->p->protos |= (uint64_t)1 << (e->port == 5353 ? PF_P_MDNS : PF_P_LLMNR);
+      }
+      return 1;
     case P_DHCP: pf_dhcp_dissect(c, d, len, rlen); return 1;
     case P_SSDP: {
       pf_http_conv hc;
       memset(&hc, 0, sizeof hc);
       pf_vbuf b = pf_vbuf_flat(d, len, rlen);
       pf_deseg req = { 0, 0, 0, 0, 0 };
+      int had = (c->p->protos >> PF_P_HTTP) & 1;
       pf_http_dissect(c, &hc, &b, 0, 0, &req);
+      if (!had && (c->p->protos >> PF_P_HTTP & 1)) {   /* tshark's ssdp: HTTP fields, another protocol */
+        c->p->protos &= ~((uint64_t)1 << PF_P_HTTP);
+        c->p->protos |= (uint64_t)1 << PF_P_SSDP;
+      }
       return 1;
     }
     default: return 1;   /* another protocol */

@@ -62,6 +62,7 @@ static int dhcp_options(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t off
 }
 
 void pf_dhcp_dissect(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
+  pf_proto(c, PF_P_DHCP, d, len);
   if (len < OFF_CHADDR + 6) return;
   uint8_t htype = d[1], hlen = d[2];
   if (hlen > 0 && hlen <= 16 && (htype == 1 || htype == 6) && hlen == 6)

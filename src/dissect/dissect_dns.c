@@ -685,6 +685,7 @@ static int dns_records(pf_dctx *c, dns_msg *m, const uint8_t *d, uint32_t len);
 /* The faults a message of all its bytes has are the packet's (one cut short by the
    snapshot length is not malformed, only incomplete). */
 void pf_dns_dissect(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
+  pf_proto(c, PF_P_DNS, d, len);
   dns_msg m = { d, len, 0, NULL, 0, 0 };
   dns_records(c, &m, d, len);
   if (m.why && len >= rlen) {

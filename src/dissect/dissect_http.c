@@ -613,7 +613,10 @@ static int64_t http_message(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, uint
   if (first < 0) return -2;
   if (!(first >= 0x20 && first < 0x7f)) {   /* binary: not worth reading as text */
     /* in a conversation that has had HTTP, a continuation shown as data */
-    if (have_seen_http) pf_app_data(c, b, orig, b->len - orig);
+    if (have_seen_http) {
+      pf_proto(c, PF_P_HTTP, NULL, 0);
+      pf_app_data(c, b, orig, b->len - orig);
+    }
     return -1;
   }
 
@@ -815,6 +818,7 @@ void pf_http_dissect(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, int can_des
     if (n == -2) { req->exception = 1; return; }
     if (n < 0) break;
     if (n == 0) break;
+    pf_proto(c, PF_P_HTTP, pf_vbuf_span(b, off, (uint32_t)n), (uint32_t)n);
     off += (uint32_t)n;
   }
 }

@@ -23,6 +23,7 @@ static void ip_payload(pf_dctx *c, int af, const uint8_t *src, const uint8_t *ds
         pf_dissect_data(c, d, len);
         return;
       }
+      c->whole = whole, c->wholelen = wlen;
       pf_dissect_ipproto(c, proto, af, src, dst, whole, wlen, wlen);
       return;
     }
@@ -39,6 +40,8 @@ static void ip_payload(pf_dctx *c, int af, const uint8_t *src, const uint8_t *ds
 }
 
 void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed) {
+  /* the bytes Wireshark's ip covers end at ip.len (its tvb is cut there) */
+  pf_proto(c, PF_P_IP, d, len >= 4 && pf_get16(d + 2) >= 20 && pf_get16(d + 2) < len ? pf_get16(d + 2) : len);
   if (len < 1) return;
   int version = d[0] >> 4;
   uint32_t hlen = (uint32_t)(d[0] & 15) * 4;
@@ -105,6 +108,7 @@ void pf_dissect_ipv4(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, 
 }
 
 void pf_dissect_ipv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed) {
+  pf_proto(c, PF_P_IPV6, d, len >= 40 && 40u + pf_get16(d + 4) < len ? 40u + pf_get16(d + 4) : len);
   if (len < 40 || (d[0] >> 4) != 6) {
     if (len < 40 && rlen <= len && !c->in_error)
       pf_malformed(c, d, "IPv6: %u bytes, too short for the 40-byte header", len);
@@ -173,6 +177,7 @@ void pf_dissect_ipv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, 
 }
 
 void pf_dissect_arp(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, uint32_t *consumed) {
+  pf_proto(c, PF_P_ARP, d, len);
   if (len < 8) return;
   uint16_t pro = pf_get16(d + 2);
   uint32_t hln = d[4], pln = d[5];
@@ -221,6 +226,7 @@ static void icmp_echo_data(pf_dctx *c, const uint8_t *d, uint32_t len) {
 }
 
 static void dissect_icmp(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
+  pf_proto(c, PF_P_ICMP, d, len);
   if (len < 4) return;
   uint8_t type = d[0];
   pf_emit_u(c, PF_F_ICMP_TYPE, type);
@@ -236,6 +242,7 @@ static void dissect_icmp(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rl
 }
 
 static void dissect_icmpv6(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
+  pf_proto(c, PF_P_ICMPV6, d, len);
   if (len < 4) return;
   uint8_t type = d[0];
   pf_emit_u(c, PF_F_ICMPV6_TYPE, type);

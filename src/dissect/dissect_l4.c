@@ -65,6 +65,7 @@ static int tcp_options(pf_dctx *c, const uint8_t *d, uint32_t cap, uint32_t hlen
 
 void pf_dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
                     const uint8_t *d, uint32_t len, uint32_t rlen) {
+  pf_proto(c, PF_P_TCP, d, len);
   if (len < 4) return;
   uint16_t sport = pf_get16(d), dport = pf_get16(d + 2);
   pf_emit_u(c, PF_F_TCP_SRCPORT, sport);
@@ -176,6 +177,7 @@ void pf_dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
 
 void pf_dissect_udp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
                     const uint8_t *d, uint32_t len, uint32_t rlen) {
+  pf_proto(c, PF_P_UDP, d, len);
   if (len < 8) {
     if (len >= 4) {
       pf_emit_u(c, PF_F_UDP_SRCPORT, pf_get16(d));

@@ -49,6 +49,7 @@ static void ethertype_with_trailer(pf_dctx *c, uint16_t type, const uint8_t *d, 
 }
 
 static void dissect_vlan(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, int ad) {
+  pf_proto(c, ad ? PF_P_IEEE8021AD : PF_P_VLAN, d, len);
   if (len < 4) return;
   uint16_t tci = pf_get16(d), type = pf_get16(d + 2);
   pf_emit_u(c, ad ? PF_F_IEEE8021AD_ID : PF_F_VLAN_ID, tci & 0x0fff);
@@ -70,6 +71,7 @@ void pf_dissect_ethertype(pf_dctx *c, uint16_t type, const uint8_t *d, uint32_t 
 }
 
 static void dissect_eth(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
+  pf_proto(c, PF_P_ETH, d, len);
   if (len < 14) return;
   uint16_t type = pf_get16(d + 12);
   if (type == 0x8903 && len >= 16 + 14 && !c->no_fcs) {
@@ -93,6 +95,7 @@ static void dissect_eth(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rle
 
 /* BSD loopback: a 4-byte address family in the writer's byte order. */
 static void dissect_null(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, int network_order) {
+  pf_proto(c, PF_P_NULL, d, len);
   if (len < 4) return;
   uint32_t af = network_order ? pf_get32(d)
                               : (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24;
@@ -107,6 +110,7 @@ static void dissect_null(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rl
 }
 
 static void dissect_rawip(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
+  pf_proto(c, PF_P_RAW, d, len);
   if (len < 1) return;
   uint32_t consumed = rlen;
   switch (d[0] >> 4) {
@@ -133,11 +137,13 @@ void pf_dissect_link(pf_dctx *c, int linktype, const uint8_t *d, uint32_t len, u
     case 228: { uint32_t k = rlen; pf_dissect_ipv4(c, d, len, rlen, &k); break; }
     case 229: { uint32_t k = rlen; pf_dissect_ipv6(c, d, len, rlen, &k); break; }
     case 113:
+      pf_proto(c, PF_P_SLL, d, len);
       if (len < 16) return;
       pf_emit_u(c, PF_F_SLL_PKTTYPE, pf_get16(d));
       sll_protocol(c, pf_get16(d + 2), pf_get16(d + 14), d + 16, len - 16, rlen - 16);
       break;
     case 276:
+      pf_proto(c, PF_P_SLL, d, len);
       if (len < 20) return;
       pf_emit_u(c, PF_F_SLL_PKTTYPE, d[10]);
       sll_protocol(c, pf_get16(d + 8), pf_get16(d), d + 20, len - 20, rlen - 20);

@@ -465,6 +465,7 @@ int pf_tls_dissect(pf_dctx *c, pf_tls_conv *t, int side, int same_addr, int asso
     }
     if (p) return 0;   /* plain text: not TLS */
   }
+  pf_proto(c, PF_P_TLS, NULL, 0);   /* tshark shows TLS on a segment it keeps for reassembly too */
   /* record headers are read from b; a handshake record's data is flat (a PDU
      keeps all of a handshake record, at most 18 KiB, and only the header of
      other records) */

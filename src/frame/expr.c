@@ -482,6 +482,7 @@ static void fill_value(const pf_column *c, size_t at, pf_val *v) {
 }
 
 pf_column *pf_filter_column(const pf_ctx *ctx, const pf_filter *f, const int *fids, const pf_colref *cols,
+                            const int *pbits, const pf_colref *pcols, int np,
                             int nf, size_t n, pf_pkt *p, const char *name, int *rc) {
   pf_column *c = pf_result_new(ctx, PF_FT_BOOL, n, name, rc);
   if (c == NULL) return NULL;
@@ -489,6 +490,10 @@ pf_column *pf_filter_column(const pf_ctx *ctx, const pf_filter *f, const int *fi
   for (size_t r = 0; r < n; r++) {
     if ((r & (PF_POLL_ROWS - 1)) == 0 && pf_ctx_stop(ctx)) return pf_result_fail(c, rc, PF_TABLE_EINTR);
     p->nvals = 0;
+    p->protos = 0;
+    p->nlayers = 0;
+    for (int k = 0; k < np; k++)   /* a protocol is present where any of its columns has a value */
+      if (pf_cell_valid(pcols[k].c, pcols[k].off + r)) p->protos |= (uint64_t)1 << pbits[k];
     for (int k = 0; k < nf; k++) p->first[fids[k]] = -1;
     for (int k = 0; k < nf; k++) {
       const pf_column *col = cols[k].c;

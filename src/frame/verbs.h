@@ -104,7 +104,9 @@ int pf_describe(const pf_ctx *ctx, pf_colref a, double out[8]);
    cols[k] holds the values of field fids[k] (of that field's type), for each
    field the filter reads; every occurrence takes part, as when reading. p is
    scratch space, pf_pkt_init'ed once; only the filter's fields are reset per row. */
+/* np protocol columns: protocol bit pbits[k] (PF_P_x) is set on a row where pcols[k] is not null. */
 pf_column *pf_filter_column(const pf_ctx *ctx, const pf_filter *f, const int *fids, const pf_colref *cols,
+                            const int *pbits, const pf_colref *pcols, int np,
                             int nf, size_t n, pf_pkt *p, const char *name, int *rc);
 
 /* Rows (relative to m) where the truth column m holds a nonzero value, into

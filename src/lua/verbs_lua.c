@@ -83,7 +83,29 @@ static void pushfiltercol(lua_State *L, pf_table *t, int arg, const char *text, 
   pf_filter *f = pf_lua_pushfilter(L, text, err, sizeof err);   /* anchored on the stack */
   if (f == NULL) luaL_argerror(L, arg, lua_pushfstring(L, "bad filter '%s': %s", text, err));
   int fids[PF_NFIELDS];
-  int nf = pf_filter_fields(f, fids, PF_NFIELDS);
+  int nf = pf_filter_value_fields(f, fids, PF_NFIELDS);
+  /* a protocol name: true on the rows where any of the table's columns of that
+     protocol ("tcp.*" for tcp) has a value; its bytes are not in a table */
+  int bytes;
+  uint64_t protos = pf_filter_protocols(f, &bytes);
+  if (bytes)
+    luaL_argerror(L, arg, lua_pushfstring(L, "bad filter '%s': a table holds no packet bytes (frame, tcp "
+                                             "contains ...): filter when reading", text));
+  int ntc = pf_table_ncols(t), np = 0;
+  int *pbits = (int *)lua_newuserdatauv(L, sizeof(int) * (size_t)(ntc ? ntc : 1), 0);
+  pf_colref *pcols = (pf_colref *)lua_newuserdatauv(L, sizeof(pf_colref) * (size_t)(ntc ? ntc : 1), 0);
+  for (int pr = 0; pr < PF_P_COUNT_; pr++) {
+    if (!(protos >> pr & 1)) continue;
+    const char *pn = pf_filter_protocol_name(pr);
+    size_t pl = strlen(pn);
+    for (int i = 0; i < ntc; i++) {
+      const char *cn = pf_table_colname(t, i);
+      if (cn && strncmp(cn, pn, pl) == 0 && cn[pl] == '.') {
+        pbits[np] = pr;
+        pcols[np++] = pf_table_colref(t, i);
+      }
+    }
+  }
   int *cf = (int *)lua_newuserdatauv(L, sizeof(int) * 2 * (size_t)(nf ? nf : 1), 0);
   pf_colref *cols = (pf_colref *)lua_newuserdatauv(L, sizeof(pf_colref) * 2 * (size_t)(nf ? nf : 1), 0);
   int ncols = 0;
@@ -119,7 +141,7 @@ static void pushfiltercol(lua_State *L, pf_table *t, int arg, const char *text, 
   size_t n = pf_table_nrows(t);
   pf_lua_newtable(L);
   int rc;
-  pf_column *c = pf_filter_column(&pf_lua_ctx, f, cf, cols, ncols, n, p, name, &rc);
+  pf_column *c = pf_filter_column(&pf_lua_ctx, f, cf, cols, pbits, pcols, np, ncols, n, p, name, &rc);
   pf_lua_checkrc(L, rc);
   pf_lua_pushresult(L, -1, c, n);
 }
