@@ -350,7 +350,7 @@ static void test_filter_rows(void) {
   pf_pkt *p = malloc(sizeof *p);
   pf_pkt_init(p);
   int rc;
-  pf_column *m = pf_filter_column(&plain, f, fids, cols, 2, 3, p, "m", &rc);
+  pf_column *m = pf_filter_column(&plain, f, fids, cols, NULL, NULL, 0, 2, 3, p, "m", &rc);
   CHECK(m && pf_cell_i64(m, 0) == 0 && pf_cell_i64(m, 1) == 0 && pf_cell_i64(m, 2) == 1);
   size_t rows[3];
   pf_colref mr = { m, 0, 3 };
