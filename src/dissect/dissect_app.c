@@ -155,7 +155,9 @@ static int udp_try(pf_dctx *c, const port_entry *e, const uint8_t *d, uint32_t l
      DNS heuristic) */
   if ((e->rejects & R_DNS) && dns_heuristic(d, len, rlen)) return 0;
   switch (e->proto) {
-    case P_DNS: pf_dns_dissect(c, d, len, rlen); return 1;
+    case P_DNS:
+      pf_dns_dissect_kind(c, d, len, rlen, e->port == 5353 ? PF_DNS_MDNS : e->port == 5355 ? PF_DNS_LLMNR : PF_DNS_PLAIN);
+      return 1;
     case P_DHCP: pf_dhcp_dissect(c, d, len, rlen); return 1;
     case P_SSDP: {
       pf_http_conv hc;
