@@ -48,6 +48,11 @@ void pf_app_data(pf_dctx *c, const pf_vbuf *b, uint32_t off, uint32_t len);
 
 /* DNS, mDNS and LLMNR messages (dissect_dns.c): d/len captured, rlen reported. */
 void pf_dns_dissect(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen);
+/* the same for mDNS (class without the cache-flush bit) and LLMNR (its own flags) */
+#define PF_DNS_PLAIN 0
+#define PF_DNS_MDNS 1
+#define PF_DNS_LLMNR 2
+void pf_dns_dissect_kind(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, int kind);
 /* DHCP/BOOTP (dissect_dhcp.c). */
 void pf_dhcp_dissect(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen);
 

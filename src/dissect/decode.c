@@ -16,6 +16,10 @@ struct pf_decoder {
   struct pf_textarena *text; /* text values that do not fit a packet's scratch area */
   int have_ref;
   pf_time ref, prev;
+  /* the previous displayed frame, for frame.time_delta_displayed: every frame
+     is displayed until pf_decoder_not_displayed takes the last one back */
+  int have_dis, undo_have_dis;
+  pf_time prev_dis, undo_prev_dis;
   const pf_user_hook *user; /* user-defined fields, or NULL: one branch per record */
   int nmalformed;           /* malformed packets reported (pf_malformed) */
 };
@@ -62,6 +66,11 @@ void pf_decoder_free(pf_decoder *d) {
 
 void pf_decoder_set_user(pf_decoder *d, const pf_user_hook *h) { d->user = h; }
 
+void pf_decoder_not_displayed(pf_decoder *d) {
+  d->have_dis = d->undo_have_dis;
+  d->prev_dis = d->undo_prev_dis;
+}
+
 static void reset_vals(pf_pkt *p) {
   for (int i = 0; i < p->nvals; i++) p->first[p->vals[i].fid] = -1;
   p->nvals = 0;
@@ -79,11 +88,21 @@ int pf_decode(pf_decoder *d, pf_pkt *p) {
   if (!d->have_ref) { d->ref = p->ts; d->prev = p->ts; d->have_ref = 1; }
   pf_emit_u(&c, PF_F_FRAME_NUMBER, p->num);
   if (p->has_ts) {
+    pf_emit_t(&c, PF_F_FRAME_TIME, p->ts);
     pf_emit_t(&c, PF_F_FRAME_TIME_EPOCH, p->ts);
     pf_emit_t(&c, PF_F_FRAME_TIME_RELATIVE, pf_time_delta(p->ts, d->ref));
     pf_emit_t(&c, PF_F_FRAME_TIME_DELTA, pf_time_delta(p->ts, d->prev));
   }
   d->prev = p->ts;
+  /* relative to the previous frame shown (tshark -Y), 0 for the first */
+  if (p->has_ts) {
+    pf_time z = { 0, 0 };
+    pf_emit_t(&c, PF_F_FRAME_TIME_DELTA_DISPLAYED, d->have_dis ? pf_time_delta(p->ts, d->prev_dis) : z);
+  }
+  d->undo_have_dis = d->have_dis;
+  d->undo_prev_dis = d->prev_dis;
+  d->have_dis = 1;
+  d->prev_dis = p->ts;
   pf_emit_u(&c, PF_F_FRAME_LEN, p->len);
   pf_emit_u(&c, PF_F_FRAME_CAP_LEN, p->caplen);
   if (d->depth >= PF_LY_LINK && p->is_packet) {

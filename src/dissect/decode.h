@@ -18,6 +18,10 @@ void pf_decoder_free(pf_decoder *d);
    Returns 0, or -1 when out of memory. */
 int pf_decode(pf_decoder *d, pf_pkt *p);
 
+/* The packet last decoded is not displayed (a display filter dropped it):
+   the next frame's frame.time_delta_displayed counts from the one before. */
+void pf_decoder_not_displayed(pf_decoder *d);
+
 /* A hook adding the values of user-defined fields (pf.define_field) to a
    packet: pf_decode calls fn after the built-in fields of every record.
    fn returns 0, or -1 when out of memory (pf_decode then fails). */

@@ -156,7 +156,7 @@ static int udp_try(pf_dctx *c, const port_entry *e, const uint8_t *d, uint32_t l
   if ((e->rejects & R_DNS) && dns_heuristic(d, len, rlen)) return 0;
   switch (e->proto) {
     case P_DNS:
-      pf_dns_dissect(c, d, len, rlen);
+      pf_dns_dissect_kind(c, d, len, rlen, e->port == 5353 ? PF_DNS_MDNS : e->port == 5355 ? PF_DNS_LLMNR : PF_DNS_PLAIN);
       if (e->port == 5353 || e->port == 5355) {   /* tshark's mdns and llmnr: DNS fields, another protocol */
         c->p->protos &= ~((uint64_t)1 << PF_P_DNS);
         c->p->protos |= (uint64_t)1 << (e->port == 5353 ? PF_P_MDNS : PF_P_LLMNR);

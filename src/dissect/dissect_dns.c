@@ -21,6 +21,7 @@ typedef struct dns_msg {
   /* the first fault met, for the diagnostic: what and where */
   const char *why;         /* NULL: none */
   uint32_t at, arg;
+  int kind;                /* PF_DNS_PLAIN, PF_DNS_MDNS or PF_DNS_LLMNR */
 } dns_msg;
 
 /* Records the first fault; returns -1 (tshark's exception) for the caller to return. */
@@ -291,6 +292,9 @@ static int dns_rr(pf_dctx *c, dns_msg *m, uint32_t off) {
   /* the record's tree: its owner name and type, then (but for OPT) its TTL */
   if (type != 33) emit_name(c, PF_F_DNS_RESP_NAME, &nm);   /* SRV: srv.service, proto, name instead */
   pf_emit_u(c, PF_F_DNS_RESP_TYPE, type);
+  /* OPT has a UDP payload size in place of the class; mDNS's class field
+     (mask 0x7fff) leaves out the cache-flush bit */
+  if (type != 41) pf_emit_u(c, PF_F_DNS_RESP_CLASS, pf_get16(m->d + p + 2) & (m->kind == PF_DNS_MDNS ? 0x7fff : 0xffff));
   if (type != 41) pf_emit_u(c, PF_F_DNS_RESP_TTL, ttl);   /* OPT has no TTL */
   if (dlen == 0) return (int)(data - off);
   switch (type) {
@@ -685,8 +689,12 @@ static int dns_records(pf_dctx *c, dns_msg *m, const uint8_t *d, uint32_t len);
 /* The faults a message of all its bytes has are the packet's (one cut short by the
    snapshot length is not malformed, only incomplete). */
 void pf_dns_dissect(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen) {
+  pf_dns_dissect_kind(c, d, len, rlen, PF_DNS_PLAIN);
+}
+
+void pf_dns_dissect_kind(pf_dctx *c, const uint8_t *d, uint32_t len, uint32_t rlen, int kind) {
   pf_proto(c, PF_P_DNS, d, len);
-  dns_msg m = { d, len, 0, NULL, 0, 0 };
+  dns_msg m = { d, len, 0, NULL, 0, 0, kind };
   dns_records(c, &m, d, len);
   if (m.why && len >= rlen) {
     char what[96];
@@ -703,16 +711,32 @@ static int dns_records(pf_dctx *c, dns_msg *m, const uint8_t *d, uint32_t len) {
   uint16_t flags = pf_get16(d + 2);
   pf_emit_u(c, PF_F_DNS_ID, pf_get16(d));
   pf_emit_u(c, PF_F_DNS_FLAGS_RESPONSE, flags >> 15);
-  if (flags & 0x8000) pf_emit_u(c, PF_F_DNS_FLAGS_RCODE, flags & 0x000f);
-  /* each count is read as it is shown: a cut header shows the counts it has */
+  pf_emit_u(c, PF_F_DNS_FLAGS_OPCODE, (flags >> 11) & 0xf);
+  /* the flag items tshark shows depend on the protocol and the direction */
+  int resp = (flags & 0x8000) != 0;
+  if (m->kind != PF_DNS_LLMNR && resp) pf_emit_u(c, PF_F_DNS_FLAGS_AUTHORITATIVE, (flags >> 10) & 1);
+  pf_emit_u(c, PF_F_DNS_FLAGS_TRUNCATED, (flags >> 9) & 1);
+  if (m->kind != PF_DNS_LLMNR) {
+    pf_emit_u(c, PF_F_DNS_FLAGS_RECDESIRED, (flags >> 8) & 1);
+    if (resp) pf_emit_u(c, PF_F_DNS_FLAGS_RECAVAIL, (flags >> 7) & 1);
+  }
+  if (resp) pf_emit_u(c, PF_F_DNS_FLAGS_RCODE, flags & 0x000f);
+  /* each count is read as it is shown: a cut header shows the counts it has;
+     a dynamic update names its counts zones, prerequisites and updates */
+  int update = ((flags >> 11) & 0xf) == 5;
+  if (len < 6) return 0;
+  if (!update) pf_emit_u(c, PF_F_DNS_COUNT_QUERIES, pf_get16(d + 4));
   if (len < 8) return 0;
-  /* a dynamic update has prerequisites in place of answers (another field) */
-  if (((flags >> 11) & 0xf) != 5) pf_emit_u(c, PF_F_DNS_COUNT_ANSWERS, pf_get16(d + 6));
+  if (!update) pf_emit_u(c, PF_F_DNS_COUNT_ANSWERS, pf_get16(d + 6));
+  if (len < 10) return 0;
+  if (!update) pf_emit_u(c, PF_F_DNS_COUNT_AUTH_RR, pf_get16(d + 8));
   if (len < 12) return 0;
+  pf_emit_u(c, PF_F_DNS_COUNT_ADD_RR, pf_get16(d + 10));
   uint32_t quest = pf_get16(d + 4), ans = pf_get16(d + 6), auth = pf_get16(d + 8), add = pf_get16(d + 10);
   if (!pf_wants(c, PF_F_DNS_QRY_NAME) && !pf_wants(c, PF_F_DNS_QRY_TYPE) && !pf_wants(c, PF_F_DNS_A) &&
       !pf_wants(c, PF_F_DNS_AAAA) && !pf_wants(c, PF_F_DNS_CNAME) && !pf_wants(c, PF_F_DNS_RESP_TTL) &&
-      !pf_wants(c, PF_F_DNS_RESP_NAME) && !pf_wants(c, PF_F_DNS_RESP_TYPE))
+      !pf_wants(c, PF_F_DNS_RESP_NAME) && !pf_wants(c, PF_F_DNS_RESP_TYPE) &&
+      !pf_wants(c, PF_F_DNS_RESP_CLASS))
     return 0;
   uint32_t off = 12;
   for (uint32_t i = 0; i < quest; i++) {

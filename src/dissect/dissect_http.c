@@ -3,6 +3,7 @@
    fields of each message, shown on the frame that completes it. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <zlib.h>
 
 #include "app.h"
@@ -377,7 +378,22 @@ typedef struct headers {
   int have_ctype;         /* a Content-Type header was there ... */
   int ctype_octet;        /* ... and its media type is application/octet-stream */
   int cenc;               /* Content-Encoding: CE_NONE (or identity), CE_ZLIB, CE_OTHER */
+  /* for http.request.full_uri (copies, only when it is wanted): the request
+     URI and the last Host header's value, both up to a NUL */
+  const uint8_t *uri, *host;
+  uint32_t uri_len, host_len;
 } headers;
+
+/* a copy of n bytes up to the first NUL in the packet's text storage (NULL when it cannot) */
+static const uint8_t *copy_text(pf_dctx *c, const uint8_t *v, uint32_t n, uint32_t *outn) {
+  const uint8_t *z = memchr(v, 0, n);
+  if (z) n = (uint32_t)(z - v);
+  uint8_t *o = pf_app_text_alloc(c, n ? n : 1);
+  if (o == NULL) return NULL;
+  memcpy(o, v, n);
+  *outn = n;
+  return o;
+}
 enum { CE_NONE, CE_ZLIB, CE_OTHER };
 
 /* 1 when the n bytes at v, up to a ';' and without surrounding blanks, equal
@@ -408,6 +424,21 @@ static void process_header(pf_dctx *c, const uint8_t *line, uint32_t linelen, ui
 #define IS(name) (colon == sizeof(name) - 1 && strncaseeq(line, name, sizeof(name) - 1))
   if (IS("Host")) {
     pf_app_emit_ascii(c, PF_F_HTTP_HOST, val, vlen);
+    if (pf_wants(c, PF_F_HTTP_REQUEST_FULL_URI)) h->host = copy_text(c, val, vlen, &h->host_len);
+  } else if (IS("Authorization")) {
+    pf_app_emit_ascii(c, PF_F_HTTP_AUTHORIZATION, val, vlen);
+  } else if (IS("Server")) {
+    pf_app_emit_ascii(c, PF_F_HTTP_SERVER, val, vlen);
+  } else if (IS("Referer")) {
+    pf_app_emit_ascii(c, PF_F_HTTP_REFERER, val, vlen);
+  } else if (IS("Cookie")) {
+    pf_app_emit_ascii(c, PF_F_HTTP_COOKIE, val, vlen);
+  } else if (IS("Location")) {
+    pf_app_emit_ascii(c, PF_F_HTTP_LOCATION, val, vlen);
+  } else if (IS("Accept")) {
+    pf_app_emit_ascii(c, PF_F_HTTP_ACCEPT, val, vlen);
+  } else if (IS("Connection")) {
+    pf_app_emit_ascii(c, PF_F_HTTP_CONNECTION, val, vlen);
   } else if (IS("User-Agent")) {
     pf_app_emit_ascii(c, PF_F_HTTP_USER_AGENT, val, vlen);
   } else if (IS("Content-Type")) {
@@ -421,6 +452,7 @@ static void process_header(pf_dctx *c, const uint8_t *line, uint32_t linelen, ui
       h->cenc = CE_ZLIB;
     else h->cenc = CE_OTHER;
   } else if (IS("Content-Length")) {
+    pf_app_emit_ascii(c, PF_F_HTTP_CONTENT_LENGTH_HEADER, val, vlen);
     /* g_ascii_strtoll(value, &end, 10): valid when non-negative, some digits,
        no overflow, and followed by the end or a space */
     uint32_t i = 0, n = 0;
@@ -444,6 +476,7 @@ static void process_header(pf_dctx *c, const uint8_t *line, uint32_t linelen, ui
     } else {
       h->have_cl = 1;
       h->cl = cl;
+      pf_emit_u(c, PF_F_HTTP_CONTENT_LENGTH, (uint64_t)cl);
     }
   } else if (IS("Transfer-Encoding")) {
     /* http_parse_transfer_coding: any value marks the header present;
@@ -689,12 +722,16 @@ static int64_t http_message(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, uint
       if (type == HTTP_RESPONSE) {
         /* basic_response_dissector */
         const uint8_t *nt;
-        if (token_len(line, lend, &nt) != 0) {
+        uint32_t vl = token_len(line, lend, &nt);
+        if (vl != 0) {
           const uint8_t *p2 = nt;
+          pf_app_emit_ascii(c, PF_F_HTTP_RESPONSE_VERSION, line, vl);
           if (token_len(p2, lend, &nt) >= 3) {
             code = strtoul3(p2);
             hc->response_code = code;
             pf_emit_u(c, PF_F_HTTP_RESPONSE_CODE, code);
+            /* the rest of the line is the reason phrase */
+            if (lend > nt) pf_app_emit_ascii(c, PF_F_HTTP_RESPONSE_PHRASE, nt, (size_t)(lend - nt));
           }
         }
       } else {
@@ -712,6 +749,9 @@ static int64_t http_message(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, uint
           uint32_t ul = token_len(u, lend, &nt);
           pf_app_emit_ascii(c, PF_F_HTTP_REQUEST_URI, u, ul);
           hc->have_request_uri = 1;
+          if (pf_wants(c, PF_F_HTTP_REQUEST_FULL_URI)) h.uri = copy_text(c, u, ul, &h.uri_len);
+          /* everything to the end of the line is the version */
+          pf_app_emit_ascii(c, PF_F_HTTP_REQUEST_VERSION, nt, (size_t)(lend - nt));
           /* a CONNECT tunnel's port: strtol after the first ':' */
           const uint8_t *ucolon = memchr(u, ':', ul);
           uint32_t ulen0 = 0;
@@ -730,6 +770,27 @@ static int64_t http_message(pf_dctx *c, pf_http_conv *hc, const pf_vbuf *b, uint
       process_header(c, line, (uint32_t)linelen, (uint32_t)colon, &h);
     }
     off = next;
+  }
+
+  /* the full URI, when the request had a Host header: an absolute URI (or a
+     CONNECT's authority) as it is, else "http://" + the host without
+     surrounding blanks + the URI (pktframe does not decrypt TLS, so never https) */
+  if (h.uri && h.host && type != HTTP_RESPONSE) {
+    uint32_t hs = 0, he = h.host_len;
+    while (hs < he && ascii_isspace(h.host[hs])) hs++;
+    while (he > hs && ascii_isspace(h.host[he - 1])) he--;
+    if ((h.uri_len >= 7 && strncaseeq(h.uri, "http://", 7)) || (h.uri_len >= 8 && strncaseeq(h.uri, "https://", 8)) ||
+        strncasecmp(hc->request_method, "CONNECT", 7) == 0) {
+      pf_app_emit_ascii(c, PF_F_HTTP_REQUEST_FULL_URI, h.uri, h.uri_len);
+    } else {
+      uint8_t *o = pf_app_text_alloc(c, 7 + (he - hs) + h.uri_len);
+      if (o) {
+        memcpy(o, "http://", 7);
+        memcpy(o + 7, h.host + hs, he - hs);
+        memcpy(o + 7 + (he - hs), h.uri, h.uri_len);
+        pf_app_emit_ascii(c, PF_F_HTTP_REQUEST_FULL_URI, o, 7 + (he - hs) + h.uri_len);
+      }
+    }
   }
 
   /* the body: how many bytes belong to this message */

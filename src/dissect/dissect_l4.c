@@ -36,6 +36,10 @@ static int tcp_options(pf_dctx *c, const uint8_t *d, uint32_t cap, uint32_t hlen
       uint32_t n = off + ol <= cap ? ol : cap - off;
       pf_emit_s(c, PF_F_TCP_OPTIONS_SACK_PERM, d + off, n);
     }
+    if (kind == 8 && ol == 10) {   /* each value shown as far as it was captured */
+      if (off + 6 <= cap) pf_emit_u(c, PF_F_TCP_OPTIONS_TIMESTAMP_TSVAL, pf_get32(d + off + 2));
+      if (off + 10 <= cap) pf_emit_u(c, PF_F_TCP_OPTIONS_TIMESTAMP_TSECR, pf_get32(d + off + 6));
+    }
     if (off + ol > cap) return 1;
     if (kind == 2 && ol == 4) pf_emit_u(c, PF_F_TCP_OPTIONS_MSS_VAL, pf_get16(d + off + 2));
     if (kind == 5) {
@@ -120,7 +124,8 @@ void pf_dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
   }
   if (!have_state && hlen > 20 && len >= 20 && c->depth >= PF_LY_TRANS &&
       (pf_wants(c, PF_F_TCP_OPTIONS_MSS_VAL) || pf_wants(c, PF_F_TCP_OPTIONS_WSCALE_SHIFT) ||
-       pf_wants(c, PF_F_TCP_OPTIONS_SACK_PERM))) {
+       pf_wants(c, PF_F_TCP_OPTIONS_SACK_PERM) || pf_wants(c, PF_F_TCP_OPTIONS_TIMESTAMP_TSVAL) ||
+       pf_wants(c, PF_F_TCP_OPTIONS_TIMESTAMP_TSECR))) {
     tcp_options(c, d, len, hlen, &opts);
   }
   if (have_state && s.has_stream) pf_emit_u(c, PF_F_TCP_STREAM, s.stream);
@@ -138,6 +143,11 @@ void pf_dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
   pf_emit_u(c, PF_F_TCP_ACK_RAW, ack);
   pf_emit_u(c, PF_F_TCP_HDR_LEN, hlen);
   pf_emit_u(c, PF_F_TCP_FLAGS, flags);
+  pf_emit_u(c, PF_F_TCP_FLAGS_RES, (flags & 0xe00) != 0);
+  pf_emit_u(c, PF_F_TCP_FLAGS_AE, (flags >> 8) & 1);
+  pf_emit_u(c, PF_F_TCP_FLAGS_CWR, (flags >> 7) & 1);
+  pf_emit_u(c, PF_F_TCP_FLAGS_ECE, (flags >> 6) & 1);
+  pf_emit_u(c, PF_F_TCP_FLAGS_URG, (flags >> 5) & 1);
   pf_emit_u(c, PF_F_TCP_FLAGS_ACK, (flags >> 4) & 1);
   pf_emit_u(c, PF_F_TCP_FLAGS_PUSH, (flags >> 3) & 1);
   pf_emit_u(c, PF_F_TCP_FLAGS_RESET, (flags >> 2) & 1);
@@ -163,6 +173,14 @@ void pf_dissect_tcp(pf_dctx *c, int af, const uint8_t *src, const uint8_t *dst,
   if (bif) pf_emit_u(c, PF_F_TCP_ANALYSIS_BYTES_IN_FLIGHT, bif);
   if (s.analysis & (PF_TCPA_RETRANSMISSION | PF_TCPA_FAST_RETRANSMISSION | PF_TCPA_SPURIOUS_RETRANSMISSION))
     pf_emit_u(c, PF_F_TCP_ANALYSIS_RETRANSMISSION, 1);
+  if (s.analysis & PF_TCPA_REUSED_PORTS) pf_emit_u(c, PF_F_TCP_ANALYSIS_REUSED_PORTS, 1);
+  if (s.analysis & PF_TCPA_LOST_SEGMENT) pf_emit_u(c, PF_F_TCP_ANALYSIS_LOST_SEGMENT, 1);
+  if (s.analysis & PF_TCPA_KEEP_ALIVE) pf_emit_u(c, PF_F_TCP_ANALYSIS_KEEP_ALIVE, 1);
+  if (s.analysis & PF_TCPA_WINDOW_UPDATE) pf_emit_u(c, PF_F_TCP_ANALYSIS_WINDOW_UPDATE, 1);
+  if (s.analysis & PF_TCPA_WINDOW_FULL) pf_emit_u(c, PF_F_TCP_ANALYSIS_WINDOW_FULL, 1);
+  if (s.analysis & PF_TCPA_KEEP_ALIVE_ACK) pf_emit_u(c, PF_F_TCP_ANALYSIS_KEEP_ALIVE_ACK, 1);
+  if (s.analysis & PF_TCPA_SPURIOUS_RETRANSMISSION) pf_emit_u(c, PF_F_TCP_ANALYSIS_SPURIOUS_RETRANSMISSION, 1);
+  if (s.analysis & PF_TCPA_FAST_RETRANSMISSION) pf_emit_u(c, PF_F_TCP_ANALYSIS_FAST_RETRANSMISSION, 1);
   if (s.analysis & PF_TCPA_OUT_OF_ORDER) pf_emit_u(c, PF_F_TCP_ANALYSIS_OUT_OF_ORDER, 1);
   if (s.analysis & PF_TCPA_ZERO_WINDOW) pf_emit_u(c, PF_F_TCP_ANALYSIS_ZERO_WINDOW, 1);
   if (s.analysis & PF_TCPA_DUPLICATE_ACK) {   /* tshark adds this item twice */

@@ -88,13 +88,17 @@ static int add_vector(const uint8_t *m, uint32_t mlen, uint32_t *off, uint32_t e
   return 1;
 }
 
-/* ssl_dissect_hnd_cli_hello, as far as the server_name extension. m/mlen: the
-   buffer the message is in (reads past the message stay inside it); off/end:
-   the message body. Returns 0, or -1 for tshark's exception. */
-static int client_hello(pf_dctx *c, const uint8_t *m, uint32_t mlen, uint32_t off, uint32_t end) {
+/* ssl_dissect_hnd_cli_hello and ssl_dissect_hnd_srv_hello, as far as the
+   fields pktframe has: version, cipher suites, the server_name and
+   supported_versions extensions. m/mlen: the buffer the message is in (reads
+   past the message stay inside it); off/end: the message body. Returns 0, or
+   -1 for tshark's exception. */
+static int hello(pf_dctx *c, const uint8_t *m, uint32_t mlen, uint32_t off, uint32_t end, int client) {
   int exc = 0;
   uint32_t len;
-  /* version, random, session id */
+  if (off + 2 > mlen) return -1;
+  pf_emit_u(c, PF_F_TLS_HANDSHAKE_VERSION, (uint32_t)(m[off] << 8 | m[off + 1]));
+  /* random, session id */
   if (off + 2 + 32 + 1 > mlen) return -1;
   off += 2 + 32;
   uint32_t sid = m[off++];
@@ -102,10 +106,23 @@ static int client_hello(pf_dctx *c, const uint8_t *m, uint32_t mlen, uint32_t of
     if (off + sid > mlen) return -1;
     off += sid;
   }
-  if (!add_vector(m, mlen, &off, end, 2, &len, &exc)) return exc ? -1 : 0;
-  off += len;   /* cipher suites */
-  if (!add_vector(m, mlen, &off, end, 1, &len, &exc)) return exc ? -1 : 0;
-  off += len;   /* compression methods */
+  if (client) {
+    if (!add_vector(m, mlen, &off, end, 2, &len, &exc)) return exc ? -1 : 0;
+    uint32_t cend = off + len;   /* cipher suites, one item each */
+    for (; off + 2 <= cend; off += 2) {
+      if (off + 2 > mlen) return -1;
+      pf_emit_u(c, PF_F_TLS_HANDSHAKE_CIPHERSUITE, (uint32_t)(m[off] << 8 | m[off + 1]));
+    }
+    off = cend;
+    if (!add_vector(m, mlen, &off, end, 1, &len, &exc)) return exc ? -1 : 0;
+    off += len;   /* compression methods */
+  } else {
+    if (off + 2 > mlen) return -1;
+    pf_emit_u(c, PF_F_TLS_HANDSHAKE_CIPHERSUITE, (uint32_t)(m[off] << 8 | m[off + 1]));
+    off += 2;
+    if (off + 1 > mlen) return -1;
+    off += 1;   /* compression method */
+  }
   if (off >= end) return 0;   /* SSL 3.0: no extensions */
   if (!add_vector(m, mlen, &off, end, 2, &len, &exc)) return exc ? -1 : 0;
   uint32_t eend = off + len;
@@ -116,7 +133,7 @@ static int client_hello(pf_dctx *c, const uint8_t *m, uint32_t mlen, uint32_t of
     off += 2;
     if (!add_vector(m, mlen, &off, eend, 2, &elen, &exc)) return exc ? -1 : 0;
     uint32_t next = off + elen;
-    if (type == 0) {
+    if (type == 0 && client) {
       /* server_name: a list of (type, name); every name is shown, whatever its type */
       uint32_t p = off, llen;
       if (add_vector(m, mlen, &p, next, 2, &llen, &exc)) {
@@ -136,10 +153,32 @@ static int client_hello(pf_dctx *c, const uint8_t *m, uint32_t mlen, uint32_t of
       } else if (exc) {
         return -1;
       }
+    } else if (type == 43 && client) {
+      /* supported_versions: a vector of 2 to 254 bytes, one item per version */
+      uint32_t p = off, vlen;
+      if (add_vector(m, mlen, &p, next, 1, &vlen, &exc) && vlen >= 2 && vlen <= 254) {
+        uint32_t vend = p + vlen;
+        for (; p + 2 <= vend; p += 2) {
+          if (p + 2 > mlen) return -1;
+          pf_emit_u(c, PF_F_TLS_HANDSHAKE_EXTENSIONS_SUPPORTED_VERSION, (uint32_t)(m[p] << 8 | m[p + 1]));
+        }
+      } else if (exc) {
+        return -1;
+      }
+    } else if (type == 43) {
+      /* a ServerHello's (or HelloRetryRequest's) selected version */
+      if (off + 2 > mlen) return -1;
+      pf_emit_u(c, PF_F_TLS_HANDSHAKE_EXTENSIONS_SUPPORTED_VERSION, (uint32_t)(m[off] << 8 | m[off + 1]));
     }
     off = next;
   }
   return 0;
+}
+
+/* 1 when a hello's fields are wanted (the message is then read) */
+static int hello_wanted(pf_dctx *c) {
+  return pf_wants(c, PF_F_TLS_HANDSHAKE_EXTENSIONS_SERVER_NAME) || pf_wants(c, PF_F_TLS_HANDSHAKE_VERSION) ||
+         pf_wants(c, PF_F_TLS_HANDSHAKE_CIPHERSUITE) || pf_wants(c, PF_F_TLS_HANDSHAKE_EXTENSIONS_SUPPORTED_VERSION);
 }
 
 /* tls_scan_server_hello: the version from supported_versions, if any */
@@ -180,10 +219,9 @@ static int handshake_full(tls_ctx *x, const uint8_t *m, uint32_t mlen, uint32_t 
     /* the ClientHello tells who the server is */
     x->t->srv_known = 1;
     x->t->srv_side = x->side ^ 1;
-    if (pf_wants(x->c, PF_F_TLS_HANDSHAKE_EXTENSIONS_SERVER_NAME) &&
-        client_hello(x->c, m, mlen, off + 4, off + 4 + length) < 0)
-      return -1;
+    if (hello_wanted(x->c) && hello(x->c, m, mlen, off + 4, off + 4 + length, 1) < 0) return -1;
   }
+  if (type == 2 && hello_wanted(x->c) && hello(x->c, m, mlen, off + 4, off + 4 + length, 0) < 0) return -1;
   return 0;
 }
 
@@ -212,8 +250,8 @@ static int looks_encrypted(tls_ctx *x, uint32_t off, uint32_t end) {
 /* Appends record data to the pending handshake message of this direction. */
 static void hs_append(pf_tls_conv *t, int dir, const uint8_t *p, uint32_t n) {
   for (uint32_t i = 0; i < n && t->hs_have[dir] + i < 4; i++) t->hs_head[dir][t->hs_have[dir] + i] = p[i];
-  if (t->hs_head[dir][0] == 1 && t->hs_have[dir] + n <= PF_MSP_STORE) {
-    /* a ClientHello is kept whole for its server name */
+  if ((t->hs_head[dir][0] == 1 || t->hs_head[dir][0] == 2) && t->hs_have[dir] + n <= PF_MSP_STORE) {
+    /* a ClientHello or ServerHello is kept whole for its fields */
     uint32_t need = t->hs_have[dir] + n;
     if (need > t->hs_cap[dir]) {
       uint32_t cap = t->hs_cap[dir] ? t->hs_cap[dir] : 512;
@@ -264,8 +302,8 @@ static int handshake(tls_ctx *x, uint32_t off, uint32_t end) {
     off += subset;
     int type = t->hs_head[dir][0];
     uint32_t have = t->hs_have[dir];
-    if (type == 1 && t->hs_buf[dir] && have <= t->hs_cap[dir]) {
-      if (handshake_full(x, t->hs_buf[dir], have, 0, 1) < 0) return -1;
+    if ((type == 1 || type == 2) && t->hs_buf[dir] && have <= t->hs_cap[dir]) {
+      if (handshake_full(x, t->hs_buf[dir], have, 0, type == 1) < 0) return -1;
     } else {
       /* only the type matters for messages other than a ClientHello */
       if (hs_type_known(type)) pf_emit_u(x->c, PF_F_TLS_HANDSHAKE_TYPE, (uint64_t)type);
@@ -343,6 +381,10 @@ static int64_t ssl3_record(tls_ctx *x, uint32_t off, int can_desegment, pf_deseg
     }
     return (int64_t)off + avail;
   }
+  /* the record's tree: its content type (TLS 1.3 application data shows an
+     "opaque type" instead) and version, before the session's version is set */
+  if (!(t->version == V_TLS13 && ct == CT_APPDATA)) pf_emit_u(x->c, PF_F_TLS_RECORD_CONTENT_TYPE, (uint64_t)ct);
+  pf_emit_u(x->c, PF_F_TLS_RECORD_VERSION, version);
   uint32_t data = off + 5;
   if (data >= b->len) return -2;   /* the byte after the header is read */
   int next_byte = byte_at(x, data);
@@ -411,11 +453,13 @@ static int64_t ssl2_record(tls_ctx *x, uint32_t off, int can_desegment, pf_deseg
   if (x->t->version == 0 && type >= 2 && type <= 8) x->t->version = V_SSL2;
   /* ssl_looks_like_valid_v2_handshake: only these three show as handshake */
   int valid = 0;
+  uint16_t hello_version = 0;
   if (type == 1 || type == 4) {
     uint32_t vo = type == 1 ? m + 1 : m + 3;
     int a = byte_at(x, vo), c = byte_at(x, vo + 1);
     if (a < 0 || c < 0) return -2;
-    valid = valid_ssl_version((uint16_t)(a << 8 | c));
+    hello_version = (uint16_t)(a << 8 | c);
+    valid = valid_ssl_version(hello_version);
   } else if (type == 2) {
     uint32_t sum = 0;
     for (uint32_t k = 4; k <= 8; k += 2) {
@@ -425,8 +469,13 @@ static int64_t ssl2_record(tls_ctx *x, uint32_t off, int can_desegment, pf_deseg
     }
     valid = sum <= len;
   }
-  if (valid) {
+  if (!valid) {
+    /* "Encrypted Data": SSLv2 has no record version; tshark shows a
+       generated tls.record.version of SSL 2.0 */
+    pf_emit_u(x->c, PF_F_TLS_RECORD_VERSION, V_SSL2);
+  } else {
     pf_emit_u(x->c, PF_F_TLS_HANDSHAKE_TYPE, (uint64_t)type);
+    if (type == 1) pf_emit_u(x->c, PF_F_TLS_HANDSHAKE_VERSION, hello_version);   /* the client's version */
     if (type == 1) {
       x->t->srv_known = 1;   /* the ClientHello names the server */
       x->t->srv_side = x->side ^ 1;

@@ -51,7 +51,7 @@ pf_fields_out *pf_fields_out_new(FILE *out, const int *fids, int nfids, const pf
     w->kind[i] = (f->type == PF_FT_UINT && f->base == 0) || f->type == PF_FT_FRAMENUM ? K_DEC
                : f->type == PF_FT_UINT ? K_HEX
                : f->type == PF_FT_BOOL ? K_BOOL
-               : f->type == PF_FT_ABSTIME || f->type == PF_FT_RELTIME ? K_TIME : K_ANY;
+               : (f->type == PF_FT_ABSTIME && f->base == 0) || f->type == PF_FT_RELTIME ? K_TIME : K_ANY;
   }
   w->nfids = nfids;
   w->out = out;

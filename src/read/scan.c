@@ -391,7 +391,7 @@ static void produce(scanner *s) {
       if (p->malformed[0])
         pf_diag_add(s->diag, "%s: packet %llu at offset %llu: %s", path, (unsigned long long)kept,
                     (unsigned long long)p->offset, p->malformed);
-      if (opts->filter && !pf_filter_eval(opts->filter, p)) continue;
+      if (opts->filter && !pf_filter_eval(opts->filter, p)) { pf_decoder_not_displayed(s->dec); continue; }
       if (emit(s, p)) break;
     }
     before += pf_reader_size(r);
