@@ -150,7 +150,7 @@ local function conv_family(r, k, fam, out)
     local s0, s1 = nsec_to_sec(n0), nsec_to_sec(n1)
     out[#out + 1] = { a = A[i], b = B[i], pa = PA and PA[i], pb = PB and PB[i], first = first[i],
       frames = frames[i], bytes = bytes[i], abf = abf[i], abb = abb[i],
-      start = s0, duration = nsec_to_sec(n1 - n0) }   -- the difference in whole ns, as tshark takes it
+      start = s0, duration = s1 - s0 }
   end
 end
 
