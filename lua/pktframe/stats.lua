@@ -33,7 +33,7 @@ end
 local function is_table(x) return type(x) == "userdata" or (type(x) == "table" and getmetatable(x) ~= nil) end
 
 -- The packets of src (paths or a Table) with the given fields; filter (a display filter) keeps some.
-local function load(src, fields, filter, fname)
+local function read_input(src, fields, filter, fname)
   if is_table(src) then
     local t = src
     if filter then t = t:filter(filter) end
@@ -165,7 +165,7 @@ end
 -- conversation, most frames first (ties in order of first appearance).
 function M.conv(src, kind, filter)
   local k = kind_of(kind, "conv")
-  local t = load(src, kind_fields(k), filter, "conv")
+  local t = read_input(src, kind_fields(k), filter, "conv")
   local rows = {}
   for fi, fam in ipairs(k.fams) do conv_family(family_rows(t, k, fi), k, fam, rows) end
   by_frames(rows)
@@ -214,7 +214,7 @@ end
 -- pf.endpoints(paths | Table, kind, [filter]) -> Table: tshark's -z endpoints,KIND[,FILTER].
 function M.endpoints(src, kind, filter)
   local k = kind_of(kind, "endpoints")
-  local t = load(src, kind_fields(k), filter, "endpoints")
+  local t = read_input(src, kind_fields(k), filter, "endpoints")
   local rows = {}
   for fi, fam in ipairs(k.fams) do endpoints_family(family_rows(t, k, fi), k, fam, rows) end
   by_frames(rows)
@@ -356,7 +356,7 @@ function M.iostat(src, interval, columns)
   local alltext = {}
   for _, pc in ipairs(cols) do alltext[#alltext + 1] = pc.filter or "" end
   alltext = table.concat(alltext, " ")
-  local all = load(src, fields, nil, "iostat")
+  local all = read_input(src, fields, nil, "iostat")
   -- the capture's duration (tshark's elapsed time): the largest relative time, in us as tshark rounds
   local rel = all:col("frame.time_relative")
   local maxns = 0
@@ -667,7 +667,7 @@ end
 -- (data, tls records, protocols pktframe does not decode): there the two differ.
 function M.phs(src, filter)
   local capinfo = require "pktframe.capinfo"
-  if filter then src = load(src, nil, filter, "phs") end
+  if filter then src = read_input(src, nil, filter, "phs") end
   local h, err = capinfo.hierarchy(src, { order = "appearance" })
   if not h then error(err, 0) end
   local keep = h:col("depth"):gt(0)
@@ -706,7 +706,7 @@ function M.follow(src, proto, stream)
   if not stream or stream < 0 then error("bad argument #3 to 'follow' (a stream number expected)", 2) end
   local fields = { "frame.number", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "udp.srcport", "udp.dstport",
     "udp.stream", "udp.payload" }
-  local t = load(src, fields, "udp.stream == " .. stream, "follow")
+  local t = read_input(src, fields, "udp.stream == " .. stream, "follow")
   local nodes = {}
   local out
   if #t == 0 then
@@ -852,12 +852,12 @@ function M.compute(spec, src, yf)
   if spec.name == "phs" then return M.phs(src, both(yf, spec.filter)) end
   if spec.name == "follow" then
     local src2 = src
-    if yf then src2 = load(src, nil, yf, "follow") end
+    if yf then src2 = read_input(src, nil, yf, "follow") end
     return M.follow(src2, "udp", spec.stream)
   end
   if spec.name == "iostat" then
     local src2 = src
-    if yf then src2 = load(src, nil, yf, "iostat") end
+    if yf then src2 = read_input(src, nil, yf, "iostat") end
     return M.iostat(src2, spec.interval, spec.cols)
   elseif spec.name == "conv" then
     return M.conv(src, spec.kind, both(yf, spec.filter))
