@@ -393,7 +393,7 @@ static int cmd_info(int argc, char **argv) {
     if (a[0] == '-' && a[1] != 0) continue;
     pf_bar pg;
     pf_bar_start(&pg, !quiet && isatty(2));
-    pf_scan_opts so = { NULL, &interrupted, pf_bar_step, &pg, NULL, NULL, 0, 0 };
+    pf_scan_opts so = { NULL, &interrupted, pf_bar_step, &pg, NULL, NULL, 0, 0, 0 };
     pf_info inf;
     pf_diag diag;
     pf_diag_init(&diag);

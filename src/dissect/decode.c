@@ -21,6 +21,7 @@ struct pf_decoder {
   int have_dis, undo_have_dis;
   pf_time prev_dis, undo_prev_dis;
   const pf_user_hook *user; /* user-defined fields, or NULL: one branch per record */
+  int spans;                /* keep each layer's bytes (pf_decoder_set_spans) */
   int nmalformed;           /* malformed packets reported (pf_malformed) */
 };
 
@@ -65,6 +66,7 @@ void pf_decoder_free(pf_decoder *d) {
 }
 
 void pf_decoder_set_user(pf_decoder *d, const pf_user_hook *h) { d->user = h; }
+void pf_decoder_set_spans(pf_decoder *d, int on) { d->spans = on; }
 
 void pf_decoder_not_displayed(pf_decoder *d) {
   d->have_dis = d->undo_have_dis;
@@ -81,7 +83,8 @@ static void reset_vals(pf_pkt *p) {
 
 int pf_decode(pf_decoder *d, pf_pkt *p) {
   reset_vals(p);
-  pf_dctx c = { p, d->want, d->depth, d->conv, d->reasm, 0, 0, 0, 0, d->app, &d->nmalformed, d->text, NULL, 0 };
+  pf_dctx c = { p, d->want, d->depth, d->conv, d->reasm, 0, 0, 0, 0, d->app, &d->nmalformed, d->text, NULL, 0,
+                d->spans };
   /* tshark's first-frame reference and previous-frame time come from every
      record, even one without a time stamp of its own (it then carries 0 or
      the previous record's time: see capture.c) */

@@ -33,6 +33,11 @@ typedef struct pf_user_hook {
 /* Sets (or with NULL clears) d's user-field hook; h must outlive d. */
 void pf_decoder_set_user(pf_decoder *d, const pf_user_hook *h);
 
+/* Whether packets keep the byte span of each layer (pf_pkt.layers) for
+   filters that read a protocol's bytes; off by default, so a read that
+   needs none records only the protocols present. */
+void pf_decoder_set_spans(pf_decoder *d, int on);
+
 /* pf_pkt_init and pf_pkt_add (appending an occurrence of a field) are in pf.h;
    the text of a value (pf_val_format) in format.h. */
 

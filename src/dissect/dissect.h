@@ -22,6 +22,7 @@ typedef struct pf_dctx {
   struct pf_textarena *text; /* text values past the packet's scratch area; NULL below PF_LY_STATE */
   const uint8_t *whole;   /* an IP datagram reassembled on this packet (lives until the next) */
   uint32_t wholelen;
+  int spans;              /* record each layer's byte span (a filter reads protocol bytes) */
 } pf_dctx;
 
 /* ---- shared by every dissector and the dispatchers (dissect_common.c) ----
@@ -100,7 +101,7 @@ static inline void pf_emit_s(pf_dctx *c, int fid, const uint8_t *s, uint32_t n) 
 static inline void pf_proto(pf_dctx *c, int proto, const uint8_t *d, uint32_t len) {
   pf_pkt *p = c->p;
   p->protos |= (uint64_t)1 << proto;
-  if (p->nlayers < PF_MAX_LAYERS && d != NULL &&
+  if (c->spans && p->nlayers < PF_MAX_LAYERS && d != NULL &&
       ((p->data != NULL && d >= p->data && d <= p->data + p->caplen && len <= p->caplen - (uint32_t)(d - p->data)) ||
        (c->whole != NULL && d >= c->whole && d <= c->whole + c->wholelen &&
         len <= c->wholelen - (uint32_t)(d - c->whole)))) {

@@ -315,6 +315,11 @@ int pf_exec_run(pf_exec *x) {
   if (x->o.nfilters > 0) so.filter = x->o.filters[0];
   /* the sink reads values only, unless a filter it runs reads the bytes (ROWS: pf_fields_out_row reads none) */
   so.sink_skips_data = x->o.nfilters <= 1;
+  for (int i = 1; i < x->o.nfilters; i++) {
+    int bytes = 0;
+    pf_filter_protocols(x->o.filters[i], &bytes);
+    so.layer_bytes |= bytes;
+  }
   int rc = pass(x, &so);
   /* a time before the first moved a resample's buckets off the ones counted: a second pass, from the right
      origin, for the queries that need it */

@@ -69,7 +69,7 @@ int pf_info_scan(const char *path, const pf_scan_opts *so, pf_info *inf, pf_diag
   snprintf(inf->format, sizeof inf->format, "%s", pf_reader_format(r));
   inf->file_size = pf_reader_file_size(r);
   pf_reader_close(r);
-  pf_scan_opts o = { NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 };
+  pf_scan_opts o = { NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0 };
   if (so) {
     o.interrupted = so->interrupted;
     o.progress = so->progress;

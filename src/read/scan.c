@@ -511,6 +511,12 @@ int pf_scan(const char *const *paths, int npaths, const int *fids, int nfids,
   }
   pf_pkt_init(s->p);
   pf_decoder_set_user(s->dec, opts->user);
+  {
+    int bytes = 0;
+    if (opts->filter) pf_filter_protocols(opts->filter, &bytes);
+    /* user fields' where filters may read protocol bytes too: keep the spans for them */
+    pf_decoder_set_spans(s->dec, bytes || opts->layer_bytes || opts->user != NULL);
+  }
   if (opts->bpf && *opts->bpf) {
     /* compile once up front so a typo fails before any file is read */
     if (bpf_for(&s->bc, opts->bpf, 1, err, errlen) == NULL) { s->rc = PF_SCAN_ERROR; goto done; }

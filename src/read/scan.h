@@ -38,6 +38,9 @@ typedef struct pf_scan_opts {
   int threads;
   int sink_skips_data;                    /* the sink reads no p->data: with threads, the record's bytes
                                              are not handed over (p->data is NULL, p->caplen kept) */
+  int layer_bytes;                        /* the sink's filters read a protocol's bytes (tcp contains ...):
+                                             the decoder keeps each layer's span (the scan's own filter
+                                             and user fields ask for them themselves) */
 } pf_scan_opts;
 
 enum {
