@@ -322,23 +322,29 @@ void pf_lua_renderopts(lua_State *L, int arg, pf_render_opts *o) {
   if (o->min_rows > o->max_rows && o->max_rows) o->min_rows = o->max_rows;
 }
 
-/* The text of a render, in C memory a userdata owns (so that an error leaks nothing). */
-typedef struct rbuf {
-  char *p;
-  size_t len, cap;
-  int oom, interrupted;
-} rbuf;
+#define PF_BUFFER_MT "pktframe.Buffer"
 
-static int rbuf_gc(lua_State *L) {
-  rbuf *b = (rbuf *)lua_touserdata(L, 1);
+static int buf_gc(lua_State *L) {
+  pf_lua_buf *b = (pf_lua_buf *)luaL_checkudata(L, 1, PF_BUFFER_MT);
   free(b->p);
   b->p = NULL;
   b->len = b->cap = 0;
   return 0;
 }
 
-static int rbuf_write(void *ud, const char *s, size_t n) {   /* calls no Lua: never raises */
-  rbuf *b = (rbuf *)ud;
+pf_lua_buf *pf_lua_newbuf(lua_State *L) {
+  pf_lua_buf *b = (pf_lua_buf *)lua_newuserdatauv(L, sizeof(pf_lua_buf), 0);
+  memset(b, 0, sizeof *b);
+  if (luaL_newmetatable(L, PF_BUFFER_MT)) {
+    lua_pushcfunction(L, buf_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return b;
+}
+
+int pf_lua_bufwrite(void *ud, const char *s, size_t n) {
+  pf_lua_buf *b = (pf_lua_buf *)ud;
   if (pf_lua_interrupted) { b->interrupted = 1; return 1; }
   if (n > b->cap - b->len) {
     size_t ncap = b->cap ? b->cap : 4096;
@@ -357,14 +363,8 @@ static int rbuf_write(void *ud, const char *s, size_t n) {   /* calls no Lua: ne
 }
 
 void pf_lua_pushrender(lua_State *L, const pf_table *t, const pf_render_opts *o) {
-  rbuf *b = (rbuf *)lua_newuserdatauv(L, sizeof(rbuf), 0);
-  memset(b, 0, sizeof *b);
-  if (luaL_newmetatable(L, "pktframe.renderbuf")) {   /* lowercase: not a type of the API */
-    lua_pushcfunction(L, rbuf_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
-  int rc = pf_table_render(t, o, rbuf_write, b);
+  pf_lua_buf *b = pf_lua_newbuf(L);
+  int rc = pf_table_render(t, o, pf_lua_bufwrite, b);
   if (rc != PF_TABLE_OK) {
     if (b->interrupted) {
       pf_lua_interrupted = 0;

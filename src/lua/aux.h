@@ -121,6 +121,18 @@ void pf_lua_renderopts(lua_State *L, int arg, pf_render_opts *o);
    "not enough memory". [-0, +1, e] */
 void pf_lua_pushrender(lua_State *L, const pf_table *t, const pf_render_opts *o);
 
+/* Output collected in C memory owned by a userdata, so that a Lua error
+   (out of memory pushing the result) cannot leak it. pf_lua_newbuf pushes an
+   empty one [-0, +1, m]; pf_lua_bufwrite is a pf_write_fn into it that calls
+   no Lua function (never raises), noting an interrupt or a failed growth. */
+typedef struct pf_lua_buf {
+  char *p;
+  size_t len, cap;
+  int oom, interrupted;
+} pf_lua_buf;
+pf_lua_buf *pf_lua_newbuf(lua_State *L);
+int pf_lua_bufwrite(void *ud, const char *s, size_t n);
+
 /* Groups owned by a new userdata pushed on the stack, freed by the collector
    (with the bucket arrays of a resample, when set). [-0, +1, m] */
 typedef struct LGroups {

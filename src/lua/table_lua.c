@@ -9,53 +9,6 @@
 #include "pktframe_lua.h"
 #include "table.h"
 
-#define PF_BUFFER_MT "pktframe.Buffer"
-
-/* Output collected in C memory owned by a userdata, so that a Lua error
-   (out of memory pushing the result) cannot leak it. */
-typedef struct LBuf {
-  char *p;
-  size_t len, cap;
-  int oom, interrupted;
-} LBuf;
-
-static int buf_gc(lua_State *L) {
-  LBuf *b = (LBuf *)luaL_checkudata(L, 1, PF_BUFFER_MT);
-  free(b->p);
-  b->p = NULL;
-  b->len = b->cap = 0;
-  return 0;
-}
-
-static LBuf *newbuf(lua_State *L) {   /* [-0, +1, m] */
-  LBuf *b = (LBuf *)lua_newuserdatauv(L, sizeof(LBuf), 0);
-  b->p = NULL;
-  b->len = b->cap = 0;
-  b->oom = b->interrupted = 0;
-  luaL_setmetatable(L, PF_BUFFER_MT);
-  return b;
-}
-
-/* pf_write_fn into an LBuf; calls no Lua function, so it never raises. */
-static int buf_write(void *ud, const char *s, size_t n) {
-  LBuf *b = (LBuf *)ud;
-  if (pf_lua_interrupted) { b->interrupted = 1; return 1; }
-  if (n > b->cap - b->len) {
-    size_t ncap = b->cap ? b->cap : 4096;
-    while (ncap - b->len < n) {
-      if (ncap > (size_t)-1 / 2) { b->oom = 1; return 1; }
-      ncap *= 2;
-    }
-    char *np = (char *)realloc(b->p, ncap);
-    if (np == NULL) { b->oom = 1; return 1; }
-    b->p = np;
-    b->cap = ncap;
-  }
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-  return 0;
-}
-
 /* Raises for a writer that stopped: out of memory or an interrupt. */
 static int write_failed(lua_State *L, int interrupted) {
   if (interrupted) {
@@ -344,8 +297,8 @@ typedef int (*table_writer)(const pf_table *t, pf_write_fn w, void *ud);
 static int write_out(lua_State *L, table_writer fn) {
   pf_table *t = checktable(L, 1);
   if (lua_isnoneornil(L, 2)) {
-    LBuf *b = newbuf(L);
-    int rc = fn(t, buf_write, b);
+    pf_lua_buf *b = pf_lua_newbuf(L);
+    int rc = fn(t, pf_lua_bufwrite, b);
     if (rc != PF_TABLE_OK) return write_failed(L, b->interrupted);
     lua_pushlstring(L, b->p, b->len);
     return 1;
@@ -497,8 +450,4 @@ void pf_lua_open_table(lua_State *L) {
   lua_setfield(L, -2, "__mode");
   lua_setmetatable(L, -2);
   lua_setfield(L, LUA_REGISTRYINDEX, PF_ORIGINS_KEY);
-  luaL_newmetatable(L, PF_BUFFER_MT);
-  lua_pushcfunction(L, buf_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
 }
