@@ -35,6 +35,12 @@ piped() {
   ok "$name"
 }
 
+# without ../shared, the cases that only need some capture read one the project writes itself
+if [ ! -f "$DHCP" ] &&
+   "$PF" run "$(dirname "$0")/../examples/make_demo_capture.lua" "$tmp/generated.pcap" >/dev/null 2>&1; then
+  DHCP=$tmp/generated.pcap
+fi
+
 # ---- piped stdin ----
 piped "an expression prints its value" 0 "42" "6 * 7"
 piped "a statement prints nothing, a later expression its value" 0 "3" "x = 1 + 2
@@ -211,6 +217,12 @@ check() {   # check NAME SESSION TEXT
   if waitfor "$2" "$3"; then ok "$1"; else no "$1" "$(screen "$2" | grep -v '^$' | tail -n 15)"; fi
 }
 
+if [ ! -f "$HTTP" ]; then
+  echo "repl: skipped the terminal cases: $HTTP is absent"
+  echo "repl: $pass passed, $fail failed"
+  [ "$fail" -eq 0 ]
+  exit
+fi
 start a "$HTTP"
 if ! waitfor a "pf>" 20; then
   no "the REPL starts in a terminal" "$(screen a)"
